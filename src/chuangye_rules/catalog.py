@@ -1,0 +1,92 @@
+"""The profile field catalog (fields.yaml): which facts exist, their types, vocabularies and names."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+FIELD_TYPES = ("text", "bool", "int", "money", "number", "date", "one_of", "set_of")
+NUMERIC_TYPES = ("int", "money", "number")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    zh: str
+    en: str
+    vocabulary: str | None = None
+    aliases: tuple[str, ...] = ()
+    personal: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    labels: dict[str, str]  # code -> Chinese label
+    lookup: dict[str, str] = field(default_factory=dict)  # code or label -> code
+
+    def normalise(self, value: str) -> str | None:
+        return self.lookup.get(str(value).strip())
+
+    def label(self, code: str, lang: str = "zh") -> str:
+        return self.labels.get(code, code) if lang == "zh" else code
+
+
+@dataclass(frozen=True)
+class Catalog:
+    fields: dict[str, FieldSpec]
+    vocabularies: dict[str, Vocabulary]
+    names: dict[str, str]  # every accepted name (English, Chinese, alias) -> field name
+
+    def resolve(self, name: str) -> str | None:
+        return self.names.get(str(name).strip())
+
+    def suggest(self, name: str) -> str | None:
+        close = difflib.get_close_matches(str(name), list(self.names), n=1, cutoff=0.6)
+        return self.names[close[0]] if close else None
+
+    def vocabulary_of(self, field_name: str) -> Vocabulary | None:
+        spec = self.fields.get(field_name)
+        return self.vocabularies.get(spec.vocabulary) if spec and spec.vocabulary else None
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    text = resources.files("chuangye_rules").joinpath("fields.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    vocabularies = {}
+    for vname, labels in data["vocabularies"].items():
+        lookup = {code: code for code in labels}
+        lookup.update({label: code for code, label in labels.items()})
+        vocabularies[vname] = Vocabulary(vname, dict(labels), lookup)
+    fields: dict[str, FieldSpec] = {}
+    names: dict[str, str] = {}
+    for fname, spec in data["fields"].items():
+        if spec["type"] not in FIELD_TYPES:
+            raise ValueError(f"fields.yaml: {fname}: unknown type {spec['type']!r}")
+        vocab = spec.get("of")
+        if spec["type"] in ("one_of", "set_of") and vocab not in vocabularies:
+            raise ValueError(f"fields.yaml: {fname}: unknown vocabulary {vocab!r}")
+        fs = FieldSpec(
+            name=fname,
+            type=spec["type"],
+            zh=spec["zh"],
+            en=spec["en"],
+            vocabulary=vocab,
+            aliases=tuple(spec.get("aliases", ())),
+            personal=bool(spec.get("personal", False)),
+        )
+        fields[fname] = fs
+        for alias in (fname, fs.zh, *fs.aliases):
+            if alias in names and names[alias] != fname:
+                raise ValueError(f"fields.yaml: name {alias!r} is used by {names[alias]} and {fname}")
+            names[alias] = fname
+    return Catalog(fields, vocabularies, names)
