@@ -1,35 +1,258 @@
-"""The `chuangye` command: a thin shell over the library API."""
+"""The `chuangye` command: a thin shell over the library API (chuangye_rules.api).
+
+Exit codes: 0 done; 1 problems found (validate, test) ; 2 input could not be used (a broken profile,
+rulebook or option). Bad input is printed as `file:line:column: message`, never as a traceback.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="创业政策规则引擎 chuangye-rules")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="创业政策规则引擎：查询申请人可享受的创业扶持待遇。 Policy-rule engine for entrepreneurship plans.")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+RULEBOOKS_OPT = typer.Option(None, "--rulebooks", help="规则库目录或文件（默认：内置规则库） / rulebook folder")
+LANG_OPT = typer.Option(Lang.zh, "--lang", help="输出语言 zh|en")
+AS_OF_OPT = typer.Option(None, "--as-of", help="评估日期 YYYY-MM-DD（默认：今天）")
+CITY_OPT = typer.Option(None, "--city", help="只评估该城市（标识或中文名，如 huaibei / 淮北）")
+PARAM_OPT = typer.Option(None, "--param", help="参数取值 NAME=VALUE，可重复（如最低工资标准）")
 
 
 @app.callback()
 def _root() -> None:
-    """创业政策规则引擎：查询可享受的创业扶持待遇。"""
+    """创业政策规则引擎：查询申请人可享受的创业扶持待遇。"""
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=False)
+
+
+def _fail(error, code: int = 2) -> None:
+    for problem in error.problems:
+        typer.echo(problem.format(), err=True)
+    raise typer.Exit(code)
+
+
+def _date(text: Optional[str]) -> Optional[dt.date]:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        typer.echo(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）", err=True)
+        raise typer.Exit(2)
+
+
+def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
+    out = {}
+    for item in items or []:
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = Decimal(value.strip())
+        except InvalidOperation:
+            typer.echo(f"--param: {item!r} 应写作 NAME=数值", err=True)
+            raise typer.Exit(2)
+    return out
 
 
 @app.command()
-def validate(paths: List[Path] = typer.Argument(None, help="规则库文件或目录（默认：内置规则库）")) -> None:
-    """检查规则库 / check rulebooks."""
+def check(
+    profile: Path = typer.Argument(..., help="申请人信息文件（YAML 或 JSON）"),
+    city: Optional[str] = CITY_OPT,
+    as_of: Optional[str] = AS_OF_OPT,
+    output_format: Format = typer.Option(Format.table, "--format", help="table（表格）或 json"),
+    lang: Lang = LANG_OPT,
+    show_all: bool = typer.Option(False, "--show-all", help="同时列出不符合和已过期的待遇"),
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+    param: Optional[List[str]] = PARAM_OPT,
+) -> None:
+    """查询一位申请人可享受的全部待遇 / every benefit an applicant qualifies for."""
+    from .api import check_file
+    from .yamlsource import InputError
+
+    try:
+        evaluation = check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city,
+                                parameters=_params(param), lang=lang.value)
+    except InputError as error:
+        _fail(error)
+    if output_format is Format.json:
+        typer.echo(evaluation.to_json())
+        return
+    from .reporting import print_evaluation
+
+    print_evaluation(evaluation, _console(), lang.value, show_all)
+
+
+@app.command()
+def explain(
+    profile: Path = typer.Argument(..., help="申请人信息文件"),
+    benefit_id: str = typer.Argument(..., help="待遇标识，如 returnee_startup_subsidy"),
+    city: Optional[str] = CITY_OPT,
+    as_of: Optional[str] = AS_OF_OPT,
+    lang: Lang = LANG_OPT,
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+    param: Optional[List[str]] = PARAM_OPT,
+) -> None:
+    """某项待遇的完整判断过程 / the full reasoning for one benefit."""
+    from .api import check_file
+    from .reporting import explain_panel
+    from .yamlsource import InputError
+
+    try:
+        evaluation = check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city,
+                                parameters=_params(param), lang=lang.value)
+    except InputError as error:
+        _fail(error)
+    found = [b for c in evaluation.cities for b in c.benefits if b.id == benefit_id]
+    if not found:
+        known = sorted(b.id for c in evaluation.cities for b in c.benefits)
+        import difflib
+
+        close = difflib.get_close_matches(benefit_id, known, n=3)
+        typer.echo(f"没有待遇 {benefit_id!r}" + (f"；是否想查 {'、'.join(close)}？" if close else
+                                                 "；用 chuangye benefits 查看全部标识"), err=True)
+        raise typer.Exit(2)
+    console = _console()
+    for result in found:
+        console.print(explain_panel(result, lang.value))
+
+
+@app.command("rulebooks")
+def list_rulebooks(rulebooks: Optional[List[Path]] = RULEBOOKS_OPT, lang: Lang = LANG_OPT) -> None:
+    """列出规则库及其有效期 / the rulebooks, their validity and number of benefits."""
+    from rich.table import Table
+
+    from .loading import load_rulebooks
+    from .yamlsource import InputError
+
+    try:
+        books = load_rulebooks(rulebooks)
+    except InputError as error:
+        _fail(error)
+    zh = lang is Lang.zh
+    table = Table(title="规则库" if zh else "Rulebooks")
+    for head in (("城市", "city"), ("文件", "document"), ("文号", "number"), ("有效期", "in force"),
+                 ("待遇数", "benefits"), ("状态", "state")):
+        table.add_column(head[0] if zh else head[1])
+    for b in books:
+        doc = b.rulebook.document
+        state = ("征求意见稿" if zh else "draft") if doc.draft else ("正式" if zh else "final")
+        table.add_row(f"{b.rulebook.city.zh if zh else b.rulebook.city.en}（{b.slug}）", doc.title, doc.number or "—",
+                      f"{doc.in_force_from} ~ {doc.in_force_to or '—'}", str(len(b.rulebook.benefits)), state)
+    _console().print(table)
+
+
+@app.command()
+def benefits(city: Optional[str] = CITY_OPT, rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+             lang: Lang = LANG_OPT) -> None:
+    """列出待遇标识、名称和牵头单位 / list benefit ids, names and lead departments."""
+    from rich.table import Table
+
+    from .i18n import CATEGORY, label
+    from .loading import load_rulebooks
+    from .yamlsource import InputError
+
+    try:
+        books = load_rulebooks(rulebooks, city=city)
+    except InputError as error:
+        _fail(error)
+    zh = lang is Lang.zh
+    for book in books:
+        table = Table(title=f"{book.rulebook.city.zh if zh else book.rulebook.city.en}（{book.slug}）")
+        for head in (("标识", "id"), ("待遇", "benefit"), ("类别", "category"), ("条款", "clause"), ("牵头单位", "lead")):
+            table.add_column(head[0] if zh else head[1])
+        for b in book.rulebook.benefits:
+            table.add_row(b.id, b.name if zh else b.name_en, label(CATEGORY, b.category.value, lang.value), b.clause,
+                          "、".join(b.departments.lead))
+        _console().print(table)
+
+
+@app.command()
+def validate(paths: Optional[List[Path]] = typer.Argument(None, help="规则库文件或目录（默认：内置规则库）")) -> None:
+    """检查规则库 / check rulebooks: schema, fields, types, exclusions."""
     from .loading import load_rulebooks
     from .yamlsource import InputError
 
     try:
         books = load_rulebooks(paths or None)
     except InputError as error:
-        for problem in error.problems:
-            typer.echo(problem.format(), err=True)
-        raise typer.Exit(1)
+        errors = [p for p in error.problems if p.severity == "error"]
+        _fail(error, 1 if errors else 0)
     for book in books:
         typer.echo(f"{book.path}: OK（{len(book.rulebook.benefits)} 项待遇）")
 
 
+@app.command("test")
+def run_tests(
+    paths: Optional[List[Path]] = typer.Argument(None, help="测试用例文件或目录（默认：tests/cases）"),
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+    coverage: bool = typer.Option(False, "--coverage", help="列出没有任何用例覆盖的待遇"),
+) -> None:
+    """运行规则库测试用例 / run the YAML case files."""
+    from .casefiles import exercised, run_files
+    from .loading import load_rulebooks
+    from .yamlsource import InputError
+
+    try:
+        count, failures = run_files(paths or None, rulebooks)
+    except InputError as error:
+        _fail(error)
+    for failure in failures:
+        typer.echo(failure.format())
+    failed_cases = len({id(f.case) for f in failures})
+    typer.echo(f"{count - failed_cases} passed, {failed_cases} failed")
+    if coverage:
+        seen = exercised(paths or None)
+        for book in load_rulebooks(rulebooks):
+            untested = [b.id for b in book.rulebook.benefits if b.id not in seen.get(book.slug, set())]
+            typer.echo(f"{book.slug}: {len(book.rulebook.benefits) - len(untested)}/{len(book.rulebook.benefits)} 项待遇有用例"
+                       + (f"；无用例: {', '.join(untested)}" if untested else ""))
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def fields(lang: Lang = LANG_OPT) -> None:
+    """申请人信息可用的字段 / the profile fields (names, Chinese names, types)."""
+    from rich.table import Table
+
+    from .catalog import catalog
+
+    cat = catalog()
+    zh = lang is Lang.zh
+    table = Table(title="申请人信息字段" if zh else "Profile fields")
+    for head in (("字段", "field"), ("中文名", "Chinese name"), ("类型", "type"), ("说明/可选值", "meaning / values")):
+        table.add_column(head[0] if zh else head[1])
+    for spec in cat.fields.values():
+        vocab = cat.vocabularies.get(spec.vocabulary) if spec.vocabulary else None
+        extra = "、".join(vocab.labels.values()) if vocab else spec.en
+        table.add_row(spec.name, spec.zh, spec.type, extra)
+    _console().print(table)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("已中断 / interrupted", err=True)
+        sys.exit(130)

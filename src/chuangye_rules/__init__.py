@@ -1,0 +1,17 @@
+"""chuangye-rules: entrepreneurship-policy rulebooks and an evaluator.
+
+    from chuangye_rules import load_rulebooks, load_profile, evaluate
+    books = load_rulebooks()
+    result = evaluate(load_profile("examples/profiles/huaibei-returnee-graduate.yaml"), books,
+                      as_of=datetime.date(2024, 6, 1))
+"""
+
+from .api import check_file
+from .evaluation import evaluate
+from .loading import load_rulebook, load_rulebooks
+from .profile import load_profile, parse_profile
+from .results import Evaluation, Status
+from .yamlsource import InputError
+
+__all__ = ["check_file", "evaluate", "load_rulebook", "load_rulebooks", "load_profile", "parse_profile",
+           "Evaluation", "Status", "InputError"]

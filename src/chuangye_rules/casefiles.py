@@ -1,0 +1,141 @@
+"""Rulebook tests as data: YAML case files (profile + date → expected statuses and amounts).
+
+Used by `chuangye test` and collected by pytest (tests/test_cases.py), so CI runs every case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .evaluation import evaluate
+from .loading import LoadedRulebook, load_rulebooks
+from .profile import parse_profile
+from .results import Status
+from .yamlsource import InputError, Located, Problem, load_located, read_text
+
+AMOUNT_KEYS = ("kind", "value", "min", "max", "missing", "set_by")
+
+
+@dataclass
+class Case:
+    file: str
+    line: int | None
+    rulebook: str
+    name: str
+    as_of: dt.date
+    profile: dict
+    expect: dict[str, dict]
+    parameters: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class Failure:
+    case: Case
+    benefit: str
+    messages: list[str]
+
+    def format(self) -> str:
+        lines = [f"{self.case.where}: [{self.case.name}] {self.benefit}"]
+        lines += [f"    {m}" for m in self.messages]
+        return "\n".join(lines)
+
+
+def load_cases(path: Path) -> list[Case]:
+    located: Located = load_located(read_text(Path(path), "测试用例"), str(path))
+    data = located.data
+    if not isinstance(data, dict) or "cases" not in data or "rulebook" not in data:
+        raise InputError([Problem(str(path), 1, 1, "测试用例文件需要 rulebook: 与 cases: 两个键")])
+    cases = []
+    for i, raw in enumerate(data["cases"]):
+        where = ("cases", i)
+        line = located.where(where)[0]
+        if not isinstance(raw, dict) or not {"name", "as_of", "profile", "expect"} <= set(raw):
+            raise InputError([located.problem(where, "每个用例需要 name、as_of、profile、expect")])
+        unknown = set(raw) - {"name", "as_of", "profile", "expect", "parameters", "notes"}
+        if unknown:
+            raise InputError([located.problem(where, f"不认识的键: {', '.join(sorted(unknown))}")])
+        if not isinstance(raw["as_of"], dt.date):
+            raise InputError([located.problem(where + ("as_of",), "as_of 应为日期 YYYY-MM-DD")])
+        expect = {}
+        for benefit_id, want in raw["expect"].items():
+            want = {"status": want} if isinstance(want, str) else dict(want)
+            if want.get("status") not in {s.value for s in Status}:
+                raise InputError([located.problem(where + ("expect", benefit_id), f"未知的状态 {want.get('status')!r}")])
+            expect[benefit_id] = want
+        cases.append(Case(str(path), line, data["rulebook"], str(raw["name"]), raw["as_of"], raw["profile"], expect,
+                          {k: Decimal(str(v)) for k, v in (raw.get("parameters") or {}).items()}))
+    return cases
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, list):
+        return sorted(map(str, expected)) == sorted(map(str, actual or []))
+    if isinstance(expected, (int, float, Decimal)) and not isinstance(expected, bool):
+        return actual is not None and Decimal(str(expected)) == Decimal(actual)
+    return expected == actual
+
+
+def run_case(case: Case, books: list[LoadedRulebook]) -> list[Failure]:
+    chosen = [b for b in books if b.slug == case.rulebook]
+    if not chosen:
+        return [Failure(case, "-", [f"没有规则库 {case.rulebook}"])]
+    profile = parse_profile(case.profile, case.where)
+    result = evaluate(profile, chosen, as_of=case.as_of, city=case.rulebook, parameters=case.parameters)
+    failures = []
+    for benefit_id, want in case.expect.items():
+        got = result.benefit(benefit_id)
+        if got is None:
+            failures.append(Failure(case, benefit_id, ["规则库中没有这项待遇"]))
+            continue
+        messages = []
+        if got.status.value != want["status"]:
+            why = [f"{r.text} → {r.result}" for r in got.reasons if r.result is not True]
+            messages.append(f"状态: 期望 {want['status']}，实际 {got.status.value}" + (f"（{'；'.join(why[:4])}）" if why else ""))
+        if "missing" in want and not _same(want["missing"], got.missing_facts):
+            messages.append(f"需补充: 期望 {want['missing']}，实际 {got.missing_facts}")
+        for key, expected in (want.get("amount") or {}).items():
+            if key not in AMOUNT_KEYS:
+                messages.append(f"amount 中不认识的键 {key}")
+                continue
+            actual = getattr(got.amount, key)
+            if not _same(expected, actual):
+                messages.append(f"金额 {key}: 期望 {expected}，实际 {actual}（{got.amount.description}）")
+        if messages:
+            failures.append(Failure(case, benefit_id, messages))
+    return failures
+
+
+def case_files(paths: list[Path] | None = None) -> list[Path]:
+    roots = paths or [Path("tests/cases")]
+    files: list[Path] = []
+    for root in roots:
+        root = Path(root)
+        files += sorted(root.glob("*.yaml")) if root.is_dir() else [root]
+    return files
+
+
+def run_files(paths: list[Path] | None = None, rulebook_paths: list[Path] | None = None) -> tuple[int, list[Failure]]:
+    books = load_rulebooks(rulebook_paths)
+    count, failures = 0, []
+    for file in case_files(paths):
+        for case in load_cases(file):
+            count += 1
+            failures += run_case(case, books)
+    return count, failures
+
+
+def exercised(paths: list[Path] | None = None) -> dict[str, set[str]]:
+    """Benefit ids that some case asserts, per rulebook (for `chuangye test --coverage`)."""
+    seen: dict[str, set[str]] = {}
+    for file in case_files(paths):
+        for case in load_cases(file):
+            seen.setdefault(case.rulebook, set()).update(case.expect)
+    return seen

@@ -1,0 +1,165 @@
+"""Evaluating one applicant against rulebooks: status, amount, reasons, exclusions and totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from .amounts import compute_amount
+from .conditions import Trace, evaluate_condition
+from .i18n import describe_condition, show_value, word
+from .loading import LoadedRulebook, load_rulebooks
+from .profile import ProfileBase, parse_profile
+from .results import (
+    AmountResult, BenefitResult, CityResult, DocumentInfo, Evaluation, Reason, Status, Totals,
+)
+from .schema import CASH_CATEGORIES, Benefit, Compare, Rulebook
+
+
+def evaluate(
+    profile: ProfileBase | Mapping[str, Any],
+    rulebooks: Iterable[LoadedRulebook] | None = None,
+    as_of: dt.date | None = None,
+    city: str | None = None,
+    parameters: Mapping[str, Decimal] | None = None,
+    lang: str = "zh",
+) -> Evaluation:
+    """Every benefit of the chosen rulebooks for this applicant.
+
+    `city` (or else the profile's own `city`) limits the evaluation to one rulebook; `parameters` supplies
+    values for named parameters (e.g. a minimum wage) that the rulebook leaves open.
+    """
+    if not isinstance(profile, ProfileBase):
+        profile = parse_profile(dict(profile))
+    books = list(rulebooks) if rulebooks is not None else load_rulebooks()
+    as_of = as_of or dt.date.today()
+    overrides = {k: Decimal(v) for k, v in (parameters or {}).items()}
+    wanted = city or profile.get("city")
+    if wanted:
+        books = [b for b in books if wanted in (b.slug, b.rulebook.city.zh, b.rulebook.city.en)] or []
+    facts = profile.known()
+    cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang) for b in books]
+    return Evaluation(applicant_id=profile.get("applicant_id"), as_of=as_of, parameters=overrides, cities=cities)
+
+
+def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,
+                      overrides: dict[str, Decimal], lang: str = "zh") -> CityResult:
+    results = [evaluate_benefit(book, b, facts, as_of, overrides, lang) for b in book.benefits]
+    apply_exclusions(book, results, lang)
+    doc = book.document
+    return CityResult(
+        city=book.city.slug, city_zh=book.city.zh, city_en=book.city.en,
+        document=DocumentInfo(title=doc.title, number=doc.number, in_force_from=doc.in_force_from,
+                              in_force_to=doc.in_force_to, draft=doc.draft),
+        benefits=results,
+        totals=totals(results),
+    )
+
+
+def _validity(book: Rulebook, benefit: Benefit) -> tuple[dt.date, dt.date | None]:
+    start = benefit.valid_from or book.document.in_force_from
+    end = benefit.valid_to or book.document.in_force_to
+    return start, end
+
+
+def evaluate_benefit(book: Rulebook, benefit: Benefit, facts: dict[str, Any], as_of: dt.date,
+                     overrides: dict[str, Decimal], lang: str = "zh") -> BenefitResult:
+    reasons: list[Reason] = []
+    kind = facts.get("kind")
+    kind_ok = None if kind is None else kind in benefit.applicant_kinds
+    kinds_text = "、".join(show_value("kind", k, lang) for k in benefit.applicant_kinds)
+    reasons.append(Reason(text=f"{word('applicant_kind', lang)}：{kinds_text}", result=kind_ok, field="kind",
+                          value=show_value("kind", kind, lang)))
+    missing: list[str] = [] if kind is not None else ["kind"]
+    verdict = kind_ok
+    if benefit.conditions is not None:
+        trace = evaluate_condition(benefit.conditions, facts, as_of)
+        _flatten(trace, reasons, 0, lang)
+        verdict = _and(kind_ok, trace.result)
+        if trace.result is None:
+            missing += trace.missing
+    amount = compute_amount(benefit.amount, facts, as_of, book.parameters, overrides)
+
+    start, end = _validity(book, benefit)
+    if as_of < start:
+        status = Status.not_yet_in_force
+    elif end is not None and as_of > end:
+        status = Status.expired
+    elif verdict is False:
+        status = Status.not_eligible
+    elif verdict is None:
+        status = Status.needs_info
+    elif amount.is_zero:
+        status = Status.not_eligible
+        reasons.append(Reason(text=f"{word('amount', lang)}：{amount.description} → 0", result=False))
+    else:
+        status = Status.eligible
+    if status is Status.eligible:
+        missing = []
+    if status in (Status.eligible, Status.needs_info):
+        missing += [m for m in amount.missing if m not in missing]
+    return BenefitResult(
+        id=benefit.id, name=benefit.name, name_en=benefit.name_en, city=book.city.slug, clause=benefit.clause,
+        category=benefit.category.value, status=status, amount=amount, period=benefit.period.value,
+        period_note=benefit.period_note, reasons=reasons, missing_facts=missing if status in
+        (Status.eligible, Status.needs_info) else [],
+        lead_departments=benefit.departments.lead, cooperating_departments=benefit.departments.cooperating,
+        quote=[benefit.quote] if isinstance(benefit.quote, str) else list(benefit.quote),
+        notes=benefit.notes, valid_to=end, draft=book.document.draft,
+    )
+
+
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    if a is None or b is None:
+        return None
+    return True
+
+
+def _flatten(trace: Trace, out: list[Reason], depth: int, lang: str) -> None:
+    node = trace.node
+    field = node.field if isinstance(node, Compare) else None
+    value = show_value(field, trace.value, lang) if field else None
+    out.append(Reason(text=describe_condition(node, lang), result=trace.result, field=field, value=value, depth=depth))
+    for child in trace.children:
+        _flatten(child, out, depth + 1, lang)
+
+
+def value_of(amount: AmountResult) -> Decimal:
+    """What an amount is worth when two benefits cannot be combined: its exact value, else its maximum."""
+    return amount.upper if amount.upper is not None else Decimal(-1)
+
+
+def apply_exclusions(book: Rulebook, results: list[BenefitResult], lang: str = "zh") -> None:
+    """不得重复享受: of two eligible benefits that exclude each other, keep the more valuable one (the earlier
+    one in the rulebook on a tie) and mark the other as excluded, saying why."""
+    by_id = {r.id: r for r in results}
+    order = {b.id: i for i, b in enumerate(book.benefits)}
+    pairs = {tuple(sorted((b.id, other), key=order.get)) for b in book.benefits for other in b.exclusive_with}
+    for first, second in sorted(pairs, key=lambda p: (order[p[0]], order[p[1]])):
+        a, b = by_id[first], by_id[second]
+        if a.status is not Status.eligible or b.status is not Status.eligible:
+            continue
+        keep, drop = (a, b) if value_of(a.amount) >= value_of(b.amount) else (b, a)
+        drop.status = Status.excluded
+        drop.excluded_by = keep.id
+        drop.exclusion_note = word("excluded_by", lang, other=keep.name if lang == "zh" else keep.name_en)
+
+
+def totals(results: list[BenefitResult]) -> Totals:
+    exact = up_to = Decimal(0)
+    unquantified = 0
+    for r in results:
+        if r.status is not Status.eligible or r.category not in {c.value for c in CASH_CATEGORIES}:
+            continue
+        if r.amount.kind == "exact":
+            exact += r.amount.value
+            up_to += r.amount.value
+        elif r.amount.upper is not None:
+            up_to += r.amount.upper
+        if r.amount.kind in ("not_stated", "formula") or r.amount.upper is None:
+            unquantified += 1
+    return Totals(exact=exact, up_to=up_to, unquantified=unquantified)
+

@@ -1,0 +1,164 @@
+"""User-facing words: Chinese first, English with --lang en."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .catalog import catalog
+from .money import plain, yuan
+from .profile import mask_id
+from .schema import AllOf, AnyOf, Compare, NotOf
+
+LANGS = ("zh", "en")
+
+STATUS = {
+    "eligible": ("符合条件", "eligible"),
+    "needs_info": ("需补充信息", "needs information"),
+    "not_eligible": ("不符合", "not eligible"),
+    "excluded": ("不可同时享受", "excluded"),
+    "expired": ("已过期", "expired"),
+    "not_yet_in_force": ("尚未生效", "not yet in force"),
+}
+
+CATEGORY = {
+    "cash_subsidy": ("补贴", "subsidy"),
+    "award": ("奖励", "award"),
+    "loan": ("贷款", "loan"),
+    "loan_interest_subsidy": ("贷款贴息", "loan interest subsidy"),
+    "tax_treatment": ("税收优惠", "tax treatment"),
+    "free_space": ("免费场地", "free space"),
+    "personnel_entitlement": ("人事待遇", "personnel entitlement"),
+    "investment": ("投资支持", "investment"),
+    "service": ("服务", "service"),
+    "honour": ("荣誉", "honour"),
+}
+
+PERIOD = {
+    "once": ("一次性", "once"),
+    "yearly": ("每年", "yearly"),
+    "monthly": ("每月", "monthly"),
+    "per_project": ("每个项目", "per project"),
+    "in_stages": ("分阶段", "in stages"),
+    "ongoing": ("持续", "ongoing"),
+}
+
+WORDS = {
+    "applicant_kind": ("申请人类型", "applicant kind"),
+    "in_force": ("文件有效期", "document in force"),
+    "amount": ("金额", "amount"),
+    "missing": ("需补充", "still needed"),
+    "lead": ("牵头单位（申请渠道）", "lead department (where to apply)"),
+    "cooperating": ("配合单位", "cooperating departments"),
+    "clause": ("条款", "clause"),
+    "quote": ("原文", "quote"),
+    "reasons": ("判断依据", "reasons"),
+    "notes": ("说明", "notes"),
+    "draft": ("本文件为征求意见稿，结果仅供参考", "this document is a draft for comments: results are provisional"),
+    "benefit": ("待遇", "benefit"),
+    "status": ("结果", "status"),
+    "department": ("去哪办", "where to apply"),
+    "total_exact": ("确定金额合计", "total of exact amounts"),
+    "total_up_to": ("最高可得合计", "total up to"),
+    "unquantified": ("项金额未定", "with no figure yet"),
+    "as_of": ("评估日期", "evaluation date"),
+    "applicant": ("申请人", "applicant"),
+    "none_eligible": ("没有符合条件的待遇", "no benefit qualifies"),
+    "hidden": ("另有 {n} 项不符合或已过期，使用 --show-all 查看", "{n} more not eligible or expired: use --show-all"),
+    "excluded_by": ("与“{other}”不得重复享受，已保留金额较高的一项", "cannot be combined with {other}; the more valuable one is kept"),
+    "unknown": ("未提供", "not given"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "expired_on": ("已于 {date} 失效", "expired on {date}"),
+    "starts_on": ("{date} 起施行", "in force from {date}"),
+}
+
+OPS_ZH = {
+    "eq": "为", "ne": "不为", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "属于", "not_in": "不属于",
+    "contains": "包括", "contains_any": "包括其一", "contains_all": "全部包括",
+}
+OPS_EN = {
+    "eq": "is", "ne": "is not", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤", "in": "is one of",
+    "not_in": "is not one of", "contains": "includes", "contains_any": "includes any of", "contains_all": "includes all of",
+}
+
+
+def word(key: str, lang: str = "zh", **kwargs: Any) -> str:
+    text = WORDS[key][0 if lang == "zh" else 1]
+    return text.format(**kwargs) if kwargs else text
+
+
+def label(table: dict, key: str, lang: str = "zh") -> str:
+    pair = table.get(key)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else key
+
+
+def field_label(name: str, lang: str = "zh") -> str:
+    spec = catalog().fields.get(name)
+    return spec.label(lang) if spec else name
+
+
+def show_value(name: str | None, value: Any, lang: str = "zh") -> str:
+    """A profile value as a person reads it; personal numbers are masked."""
+    if value is None:
+        return word("unknown", lang)
+    cat = catalog()
+    spec = cat.fields.get(name) if name else None
+    if spec and spec.personal:
+        return mask_id(value)
+    vocab = cat.vocabulary_of(name) if name else None
+    if isinstance(value, bool):
+        return word("yes" if value else "no", lang)
+    if isinstance(value, (set, frozenset, list, tuple)):
+        items = sorted(value)
+        shown = [vocab.label(v, lang) if vocab else str(v) for v in items]
+        return ("、" if lang == "zh" else ", ").join(shown) or "—"
+    if vocab:
+        return vocab.label(value, lang)
+    if spec and spec.type == "money":
+        return yuan(value, lang)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "normalize"):
+        return plain(value)
+    return str(value)
+
+
+def _duration(d, lang: str) -> str:
+    parts = []
+    for amount, zh, en in ((d.years, "年", "years"), (d.months, "个月", "months"), (d.days, "天", "days")):
+        if amount:
+            parts.append(f"{amount}{zh}" if lang == "zh" else f"{amount} {en}")
+    return "".join(parts) if lang == "zh" else " ".join(parts)
+
+
+def describe_condition(node, lang: str = "zh") -> str:
+    """How a condition reads; a Chinese author's label wins in Chinese."""
+    if lang == "zh" and getattr(node, "label", None):
+        return node.label
+    if isinstance(node, AllOf):
+        return "同时满足以下条件" if lang == "zh" else "all of"
+    if isinstance(node, AnyOf):
+        return "满足以下任一条件" if lang == "zh" else "any of"
+    if isinstance(node, NotOf):
+        return "不满足以下条件" if lang == "zh" else "not"
+    assert isinstance(node, Compare)
+    name = field_label(node.field, lang)
+    op, operand = node.op, node.operand
+    if op == "within_last":
+        return f"{name}在{_duration(operand, lang)}内" if lang == "zh" else f"{name} within the last {_duration(operand, lang)}"
+    if op == "at_least_ago":
+        return f"{name}已满{_duration(operand, lang)}" if lang == "zh" else f"{name} at least {_duration(operand, lang)} ago"
+    if op == "same_year_as_evaluation":
+        return f"{name}在当年" if lang == "zh" else f"{name} in the evaluation year"
+    if op == "within_after":
+        other = field_label(operand.field, lang)
+        return (f"{name}在{other}后{_duration(operand, lang)}内" if lang == "zh"
+                else f"{name} within {_duration(operand, lang)} after {other}")
+    shown = show_value(node.field, operand if not isinstance(operand, list) else frozenset(operand), lang)
+    if isinstance(operand, bool) and op in ("eq", "ne"):
+        positive = operand == (op == "eq")
+        return name if positive else (f"非{name}" if lang == "zh" else f"not {name}")
+    ops = OPS_ZH if lang == "zh" else OPS_EN
+    joiner = "" if lang == "zh" and op in ("eq", "ne", "contains", "in", "not_in", "contains_any", "contains_all") else " "
+    return f"{name}{joiner}{ops[op]}{joiner}{shown}"

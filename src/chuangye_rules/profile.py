@@ -1,0 +1,191 @@
+"""The applicant profile: a Pydantic model built from the field catalog, and loading profile files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+
+from .catalog import FieldSpec, catalog
+from .yamlsource import InputError, Located, Problem, load_located, read_text
+
+MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
+MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+LIST_SEPARATORS = re.compile(r"[、，,；;|/]+")
+
+
+def mask_id(value: str) -> str:
+    """Mask a personal ID or phone number: keep the first 3 and last 2 characters."""
+    text = str(value)
+    if len(text) <= 5:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 5) + text[-2:]
+
+
+def _python_type(spec: FieldSpec) -> Any:
+    return {
+        "text": str,
+        "bool": bool,
+        "int": int,
+        "money": Decimal,
+        "number": Decimal,
+        "date": dt.date,
+        "one_of": str,
+        "set_of": frozenset[str],
+    }[spec.type]
+
+
+class ProfileBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def get(self, name: str) -> Any:
+        return getattr(self, name, None)
+
+    def known(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+def _check_value(spec: FieldSpec, value: Any) -> Any:
+    """Type-specific rules beyond Pydantic's parsing: vocabularies, finite and sane numbers and dates."""
+    if value is None:
+        return None
+    if spec.type in ("one_of", "set_of"):
+        vocab = catalog().vocabularies[spec.vocabulary]
+        items = [value] if spec.type == "one_of" else value
+        codes = []
+        for item in items:
+            code = vocab.normalise(item)
+            if code is None:
+                allowed = "、".join(f"{c}（{z}）" for c, z in vocab.labels.items())
+                raise ValueError(f"{item!r} 不是可选值；可选: {allowed}")
+            codes.append(code)
+        return codes[0] if spec.type == "one_of" else frozenset(codes)
+    if spec.type in ("money", "number"):
+        if not value.is_finite():
+            raise ValueError("应为有限数字（不能是 NaN 或无穷大）")
+        if abs(value) > MAX_MONEY:
+            raise ValueError(f"数值过大（上限 {MAX_MONEY:,.0f}）")
+        if spec.type == "money" and value < 0:
+            raise ValueError("金额不能为负数")
+    if spec.type == "int" and value < 0:
+        raise ValueError("人数/数量不能为负数")
+    if spec.type == "date" and not (MIN_DATE <= value <= MAX_DATE):
+        raise ValueError(f"日期应在 {MIN_DATE} 至 {MAX_DATE} 之间")
+    return value
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in LIST_SEPARATORS.split(value) if part.strip()]
+    return value
+
+
+@lru_cache(maxsize=1)
+def profile_model() -> type[ProfileBase]:
+    cat = catalog()
+    definitions: dict[str, Any] = {}
+    validators: dict[str, Any] = {}
+    for name, spec in cat.fields.items():
+        definitions[name] = (
+            Optional[_python_type(spec)],
+            Field(None, title=spec.zh, description=f"{spec.zh} / {spec.en}"),
+        )
+
+        def check(cls, value, _spec=spec):
+            return _check_value(_spec, value)
+
+        validators[f"_check_{name}"] = field_validator(name)(classmethod(check))
+        if spec.type == "set_of":
+            def split(cls, value):
+                return _split_list(value)
+
+            validators[f"_split_{name}"] = field_validator(name, mode="before")(classmethod(split))
+    return create_model("Profile", __base__=ProfileBase, __validators__=validators, **definitions)
+
+
+def canonical_keys(data: dict, file: str, located: Located | None = None) -> tuple[dict, dict, list[Problem]]:
+    """Map Chinese names and aliases to field names; report unknown or repeated fields."""
+    cat = catalog()
+    out: dict[str, Any] = {}
+    original: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        name = cat.resolve(str(key))
+        if name is None:
+            suggestion = cat.suggest(str(key))
+            hint = f"是否想写 {suggestion}（{cat.fields[suggestion].zh}）？" if suggestion else "可用字段见 chuangye fields"
+            problems.append(_problem(located, file, (key,), f"未知字段 {key!r}", hint))
+            continue
+        if name in out:
+            problems.append(_problem(located, file, (key,), f"字段 {key!r} 与 {original[name]!r} 重复"))
+            continue
+        out[name] = value
+        original[name] = key
+    return out, original, problems
+
+
+def _problem(located, file, path, message, hint=None) -> Problem:
+    return located.problem(path, message, hint) if located else Problem(file, None, None, message, hint)
+
+
+def validation_problems(error: ValidationError, original: dict, file: str, located: Located | None,
+                        values: dict) -> list[Problem]:
+    cat = catalog()
+    problems = []
+    for item in error.errors(include_url=False):
+        name = item["loc"][0] if item["loc"] else None
+        spec = cat.fields.get(name)
+        key = original.get(name, name)
+        label = f"{key}" + (f"（{spec.zh}）" if spec and spec.zh != key else "")
+        raw = values.get(name)
+        shown = mask_id(raw) if spec and spec.personal else raw
+        message = item["msg"].removeprefix("Value error, ")
+        expected = {"bool": "true/false（是/否）", "int": "整数", "money": "金额（元）", "number": "数字",
+                    "date": "日期 YYYY-MM-DD", "text": "文本"}.get(spec.type if spec else "", "")
+        hint = f"应为{expected}" if expected and item["type"] not in ("value_error",) else None
+        problems.append(_problem(located, file, (key,), f"字段 {label} 的值 {shown!r} 无效：{message}", hint))
+    return problems
+
+
+def parse_profile(data: Any, file: str = "<profile>", located: Located | None = None) -> ProfileBase:
+    """Validate a mapping of facts into a Profile; raises InputError naming the field (and line)."""
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise InputError([Problem(file, 1, 1, f"申请人信息应为“字段: 值”的映射，而不是 {kind}")])
+    values, original, problems = canonical_keys(data, file, located)
+    if not problems:
+        try:
+            return profile_model().model_validate(values)
+        except ValidationError as error:
+            problems = validation_problems(error, original, file, located, values)
+    raise InputError(problems)
+
+
+def load_profile(path: Path | str) -> ProfileBase:
+    """Read a YAML or JSON profile file."""
+    path = Path(path)
+    text = read_text(path, "申请人信息")
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError([Problem(str(path), error.lineno, error.colno, f"JSON 语法错误: {error.msg}")]) from None
+        return parse_profile(data, str(path))
+    located = load_located(text, str(path))
+    return parse_profile(located.data, str(path), located)
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Rulebook literals come from YAML as int/float: go through str so 0.1 stays 0.1."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None

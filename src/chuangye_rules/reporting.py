@@ -1,0 +1,149 @@
+"""Showing results to a person: rich tables for `check`, the full reasoning for `explain`."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .i18n import CATEGORY, PERIOD, STATUS, field_label, label, word
+from .money import yuan
+from .results import AmountResult, BenefitResult, CityResult, Evaluation, Status
+
+STATUS_STYLE = {
+    Status.eligible: "bold green",
+    Status.needs_info: "yellow",
+    Status.not_eligible: "red",
+    Status.excluded: "magenta",
+    Status.expired: "dim",
+    Status.not_yet_in_force: "dim",
+}
+SHOWN_BY_DEFAULT = (Status.eligible, Status.needs_info, Status.excluded)
+MARK = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
+
+
+def amount_text(amount: AmountResult, lang: str = "zh") -> str:
+    zh = lang == "zh"
+    if amount.kind == "exact":
+        return yuan(amount.value, lang)
+    if amount.kind == "up_to":
+        return f"最高{yuan(amount.max, lang)}" if zh else f"up to {yuan(amount.max, lang)}"
+    if amount.kind == "range":
+        return f"{yuan(amount.min, lang)}-{yuan(amount.max, lang)}"
+    if amount.kind == "formula":
+        needed = "、".join(field_label(m, lang) for m in amount.missing) if zh else ", ".join(
+            field_label(m, lang) for m in amount.missing)
+        cap = (f"，最高{yuan(amount.max)}" if zh else f", at most {yuan(amount.max, lang)}") if amount.max is not None else ""
+        return (f"待定（缺{needed}）{cap}" if zh else f"open (needs {needed}){cap}")
+    if amount.kind == "not_stated":
+        return f"未列明（按{amount.set_by}）" if zh else f"not stated (set by {amount.set_by})"
+    return amount.description if zh else "in kind / non-monetary"
+
+
+def _status_text(r: BenefitResult, lang: str) -> Text:
+    text = Text(label(STATUS, r.status.value, lang), style=STATUS_STYLE[r.status])
+    if r.status is Status.needs_info and r.missing_facts:
+        sep = "、" if lang == "zh" else ", "
+        text.append("\n" + word("missing", lang) + ": " + sep.join(field_label(m, lang) for m in r.missing_facts),
+                    style="yellow")
+    if r.status is Status.excluded and r.exclusion_note:
+        text.append("\n" + r.exclusion_note, style="magenta")
+    return text
+
+
+def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Group:
+    zh = lang == "zh"
+    shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
+    order = {s: i for i, s in enumerate(Status)}
+    shown.sort(key=lambda r: order[r.status])
+    doc = city.document
+    title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else "")
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column(word("benefit", lang), ratio=3, overflow="fold")
+    table.add_column(word("status", lang), ratio=2, overflow="fold")
+    table.add_column(word("amount", lang), ratio=2, overflow="fold")
+    table.add_column(word("department", lang), ratio=2, overflow="fold")
+    for r in shown:
+        name = Text(r.name if zh else r.name_en, style="bold")
+        name.append(f"\n{r.id}\n{label(CATEGORY, r.category, lang)} · {r.clause}", style="dim")
+        amount = Text(amount_text(r.amount, lang))
+        if r.amount.kind not in ("not_stated", "in_kind"):
+            amount.append(f"\n{label(PERIOD, r.period, lang)}", style="dim")
+        table.add_row(name, _status_text(r, lang), amount, "、".join(r.lead_departments) or "—")
+    items: list = []
+    if doc.draft:
+        items.append(Text("⚠ " + word("draft", lang), style="bold yellow"))
+    items.append(table)
+    hidden = len(city.benefits) - len(shown)
+    expired = [r for r in city.benefits if r.status is Status.expired]
+    if expired and len(expired) == len(city.benefits):
+        when = doc.in_force_to.isoformat() if doc.in_force_to else "?"
+        items.append(Text(word("expired_on", lang, date=when) + (
+            f"。可用 --as-of 选择有效期内（{doc.in_force_from} 至 {when}）的日期查看当时的结果" if zh
+            else f". Use --as-of with a date between {doc.in_force_from} and {when} to see what applied then"),
+            style="yellow"))
+    if not shown:
+        items.append(Text(word("none_eligible", lang), style="dim"))
+    if hidden and not show_all:
+        items.append(Text(word("hidden", lang, n=hidden), style="dim"))
+    t = city.totals
+    summary = f"{word('total_exact', lang)}：{yuan(t.exact, lang)}    {word('total_up_to', lang)}：{yuan(t.up_to, lang)}"
+    if t.unquantified:
+        summary += f"    {t.unquantified} {word('unquantified', lang)}" if not zh else f"    另有{t.unquantified}{word('unquantified', lang)}"
+    items.append(Text(summary, style="bold"))
+    return Group(*items)
+
+
+def print_evaluation(evaluation: Evaluation, console: Console, lang: str = "zh", show_all: bool = False) -> None:
+    head = f"{word('applicant', lang)}：{evaluation.applicant_id or '—'}    {word('as_of', lang)}：{evaluation.as_of}"
+    console.print(Text(head, style="bold"))
+    if not evaluation.cities:
+        console.print(Text("没有与申请人所在城市对应的规则库" if lang == "zh" else "no rulebook for the applicant's city",
+                           style="yellow"))
+    for city in evaluation.cities:
+        console.print(city_table(city, lang, show_all))
+        console.print()
+
+
+def explain_panel(r: BenefitResult, lang: str = "zh") -> Panel:
+    zh = lang == "zh"
+    body = Text()
+    body.append(f"{word('status', lang)}：", style="bold")
+    body.append(label(STATUS, r.status.value, lang) + "\n", style=STATUS_STYLE[r.status])
+    body.append(f"{word('amount', lang)}：", style="bold")
+    body.append(f"{amount_text(r.amount, lang)}（{r.amount.description}；{label(PERIOD, r.period, lang)}"
+                f"{'，' + r.period_note if r.period_note else ''}）\n")
+    for part in r.amount.parts:
+        body.append(f"    · {part.label}：{amount_text(part.amount, lang)}\n")
+    if r.amount.formula and r.amount.kind == "formula":
+        body.append(f"    {r.amount.formula}\n", style="dim")
+    body.append(f"\n{word('reasons', lang)}：\n", style="bold")
+    for reason in r.reasons:
+        mark, style = MARK[reason.result]
+        body.append("  " * (reason.depth + 1) + mark + " ", style=style)
+        body.append(reason.text)
+        if reason.value is not None:
+            body.append(f"（{'申请人' if zh else 'applicant'}：{reason.value}）", style="dim")
+        body.append("\n")
+    if r.missing_facts:
+        sep = "、" if zh else ", "
+        body.append(f"\n{word('missing', lang)}：" + sep.join(f"{field_label(m, lang)}（{m}）" for m in r.missing_facts)
+                    + "\n", style="yellow")
+    if r.exclusion_note:
+        body.append(f"\n{r.exclusion_note}\n", style="magenta")
+    body.append(f"\n{word('lead', lang)}：", style="bold")
+    body.append("、".join(r.lead_departments) + "\n")
+    if r.cooperating_departments:
+        body.append(f"{word('cooperating', lang)}：", style="bold")
+        body.append("、".join(r.cooperating_departments) + "\n")
+    body.append(f"{word('clause', lang)}：", style="bold")
+    body.append(r.clause + (f"    {word('expired_on', lang, date=r.valid_to)}" if r.status is Status.expired else "") + "\n")
+    body.append(f"{word('quote', lang)}：", style="bold")
+    body.append("……".join(r.quote) + "\n", style="italic")
+    if r.notes:
+        body.append(f"{word('notes', lang)}：", style="bold")
+        body.append(r.notes + "\n")
+    if r.draft:
+        body.append("⚠ " + word("draft", lang) + "\n", style="bold yellow")
+    return Panel(body, title=f"{r.name if zh else r.name_en}（{r.id}）", expand=False)
