@@ -18,7 +18,7 @@ from .schema import (
     AllOf, AnyOf, Benefit, Compare, FormulaAmount, GradesAmount, NotOf, PartsAmount, PercentageAmount,
     PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
 )
-from .yamlsource import InputError, Located, Problem, load_located, read_text
+from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, read_text
 
 
 @dataclass
@@ -105,39 +105,13 @@ def load_rulebooks(paths: Iterable[Path | str] | None = None, city: str | None =
 
 # ------------------------------------------------------------------ pydantic errors → located problems
 
-_MESSAGES_ZH = {
-    "missing": "缺少必填项",
-    "extra_forbidden": "不认识的键",
-    "literal_error": "取值不在允许范围内",
-    "enum": "取值不在允许范围内",
-    "string_type": "应为文本",
-    "list_type": "应为列表",
-    "dict_type": "应为映射（键: 值）",
-    "model_type": "应为映射（键: 值）",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "bool_parsing": "应为 true 或 false",
-    "greater_than_equal": "数值过小",
-    "greater_than": "数值过小",
-    "less_than_equal": "数值过大",
-    "string_pattern_mismatch": "标识只能用小写字母、数字和下划线，且以字母开头",
-    "too_short": "不能为空",
-    "union_tag_invalid": "kind 取值无效",
-    "union_tag_not_found": "缺少 kind",
-    "value_error": "取值无效",
-}
 
 
 def pydantic_problems(error: ValidationError, located: Located) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
         path = _yaml_path(item["loc"], located)
-        message = _MESSAGES_ZH.get(item["type"], "")
+        message = MESSAGES_ZH.get(item["type"], "")
         detail = item["msg"].removeprefix("Value error, ")
         dotted = ".".join(str(p) for p in path) or "(root)"
         if item["type"] == "extra_forbidden":

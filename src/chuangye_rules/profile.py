@@ -13,7 +13,7 @@ from typing import Any, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from .catalog import FieldSpec, catalog
-from .yamlsource import InputError, Located, Problem, load_located, read_text
+from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
@@ -145,7 +145,7 @@ def validation_problems(error: ValidationError, original: dict, file: str, locat
         label = f"{key}" + (f"（{spec.zh}）" if spec and spec.zh != key else "")
         raw = values.get(name)
         shown = mask_id(raw) if spec and spec.personal else raw
-        message = item["msg"].removeprefix("Value error, ")
+        message = (MESSAGES_ZH.get(item["type"]) if item["type"] != "value_error" else None) or item["msg"].removeprefix("Value error, ")
         expected = {"bool": "true/false（是/否）", "int": "整数", "money": "金额（元）", "number": "数字",
                     "date": "日期 YYYY-MM-DD", "text": "文本"}.get(spec.type if spec else "", "")
         hint = f"应为{expected}" if expected and item["type"] not in ("value_error",) else None

@@ -13,6 +13,38 @@ MAX_DEPTH = 200
 MAX_NODES = 500_000
 
 
+# Pydantic error types in Chinese, for rulebook and profile messages
+MESSAGES_ZH = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的键",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+    "model_type": "应为映射（键: 值）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "数值过小",
+    "greater_than": "数值过小",
+    "less_than_equal": "数值过大",
+    "string_pattern_mismatch": "标识只能用小写字母、数字和下划线，且以字母开头",
+    "too_short": "不能为空",
+    "union_tag_invalid": "kind 取值无效",
+    "union_tag_not_found": "缺少 kind",
+    "value_error": "取值无效",
+    "finite_number": "应为有限数字（不能是 NaN 或无穷大）",
+    "bool_type": "应为 true 或 false",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD）",
+}
+
+
 @dataclass
 class Problem:
     file: str
@@ -82,9 +114,22 @@ def read_text(path: Path, what: str = "file") -> str:
         raise InputError([Problem(str(path), line, None, "文件不是 UTF-8 编码", "请另存为 UTF-8")]) from None
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose impossible dates (2023-02-30) stay text, so validation can name their line."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def load_located(text: str, file: str) -> Located:
     """Parse YAML text safely: no Python tags, duplicate keys and excessive depth are errors."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
@@ -104,7 +149,7 @@ def load_located(text: str, file: str) -> Located:
     if problems:
         raise InputError(problems)
     try:
-        located.data = yaml.SafeLoader(text).get_single_data()
+        located.data = _Loader(text).get_single_data()
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         raise InputError([Problem(file, mark.line + 1 if mark else None, mark.column + 1 if mark else None,

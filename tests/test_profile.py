@@ -1,0 +1,55 @@
+"""Profiles: Chinese names accepted, values checked, bad input reported by file, line and field."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from chuangye_rules import InputError, load_profile, parse_profile
+
+
+def test_chinese_names_and_labels_are_accepted():
+    p = parse_profile({"申请人类型": "个人", "身份": "高校毕业生、退役军人", "毕业时间": dt.date(2022, 7, 1),
+                       "吸纳就业人数": 3})
+    assert p.kind == "individual"
+    assert p.identities == frozenset({"college_graduate", "veteran"})
+    assert p.employees == 3
+
+
+def write(tmp_path, text, name="p.yaml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("kind: individual\nemployees: many\n", 2, ["employees", "many"]),
+    ("kind: individual\ngraduation_date: 2023-02-30\n", 2, ["graduation_date"]),
+    ("kind: individual\nidentities: [宇航员]\n", 2, ["宇航员", "可选"]),
+    ("kind: individual\nemployes: 3\n", 2, ["employes", "employees"]),
+    ("kind: individual\ntechnology_purchase_amount: .nan\n", 2, ["有限数字"]),
+    ("kind: individual\ntechnology_purchase_amount: 1e30\n", 2, ["过大"]),
+    ("kind: individual\ntechnology_purchase_amount: -5\n", 2, ["负数"]),
+    ("kind: individual\ngraduation_date: 1850-01-01\n", 2, ["1900"]),
+    ("kind: [unclosed\n", 2, ["YAML"]),
+    ("- a\n- b\n", 1, ["映射"]),
+])
+def test_bad_profiles_name_the_line_and_field(tmp_path, text, line, words):
+    with pytest.raises(InputError) as info:
+        load_profile(write(tmp_path, text))
+    problem = info.value.problems[0]
+    assert problem.line == line, problem.format()
+    for word in words:
+        assert word in problem.format()
+
+
+def test_personal_id_is_masked_in_errors(tmp_path):
+    path = write(tmp_path, "kind: individual\nid_number: 340602199001011234\nemployees: x\n")
+    with pytest.raises(InputError) as info:
+        load_profile(path)
+    assert "340602199001011234" not in str(info.value)
+
+
+def test_json_profiles(tmp_path):
+    p = load_profile(write(tmp_path, '{"kind": "enterprise", "technology_purchase_amount": "3000000"}', "p.json"))
+    assert p.technology_purchase_amount == D(3000000)
