@@ -250,6 +250,60 @@ def fields(lang: Lang = LANG_OPT) -> None:
     _console().print(table)
 
 
+@app.command()
+def coverage(city: Optional[str] = typer.Argument(None, help="城市（默认：全部）"),
+             rulebooks: Optional[List[Path]] = RULEBOOKS_OPT) -> None:
+    """覆盖审计：文件中带金额、期限或待遇的每句话，要么被规则引用，要么列入 not_encoded 并说明理由。"""
+    from .coverage import audit
+    from .loading import load_rulebooks
+    from .yamlsource import InputError
+
+    try:
+        books = load_rulebooks(rulebooks, city=city)
+    except InputError as error:
+        _fail(error)
+    gaps = 0
+    for book in books:
+        report = audit(book)
+        gaps += len(report.uncovered)
+        typer.echo(f"{report.city}（{report.city_zh}）: {report.covered}/{len(report.carrying)} 句已覆盖（{report.share:.0%}）")
+        for sentence in report.uncovered:
+            typer.echo(f"    未覆盖: {sentence.text}")
+    if gaps:
+        typer.echo(f"{gaps} 句既未被引用也未列入 not_encoded", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def departments(city: Optional[str] = typer.Argument(None, help="城市（默认：全部）"),
+                rulebooks: Optional[List[Path]] = RULEBOOKS_OPT, lang: Lang = LANG_OPT) -> None:
+    """各部门牵头和配合办理的待遇 / for each department, the benefits it leads and co-handles."""
+    from rich.table import Table
+
+    from .loading import load_rulebooks
+    from .yamlsource import InputError
+
+    try:
+        books = load_rulebooks(rulebooks, city=city)
+    except InputError as error:
+        _fail(error)
+    zh = lang is Lang.zh
+    for book in books:
+        leads: dict[str, list[str]] = {}
+        helps: dict[str, list[str]] = {}
+        for b in book.rulebook.benefits:
+            for d in b.departments.lead:
+                leads.setdefault(d, []).append(b.name if zh else b.name_en)
+            for d in b.departments.cooperating:
+                helps.setdefault(d, []).append(b.name if zh else b.name_en)
+        table = Table(title=f"{book.rulebook.city.zh if zh else book.rulebook.city.en}（{book.slug}）", show_lines=True)
+        for head in (("部门", "department"), ("牵头办理", "leads"), ("配合办理", "co-handles")):
+            table.add_column(head[0] if zh else head[1], overflow="fold")
+        for d in sorted(set(leads) | set(helps), key=lambda d: (-len(leads.get(d, [])), d)):
+            table.add_row(d, "\n".join(leads.get(d, [])) or "—", "\n".join(helps.get(d, [])) or "—")
+        _console().print(table)
+
+
 def main() -> None:
     try:
         app()
