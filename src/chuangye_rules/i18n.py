@@ -28,9 +28,11 @@ CATEGORY = {
     "loan_interest_subsidy": ("贷款贴息", "loan interest subsidy"),
     "tax_treatment": ("税收优惠", "tax treatment"),
     "free_space": ("免费场地", "free space"),
+    "premises": ("场地支持", "premises support"),
     "personnel_entitlement": ("人事待遇", "personnel entitlement"),
     "investment": ("投资支持", "investment"),
     "service": ("服务", "service"),
+    "social_insurance": ("社会保险", "social insurance"),
     "honour": ("荣誉", "honour"),
 }
 

@@ -29,9 +29,11 @@ class Category(str, Enum):
     loan_interest_subsidy = "loan_interest_subsidy"
     tax_treatment = "tax_treatment"
     free_space = "free_space"
+    premises = "premises"
     personnel_entitlement = "personnel_entitlement"
     investment = "investment"
     service = "service"
+    social_insurance = "social_insurance"
     honour = "honour"
 
 
