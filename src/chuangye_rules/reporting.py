@@ -41,6 +41,16 @@ def amount_text(amount: AmountResult, lang: str = "zh") -> str:
     return amount.description if zh else "in kind / non-monetary"
 
 
+def departments_text(departments: list[str], lang: str = "zh", most: int = 3) -> str:
+    """The first few lead departments; `explain` shows them all."""
+    if not departments:
+        return "—"
+    shown = "、".join(departments[:most])
+    if len(departments) > most:
+        shown += f"等{len(departments)}个单位" if lang == "zh" else f" and {len(departments) - most} more"
+    return shown
+
+
 def _status_text(r: BenefitResult, lang: str) -> Text:
     text = Text(label(STATUS, r.status.value, lang), style=STATUS_STYLE[r.status])
     if r.status is Status.needs_info and r.missing_facts:
@@ -56,7 +66,8 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Gr
     zh = lang == "zh"
     shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
     order = {s: i for i, s in enumerate(Status)}
-    shown.sort(key=lambda r: order[r.status])
+    # within a status, benefits with a figure first, largest first: what an applicant reads first
+    shown.sort(key=lambda r: (order[r.status], r.amount.upper is None, -(r.amount.upper or 0)))
     doc = city.document
     title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else "")
     table = Table(title=title, show_lines=True, expand=True)
@@ -70,7 +81,7 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Gr
         amount = Text(amount_text(r.amount, lang))
         if r.amount.kind not in ("not_stated", "in_kind"):
             amount.append(f"\n{label(PERIOD, r.period, lang)}", style="dim")
-        table.add_row(name, _status_text(r, lang), amount, "、".join(r.lead_departments) or "—")
+        table.add_row(name, _status_text(r, lang), amount, departments_text(r.lead_departments, lang))
     items: list = []
     if doc.draft:
         items.append(Text("⚠ " + word("draft", lang), style="bold yellow"))
