@@ -188,18 +188,29 @@ def benefits(city: Optional[str] = CITY_OPT, rulebooks: Optional[List[Path]] = R
 
 
 @app.command()
-def validate(paths: Optional[List[Path]] = typer.Argument(None, help="规则库文件或目录（默认：内置规则库）")) -> None:
-    """检查规则库 / check rulebooks: schema, fields, types, exclusions."""
-    from .loading import load_rulebooks
-    from .yamlsource import InputError
+def validate(
+    paths: Optional[List[Path]] = typer.Argument(None, help="规则库文件或目录（默认：内置规则库）"),
+    strict: bool = typer.Option(False, "--strict", help="警告也算作问题"),
+    output_format: str = typer.Option("text", "--format", help="text 或 json（供 CI 使用）"),
+    cases: Optional[Path] = typer.Option(None, "--cases", help="测试用例目录，用于提示没有用例的待遇（默认：tests/cases，如存在）"),
+) -> None:
+    """检查规则库 / check rulebooks: schema, fields, types, quotes, wording, exclusions, dates."""
+    from .validation import validate_paths
 
-    try:
-        books = load_rulebooks(paths or None)
-    except InputError as error:
-        errors = [p for p in error.problems if p.severity == "error"]
-        _fail(error, 1 if errors else 0)
-    for book in books:
-        typer.echo(f"{book.path}: OK（{len(book.rulebook.benefits)} 项待遇）")
+    report = validate_paths(paths or None, cases)
+    if output_format == "json":
+        typer.echo(report.to_json())
+    else:
+        for file, problems in report.by_file().items():
+            typer.echo(f"{file}: {'OK' if not problems else ''}".rstrip())
+            for p in problems:
+                tag = "警告" if p.severity == "warning" else "错误"
+                typer.echo(f"  {tag} {p.format()}")
+        typer.echo(f"{report.errors} 个错误，{report.warnings} 个警告，共检查 {len(report.files)} 个文件")
+    if report.unreadable:
+        raise typer.Exit(2)
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)
 
 
 @app.command("test")

@@ -168,8 +168,6 @@ def check_rulebook(book: Rulebook, located: Located) -> list[Problem]:
             problems += _check_condition(benefit.conditions, base + ("conditions",), located)
         problems += _check_amount(benefit.amount, base + ("amount",), book, located)
         problems += _check_validity(benefit, base, doc.in_force_from, doc.in_force_to, located)
-        if not benefit.departments.lead:
-            problems.append(located.problem(base + ("departments",), f"{benefit.id}: 没有牵头单位", severity="warning"))
     for i, benefit in enumerate(book.benefits):
         for k, other in enumerate(benefit.exclusive_with):
             if other not in ids:
