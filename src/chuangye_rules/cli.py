@@ -315,6 +315,22 @@ def departments(city: Optional[str] = typer.Argument(None, help="城市（默认
         _console().print(table)
 
 
+@app.command()
+def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
+           output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）")) -> None:
+    """输出规则库或申请人信息的 JSON Schema（供编辑器补全和校验）/ the JSON Schema of a format."""
+    from .jsonschema import schema_text
+
+    if which not in ("rulebook", "profile"):
+        typer.echo("schema: 只能是 rulebook 或 profile", err=True)
+        raise typer.Exit(2)
+    text = schema_text(which)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text)
+
+
 def main() -> None:
     try:
         app()
