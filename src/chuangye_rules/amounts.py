@@ -143,6 +143,23 @@ def compute_amount(rule, facts: dict[str, Any], as_of: dt.date, parameters: dict
     raise TypeError(f"unknown amount rule {type(rule).__name__}")
 
 
+def amount_inputs(rule) -> list[str]:
+    """The facts and parameters an amount rule reads, in order."""
+    if isinstance(rule, PerUnitAmount):
+        return [rule.unit_field]
+    if isinstance(rule, PercentageAmount):
+        return [rule.of_field]
+    if isinstance(rule, (TiersAmount, GradesAmount)):
+        return [rule.field]
+    if isinstance(rule, (UpToAmount, RangeAmount)):
+        return [rule.received_field] if rule.received_field else []
+    if isinstance(rule, FormulaAmount):
+        return [f.parameter or f.field for f in rule.factors if f.number is None]
+    if isinstance(rule, PartsAmount):
+        return list(dict.fromkeys(name for p in rule.parts for name in amount_inputs(p.amount)))
+    return []
+
+
 def _bounds(amount: AmountResult) -> tuple[Decimal, Decimal] | None:
     if amount.kind == "exact":
         return amount.value, amount.value
@@ -155,7 +172,7 @@ def _bounds(amount: AmountResult) -> tuple[Decimal, Decimal] | None:
 
 def _combine(parts: list[AmountPart]) -> AmountResult:
     text = " + ".join(f"{p.label}{p.amount.description}" for p in parts)
-    missing = [m for p in parts for m in p.amount.missing]
+    missing = list(dict.fromkeys(m for p in parts for m in p.amount.missing))
     bounds = [_bounds(p.amount) for p in parts]
     if any(b is None for b in bounds):
         return AmountResult(kind="formula", description=text, formula=text, parts=parts, missing=missing)

@@ -97,6 +97,14 @@ def evaluate_condition(node, facts: dict[str, Any], as_of: dt.date) -> Trace:
     return Trace(node, result, children=children, missing=missing)
 
 
+def condition_fields(node) -> list[str]:
+    """The fields a condition reads, in depth-first order: the canonical order of "missing facts"."""
+    if isinstance(node, Compare):
+        return [node.field] + ([node.within_after.field] if node.within_after else [])
+    children = [node.not_] if isinstance(node, NotOf) else (node.all if isinstance(node, AllOf) else node.any)
+    return _unique(f for child in children for f in condition_fields(child))
+
+
 def _unique(items) -> list:
     return list(dict.fromkeys(items))
 

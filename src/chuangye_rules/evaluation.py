@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .amounts import compute_amount
-from .conditions import Trace, evaluate_condition
+from .amounts import amount_inputs, compute_amount
+from .conditions import Trace, condition_fields, evaluate_condition
 from .i18n import describe_condition, show_value, word
 from .loading import LoadedRulebook, load_rulebooks
 from .profile import ProfileBase, parse_profile
@@ -98,7 +98,7 @@ def evaluate_benefit(book: Rulebook, benefit: Benefit, facts: dict[str, Any], as
     if status is Status.eligible:
         missing = []
     if status in (Status.eligible, Status.needs_info):
-        missing += [m for m in amount.missing if m not in missing]
+        missing = ordered_missing(benefit, set(missing) | set(amount.missing))
     return BenefitResult(
         id=benefit.id, name=benefit.name, name_en=benefit.name_en, city=book.city.slug, clause=benefit.clause,
         category=benefit.category.value, status=status, amount=amount, period=benefit.period.value,
@@ -108,6 +108,19 @@ def evaluate_benefit(book: Rulebook, benefit: Benefit, facts: dict[str, Any], as
         quote=[benefit.quote] if isinstance(benefit.quote, str) else list(benefit.quote),
         notes=benefit.notes, valid_to=end, draft=book.document.draft,
     )
+
+
+def fact_order(benefit: Benefit) -> list[str]:
+    """The canonical order in which a benefit's missing facts are named (the batch path uses it too)."""
+    names = ["kind"]
+    if benefit.conditions is not None:
+        names += condition_fields(benefit.conditions)
+    names += amount_inputs(benefit.amount)
+    return list(dict.fromkeys(names))
+
+
+def ordered_missing(benefit: Benefit, missing: set[str]) -> list[str]:
+    return [name for name in fact_order(benefit) if name in missing]
 
 
 def _and(a: bool | None, b: bool | None) -> bool | None:

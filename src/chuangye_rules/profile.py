@@ -73,6 +73,8 @@ def _check_value(spec: FieldSpec, value: Any) -> Any:
             raise ValueError(f"数值过大（上限 {MAX_MONEY:,.0f}）")
         if spec.type == "money" and value < 0:
             raise ValueError("金额不能为负数")
+        if spec.type == "money" and value != value.quantize(Decimal("0.01")):
+            raise ValueError("金额最多保留两位小数（到分）")
     if spec.type == "int" and value < 0:
         raise ValueError("人数/数量不能为负数")
     if spec.type == "date" and not (MIN_DATE <= value <= MAX_DATE):
