@@ -1,0 +1,382 @@
+"""A rulebook compiled into polars expressions: the columnar twin of conditions.py and amounts.py.
+
+Semantics follow the reference evaluator exactly (tests/test_batch_equivalence.py compares both on random
+profiles): unknown facts are nulls, and polars' Kleene logic for & | ~ is the three-valued logic of
+conditions.py. Money is integer fen. Dates are shifted with the same calendar rules (dates.shift, and
+polars' month offsets, which clamp to the month's end the same way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import reduce
+from typing import Any
+
+import polars as pl
+
+from ..amounts import parameter_value
+from ..catalog import FieldSpec, catalog
+from ..dates import shift
+from ..evaluation import fact_order
+from ..schema import (
+    CASH_CATEGORIES, AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount,
+    NotOf, NotStatedAmount, PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, Rulebook, TiersAmount,
+    UpToAmount,
+)
+
+NULL_BOOL = pl.lit(None, dtype=pl.Boolean)
+NULL_INT = pl.lit(None, dtype=pl.Int64)
+
+
+class CompileError(ValueError):
+    """A rule the columnar path cannot express exactly (the per-profile `check` still handles it)."""
+
+
+def fen(value: Any) -> int:
+    amount = Fraction(Decimal(str(value))) * 100
+    if amount.denominator != 1:
+        raise CompileError(f"amount {value} is not a whole number of fen")
+    return int(amount)
+
+
+def dtype(spec: FieldSpec) -> pl.DataType:
+    return {
+        "text": pl.String, "bool": pl.Boolean, "int": pl.Int64, "money": pl.Int64, "number": pl.Float64,
+        "date": pl.Date, "one_of": pl.String, "set_of": pl.String,
+    }[spec.type]
+
+
+def literal(spec: FieldSpec, value: Any) -> Any:
+    """A rulebook literal in the column's representation (money as fen, set members as codes)."""
+    if spec.type == "money":
+        return fen(value)
+    if spec.type == "number":
+        return float(value)
+    if spec.type == "int":
+        return int(value)
+    return value
+
+
+def set_token(code: str) -> str:
+    return f"|{code}|"
+
+
+def _int(value: int | None) -> pl.Expr:
+    return NULL_INT if value is None else pl.lit(value, dtype=pl.Int64)
+
+
+def _shift_expr(column: pl.Expr, years: int, months: int, days: int) -> pl.Expr:
+    total = years * 12 + months
+    if total:
+        column = column.dt.offset_by(f"{total}mo")
+    if days:
+        column = column.dt.offset_by(f"{days}d")
+    return column
+
+
+# ------------------------------------------------------------------------------------------- conditions
+
+
+@dataclass
+class Truth:
+    result: pl.Expr  # nullable Boolean: null is "unknown"
+    missing: dict[str, pl.Expr] = field(default_factory=dict)  # fact -> "this fact is reported missing"
+
+
+def compile_condition(node, as_of: dt.date) -> Truth:
+    if isinstance(node, Compare):
+        return _compare(node, as_of)
+    if isinstance(node, NotOf):
+        child = compile_condition(node.not_, as_of)
+        return Truth(~child.result, child.missing)
+    is_all = isinstance(node, AllOf)
+    children = [compile_condition(c, as_of) for c in (node.all if is_all else node.any)]
+    result = reduce((lambda a, b: a & b) if is_all else (lambda a, b: a | b), [c.result for c in children])
+    names = list(dict.fromkeys(n for c in children for n in c.missing))
+    unknown = result.is_null()
+    missing = {
+        name: unknown & pl.any_horizontal([c.result.is_null() & c.missing[name] for c in children if name in c.missing])
+        for name in names
+    }
+    return Truth(result, missing)
+
+
+def _compare(node: Compare, as_of: dt.date) -> Truth:
+    spec = catalog().fields[node.field]
+    column = pl.col(node.field)
+    op, operand = node.op, node.operand
+    missing = {node.field: column.is_null()}
+    if op in ("eq", "ne", "gt", "gte", "lt", "lte"):
+        value = pl.lit(literal(spec, operand), dtype=dtype(spec))
+        test = {"eq": column == value, "ne": column != value, "gt": column > value, "gte": column >= value,
+                "lt": column < value, "lte": column <= value}[op]
+    elif op in ("in", "not_in"):
+        test = column.is_in(pl.lit(pl.Series([literal(spec, v) for v in operand], dtype=dtype(spec))).implode())
+        test = ~test if op == "not_in" else test
+    elif op == "contains":
+        test = column.str.contains(set_token(operand), literal=True)
+    elif op in ("contains_any", "contains_all"):
+        tests = [column.str.contains(set_token(code), literal=True) for code in operand]
+        test = pl.any_horizontal(tests) if op == "contains_any" else pl.all_horizontal(tests)
+    elif op == "within_last":
+        start = shift(as_of, operand.years, operand.months, operand.days, sign=-1)
+        test = (column >= pl.lit(start)) & (column <= pl.lit(as_of))
+    elif op == "at_least_ago":
+        test = column <= pl.lit(shift(as_of, operand.years, operand.months, operand.days, sign=-1))
+    elif op == "same_year_as_evaluation":
+        test = column.dt.year() == as_of.year
+    elif op == "within_after":
+        other = pl.col(operand.field)
+        test = (column >= other) & (column <= _shift_expr(other, operand.years, operand.months, operand.days))
+        missing[operand.field] = column.is_not_null() & other.is_null()
+    else:  # pragma: no cover - the schema admits no other operator
+        raise CompileError(f"operator {op}")
+    return Truth(pl.when(column.is_null()).then(NULL_BOOL).otherwise(test), missing)
+
+
+# ------------------------------------------------------------------------------------------- amounts
+
+
+@dataclass
+class Money:
+    kind: pl.Expr
+    value: pl.Expr = NULL_INT
+    min: pl.Expr = NULL_INT
+    max: pl.Expr = NULL_INT
+    missing: dict[str, pl.Expr] = field(default_factory=dict)
+
+
+def _kind(name: str) -> pl.Expr:
+    return pl.lit(name, dtype=pl.String)
+
+
+def _cap(expr: pl.Expr, cap: Decimal | None) -> pl.Expr:
+    if cap is None:
+        return expr
+    limit = fen(cap)
+    return pl.when(expr > limit).then(pl.lit(limit, dtype=pl.Int64)).otherwise(expr)
+
+
+def _round_half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
+    """numerator / denominator rounded half up, for numerator ≥ 0 (amounts are never negative)."""
+    return (numerator * 2 + denominator) // (2 * denominator)
+
+
+def _number_fraction(value: Decimal) -> Fraction:
+    return Fraction(Decimal(str(value)))
+
+
+def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal]) -> Money:
+    cat = catalog()
+    if isinstance(rule, FixedAmount):
+        return Money(_kind("exact"), value=_int(fen(rule.value)))
+
+    if isinstance(rule, (UpToAmount, RangeAmount)):
+        low = fen(rule.min) if isinstance(rule, RangeAmount) else None
+        high: pl.Expr = _int(fen(rule.max))
+        if rule.cumulative_cap is not None:
+            received = pl.col(rule.received_field)
+            remaining = pl.lit(fen(rule.cumulative_cap), dtype=pl.Int64) - received
+            remaining = pl.when(remaining < 0).then(0).otherwise(remaining)
+            high = pl.when(received.is_null()).then(high).otherwise(
+                pl.when(remaining < high).then(remaining).otherwise(high))
+        zero = high == 0
+        if low is None:
+            kind = pl.when(zero).then(_kind("exact")).otherwise(_kind("up_to"))
+        else:
+            kind = pl.when(zero).then(_kind("exact")).when(high >= low).then(_kind("range")).otherwise(_kind("up_to"))
+        return Money(kind, value=pl.when(zero).then(0).otherwise(NULL_INT),
+                     min=pl.when(kind == "range").then(_int(low)).otherwise(NULL_INT),
+                     max=pl.when(zero).then(NULL_INT).otherwise(high))
+
+    if isinstance(rule, PerUnitAmount):
+        units = pl.col(rule.unit_field)
+        cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
+        missing = {rule.unit_field: units.is_null()}
+        if rule.rate is not None:
+            value = _cap(units * fen(rule.rate), rule.cap)
+            kind = pl.when(units.is_null()).then(_kind("formula")).otherwise(_kind("exact"))
+            return Money(kind, value=value, max=pl.when(units.is_null()).then(cap).otherwise(NULL_INT), missing=missing)
+        low, high = _cap(units * fen(rule.rate_min), rule.cap), _cap(units * fen(rule.rate_max), rule.cap)
+        kind = (pl.when(units.is_null()).then(_kind("formula")).when(low == high).then(_kind("exact"))
+                .otherwise(_kind("range")))
+        return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
+                     min=pl.when(kind == "range").then(low).otherwise(NULL_INT),
+                     max=pl.when(kind == "range").then(high).when(kind == "formula").then(cap).otherwise(NULL_INT),
+                     missing=missing)
+
+    if isinstance(rule, PercentageAmount):
+        base = pl.col(rule.of_field)  # fen
+        share = _number_fraction(rule.percent) / 100
+        value = _cap(_round_half_up(base * share.numerator, share.denominator), rule.cap)
+        cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
+        known = _kind("up_to") if rule.up_to else _kind("exact")
+        kind = pl.when(base.is_null()).then(_kind("formula")).otherwise(known)
+        return Money(kind, value=NULL_INT if rule.up_to else value,
+                     max=pl.when(base.is_null()).then(cap).otherwise(value if rule.up_to else NULL_INT),
+                     missing={rule.of_field: base.is_null()})
+
+    if isinstance(rule, TiersAmount):
+        spec = cat.fields[rule.field]
+        measure = pl.col(rule.field)
+        if rule.cumulative:
+            value = pl.sum_horizontal([pl.when(measure >= literal(spec, t.at_least)).then(fen(t.value)).otherwise(0)
+                                       for t in rule.tiers])
+            top = sum(fen(t.value) for t in rule.tiers)
+        else:
+            value = pl.lit(0, dtype=pl.Int64)
+            for t in rule.tiers:  # ascending: the last threshold reached wins
+                value = pl.when(measure >= literal(spec, t.at_least)).then(fen(t.value)).otherwise(value)
+            top = fen(rule.tiers[-1].value)
+        unknown = measure.is_null()
+        return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
+                     value=pl.when(unknown).then(NULL_INT).otherwise(value.cast(pl.Int64)),
+                     max=pl.when(unknown).then(_int(top)).otherwise(NULL_INT), missing={rule.field: unknown})
+
+    if isinstance(rule, GradesAmount):
+        grade = pl.col(rule.field).cast(pl.String)
+        values = [fen(g.value) for g in rule.grades]
+        value = NULL_INT
+        for g in reversed(rule.grades):
+            value = pl.when(grade == g.grade).then(fen(g.value)).otherwise(value)
+        matched = value.is_not_null()
+        return Money(pl.when(matched).then(_kind("exact")).otherwise(_kind("range")), value=value,
+                     min=pl.when(matched).then(NULL_INT).otherwise(min(values)),
+                     max=pl.when(matched).then(NULL_INT).otherwise(max(values)),
+                     missing={rule.field: pl.col(rule.field).is_null()})
+
+    if isinstance(rule, FormulaAmount):
+        constant, columns, missing = Fraction(100), [], {}
+        static_missing = False
+        for factor in rule.factors:
+            if factor.number is not None:
+                constant *= _number_fraction(factor.number)
+            elif factor.parameter is not None:
+                value = parameter_value(factor.parameter, parameters[factor.parameter], as_of, overrides)
+                if value is None:
+                    static_missing = True
+                    missing[factor.parameter] = pl.lit(True)
+                else:
+                    constant *= _number_fraction(value)
+            else:
+                spec = cat.fields[factor.field]
+                if spec.type == "number":
+                    raise CompileError(f"formula factor {factor.field} is a decimal number: not exact in columns")
+                column = pl.col(factor.field)
+                if factor.max is not None:
+                    column = pl.when(column > literal(spec, factor.max)).then(literal(spec, factor.max)).otherwise(column)
+                if spec.type == "money":
+                    constant /= 100  # fen back to yuan
+                columns.append(column)
+                missing[factor.field] = pl.col(factor.field).is_null()
+        cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
+        if static_missing:
+            return Money(_kind("formula"), max=cap, missing=missing)
+        product = reduce(lambda a, b: a * b, columns, pl.lit(constant.numerator, dtype=pl.Int64))
+        value = _cap(_round_half_up(product, constant.denominator), rule.cap)
+        unknown = pl.any_horizontal([m for m in missing.values()]) if missing else pl.lit(False)
+        return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
+                     value=pl.when(unknown).then(NULL_INT).otherwise(value),
+                     max=pl.when(unknown).then(cap).otherwise(NULL_INT), missing=missing)
+
+    if isinstance(rule, NotStatedAmount):
+        return Money(_kind("not_stated"))
+    if isinstance(rule, InKindAmount):
+        return Money(_kind("in_kind"))
+
+    if isinstance(rule, PartsAmount):
+        parts = [compile_amount(p.amount, as_of, parameters, overrides) for p in rule.parts]
+        lows, highs = [], []
+        for p in parts:
+            capped = p.kind.is_in(["up_to", "formula"]) & p.max.is_not_null()
+            lows.append(pl.when(p.kind == "exact").then(p.value).when(p.kind == "range").then(p.min)
+                        .when(capped).then(0).otherwise(NULL_INT))
+            highs.append(pl.when(p.kind == "exact").then(p.value).when(p.kind == "range").then(p.max)
+                         .when(capped).then(p.max).otherwise(NULL_INT))
+        unbounded = pl.any_horizontal([h.is_null() for h in highs])
+        low, high = pl.sum_horizontal(lows), pl.sum_horizontal(highs)
+        kind = (pl.when(unbounded).then(_kind("formula")).when(low == high).then(_kind("exact"))
+                .when(low == 0).then(_kind("up_to")).otherwise(_kind("range")))
+        names = list(dict.fromkeys(n for p in parts for n in p.missing))
+        missing = {n: (kind != "exact") & pl.any_horizontal([p.missing[n] for p in parts if n in p.missing])
+                   for n in names}
+        return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
+                     min=pl.when(kind == "range").then(low).otherwise(NULL_INT),
+                     max=pl.when(kind.is_in(["up_to", "range"])).then(high).otherwise(NULL_INT), missing=missing)
+
+    raise CompileError(f"amount kind {type(rule).__name__}")
+
+
+# ------------------------------------------------------------------------------------------- benefits
+
+
+@dataclass
+class CompiledBenefit:
+    benefit: Benefit
+    columns: dict[str, pl.Expr]  # the benefit's result columns, prefixed by its id
+
+
+def result_columns(benefit_id: str) -> dict[str, str]:
+    return {key: f"{benefit_id}::{key}" for key in ("status", "kind", "value", "min", "max", "missing")}
+
+
+def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides: dict[str, Decimal]) -> CompiledBenefit:
+    names = result_columns(benefit.id)
+    kind = pl.col("kind")
+    kind_ok = pl.when(kind.is_null()).then(NULL_BOOL).otherwise(kind.is_in(benefit.applicant_kinds))
+    missing: dict[str, pl.Expr] = {"kind": kind.is_null()}
+    verdict = kind_ok
+    if benefit.conditions is not None:
+        truth = compile_condition(benefit.conditions, as_of)
+        verdict = kind_ok & truth.result
+        for name, expr in truth.missing.items():
+            missing[name] = missing.get(name, pl.lit(False)) | expr
+    money = compile_amount(benefit.amount, as_of, book.parameters, overrides)
+
+    start = benefit.valid_from or book.document.in_force_from
+    end = benefit.valid_to or book.document.in_force_to
+    if as_of < start:
+        status = _kind("not_yet_in_force")
+    elif end is not None and as_of > end:
+        status = _kind("expired")
+    else:
+        zero = (money.kind == "exact") & (money.value == 0)
+        status = (pl.when(verdict.is_null()).then(_kind("needs_info")).when(~verdict).then(_kind("not_eligible"))
+                  .when(zero).then(_kind("not_eligible")).otherwise(_kind("eligible")))
+    order = fact_order(benefit)
+    needs = status == "needs_info"
+    shown = pl.concat_str(
+        [pl.when((needs & missing.get(n, pl.lit(False))) | (status.is_in(["eligible", "needs_info"])
+                                                               & money.missing.get(n, pl.lit(False))))
+         .then(pl.lit(n)) for n in order],
+        separator=";", ignore_nulls=True)
+    return CompiledBenefit(benefit, {
+        names["status"]: status, names["kind"]: money.kind, names["value"]: money.value.cast(pl.Int64),
+        names["min"]: money.min.cast(pl.Int64), names["max"]: money.max.cast(pl.Int64), names["missing"]: shown,
+    })
+
+
+@dataclass
+class CompiledRulebook:
+    book: Rulebook
+    benefits: list[CompiledBenefit]
+
+    @property
+    def slug(self) -> str:
+        return self.book.city.slug
+
+    def exclusion_pairs(self) -> list[tuple[str, str]]:
+        order = {b.id: i for i, b in enumerate(self.book.benefits)}
+        pairs = {tuple(sorted((b.id, o), key=order.get)) for b in self.book.benefits for o in b.exclusive_with}
+        return sorted(pairs, key=lambda p: (order[p[0]], order[p[1]]))
+
+    def cash_ids(self) -> list[str]:
+        return [b.id for b in self.book.benefits if b.category in CASH_CATEGORIES]
+
+
+def compile_rulebook(book: Rulebook, as_of: dt.date, overrides: dict[str, Decimal] | None = None) -> CompiledRulebook:
+    overrides = overrides or {}
+    return CompiledRulebook(book, [compile_benefit(book, b, as_of, overrides) for b in book.benefits])

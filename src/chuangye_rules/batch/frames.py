@@ -1,0 +1,33 @@
+"""Typed columnar frames from already-validated profiles (used by tests and by callers with objects)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..catalog import catalog
+from ..profile import ProfileBase
+from .compile import dtype, fen
+from .engine import ROW
+
+
+def column_value(kind: str, value):
+    if value is None:
+        return None
+    if kind == "money":
+        return fen(value)
+    if kind == "number":
+        return float(value)
+    if kind == "set_of":
+        return "|" + "|".join(sorted(value)) + "|" if value else "|"
+    return value
+
+
+def frame_from_profiles(profiles: list[ProfileBase]) -> pl.DataFrame:
+    cat = catalog()
+    data = {ROW: list(range(1, len(profiles) + 1))}
+    for name, spec in cat.fields.items():
+        data[name] = [column_value(spec.type, p.get(name)) for p in profiles]
+    schema = {ROW: pl.Int64, **{name: dtype(spec) for name, spec in cat.fields.items()}}
+    frame = pl.DataFrame(data, schema=schema)
+    return frame.with_columns(pl.coalesce(pl.col("applicant_id"), pl.format("row-{}", pl.col(ROW))).alias("applicant_id"))
+
