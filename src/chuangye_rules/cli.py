@@ -7,6 +7,7 @@ rulebook or option). Bad input is printed as `file:line:column: message`, never 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -15,7 +16,7 @@ from typing import List, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="创业政策规则引擎：查询申请人可享受的创业扶持待遇。 Policy-rule engine for entrepreneurship plans.")
 
 
@@ -331,9 +332,98 @@ def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
         typer.echo(text)
 
 
+@app.command()
+def batch(
+    input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）或 .xlsx"),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="输出目录（默认：<名单文件名>-结果）"),
+    city: Optional[str] = CITY_OPT,
+    as_of: Optional[str] = AS_OF_OPT,
+    output_format: str = typer.Option("csv", "--format", help="csv、jsonl 或 xlsx"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
+    report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
+    show_columns: bool = typer.Option(False, "--show-columns", help="列出可识别的列名及填写方式"),
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+    param: Optional[List[str]] = PARAM_OPT,
+    chunk_rows: int = typer.Option(200_000, "--chunk-rows", hidden=True),
+) -> None:
+    """批量评估申请人名单（政策找人）/ evaluate a whole list of applicants."""
+    if show_columns:
+        _show_columns()
+        return
+    if input_path is None:
+        typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）", err=True)
+        raise typer.Exit(2)
+    from .batch.budget import Budget
+    from .batch.runner import run_batch
+    from .yamlsource import InputError
+
+    outdir = outdir or input_path.with_name(f"{input_path.stem}-结果")
+    budget = Budget() if report else None
+    console = _console(stderr=True)
+    try:
+        if console.is_terminal:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                          console=console, transient=True) as bar:
+                task = bar.add_task("读取中…")
+                started = __import__("time").perf_counter()
+
+                def tick(read: int, rejected: int) -> None:
+                    rate = read / max(__import__("time").perf_counter() - started, 1e-9)
+                    bar.update(task, description=f"已处理 {read:,} 行（拒绝 {rejected:,}），{rate:,.0f} 行/秒")
+
+                summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
+                                    encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
+                                    chunk_rows=chunk_rows, progress=tick, budget=budget)
+        else:
+            summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
+                                encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
+                                chunk_rows=chunk_rows, budget=budget)
+    except InputError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
+        raise typer.Exit(130)
+    typer.echo(f"评估日期 {summary.as_of}，编码 {summary.encoding}，用时 {summary.seconds} 秒")
+    typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行"
+               + (f"（另有 {summary.blank_lines} 个空行）" if summary.blank_lines else ""))
+    if summary.ignored_columns:
+        typer.echo("未使用的列：" + "、".join(summary.ignored_columns))
+    typer.echo(f"结果：{summary.outputs['results']}（{summary.result_rows} 行）")
+    typer.echo(f"按申请人汇总：{summary.outputs['applicants']}")
+    typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+    if budget is not None:
+        from .batch.report import print_budget
+
+        report_path = outdir / "report.md"
+        report_path.write_text(budget.markdown(f"政策找人预算报告（评估日期 {summary.as_of}）"), encoding="utf-8")
+        print_budget(budget, _console())
+        typer.echo(f"报告：{report_path}")
+
+
+def _show_columns() -> None:
+    from rich.table import Table
+
+    from .batch.columns import column_guide
+
+    table = Table(title="可识别的列名（表头可用中文名、英文字段名或别名）", show_lines=False)
+    for head in ("字段", "中文列名", "其他可用列名", "填写方式"):
+        table.add_column(head, overflow="fold")
+    for row in column_guide():
+        table.add_row(*row)
+    _console().print(table)
+
+
 def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
         typer.echo("已中断 / interrupted", err=True)
         sys.exit(130)
+    except Exception as error:  # a bug, not bad input: one line for the user, the traceback on request
+        if os.environ.get("CHUANGYE_DEBUG"):
+            raise
+        typer.echo(f"内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）："
+                   f"{type(error).__name__}: {error}", err=True)
+        sys.exit(3)

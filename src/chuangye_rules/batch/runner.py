@@ -1,0 +1,257 @@
+"""`chuangye batch`: a whole list, chunk by chunk, into three outputs written atomically.
+
+Outputs (in OUTDIR): results.<fmt> (one row per applicant × benefit that is eligible or needs
+information), applicants.<fmt> (one row per applicant and city: counts and totals), errors.csv (every row
+that could not be read, with row number, column and reason), summary.json. Each is written to a hidden
+temporary file and renamed only when the whole run succeeded, so an interrupted run leaves nothing that
+looks complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable
+
+import polars as pl
+
+from ..loading import LoadedRulebook, load_rulebooks
+from ..yamlsource import InputError, Problem
+from .budget import Budget
+from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, parse_chunk, read_xlsx
+from .compile import CompiledRulebook, compile_rulebook
+from .engine import ROW, evaluate_chunk, long_results, totals
+
+FORMATS = ("csv", "jsonl", "xlsx")
+EXCEL_ROWS = 1_048_575
+FORMULA_START = r"^[=+\-@\t\r]"
+
+
+@dataclass
+class BatchSummary:
+    input: str
+    encoding: str
+    as_of: str
+    read: int = 0
+    evaluated: int = 0
+    rejected: int = 0
+    blank_lines: int = 0
+    result_rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.evaluated + self.rejected
+
+
+def city_names(books: list[LoadedRulebook]) -> dict[str, str]:
+    names = {}
+    for b in books:
+        city = b.rulebook.city
+        for name in (city.slug, city.zh, city.en, city.zh + "市", city.en.lower()):
+            names[name] = city.slug
+    return names
+
+
+def yuan_text(fen: pl.Expr) -> pl.Expr:
+    """Integer fen as a decimal yuan string: 500000 → "5000", 123456 → "1234.56"."""
+    whole = (fen // 100).cast(pl.String)
+    cents = (fen % 100).cast(pl.String).str.pad_start(2, "0")
+    return pl.when(fen.is_null()).then(None).when(fen % 100 == 0).then(whole).otherwise(whole + "." + cents)
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cells a spreadsheet would run as a formula (= + - @) get a leading apostrophe."""
+    strings = [c for c, t in frame.schema.items() if t == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
+        for c in strings)
+
+
+class Output:
+    """One output file, appended chunk by chunk to a temporary name and renamed on success."""
+
+    def __init__(self, path: Path, fmt: str):
+        self.path, self.fmt = path, fmt
+        self.tmp = path.with_name(f".{path.name}.part")
+        self.rows = 0
+        self._frames: list[pl.DataFrame] = []
+        self._handle = open(self.tmp, "wb") if fmt != "xlsx" else None
+        if fmt == "csv":
+            self._handle.write(b"\xef\xbb\xbf")  # so Excel opens UTF-8 Chinese correctly
+
+    def write(self, frame: pl.DataFrame) -> None:
+        frame = neutralise(frame)
+        if self.fmt == "csv":
+            frame.write_csv(self._handle, include_header=self.rows == 0)
+        elif self.fmt == "jsonl":
+            frame.write_ndjson(self._handle)
+        else:
+            if self.rows + frame.height > EXCEL_ROWS:
+                raise InputError([Problem(str(self.path), None, None,
+                                          f"结果超过 Excel 单表行数上限（{EXCEL_ROWS}），请改用 --format csv")])
+            self._frames.append(frame)
+        self.rows += frame.height
+
+    def header_only(self, schema: dict) -> None:
+        if self.rows == 0:
+            self.write(pl.DataFrame(schema=schema))
+
+    def commit(self) -> None:
+        if self.fmt == "xlsx":
+            frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
+            frame.write_excel(self.tmp, worksheet="results", autofit=False)
+        else:
+            self._handle.close()
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        if self._handle and not self._handle.closed:
+            self._handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+RESULT_SCHEMA = {
+    "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String,
+    "category": pl.String, "status": pl.String, "amount_kind": pl.String, "amount_value": pl.String,
+    "amount_min": pl.String, "amount_max": pl.String, "period": pl.String, "lead_departments": pl.String,
+    "clause": pl.String, "missing_facts": pl.String,
+}
+APPLICANT_SCHEMA = {
+    "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "eligible": pl.Int32, "needs_info": pl.Int32,
+    "exact_total": pl.String, "up_to_total": pl.String, "unquantified": pl.Int32,
+}
+
+
+def _result_rows(long: pl.DataFrame) -> pl.DataFrame:
+    return long.select(
+        pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category", "status",
+        "amount_kind", yuan_text(pl.col("value_fen")).alias("amount_value"),
+        yuan_text(pl.col("min_fen")).alias("amount_min"), yuan_text(pl.col("max_fen")).alias("amount_max"),
+        "period", "lead_departments", "clause", "missing_facts")
+
+
+def _applicant_rows(sums: pl.DataFrame) -> pl.DataFrame:
+    return sums.select(pl.col(ROW).alias("row"), "applicant_id", "city", "eligible", "needs_info",
+                       yuan_text(pl.col("exact_fen")).alias("exact_total"),
+                       yuan_text(pl.col("up_to_fen")).alias("up_to_total"), "unquantified")
+
+
+def run_batch(
+    input_path: Path,
+    outdir: Path,
+    city: str | None = None,
+    as_of: dt.date | None = None,
+    fmt: str = "csv",
+    encoding: str | None = None,
+    rulebook_paths: Iterable[Path] | None = None,
+    parameters: dict[str, Decimal] | None = None,
+    chunk_rows: int = 200_000,
+    progress: Callable[[int, int], None] | None = None,
+    budget: Budget | None = None,
+) -> BatchSummary:
+    """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs."""
+    started = time.perf_counter()
+    input_path = Path(input_path)
+    if not input_path.is_file():
+        raise InputError([Problem(str(input_path), None, None, "找不到输入文件")])
+    if fmt not in FORMATS:
+        raise InputError([Problem("--format", None, None, f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）")])
+    as_of = as_of or dt.date.today()
+    books = load_rulebooks(rulebook_paths or None, city=city)
+    compiled = {b.slug: compile_rulebook(b.rulebook, as_of, parameters) for b in books}
+    cities = city_names(load_rulebooks(rulebook_paths or None))
+
+    xlsx = input_path.suffix.lower() in (".xlsx", ".xlsm")
+    if xlsx:
+        used = "xlsx"
+        try:
+            names, chunks = read_xlsx(input_path, chunk_rows)
+        except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
+            raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
+    else:
+        used = encoding or detect_encoding(input_path)
+        try:
+            names, chunks = iter_csv(input_path, used)
+        except (UnicodeDecodeError, LookupError) as error:
+            raise InputError([Problem(str(input_path), 1, None, f"表头无法按 {used} 解码: {error}",
+                                      "用 --encoding 指定编码，如 gb18030 或 utf-8")]) from None
+    if not names:
+        raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
+    header = map_headers(names)
+    if header.problems:
+        raise InputError([Problem(str(input_path), 1, None, p) for p in header.problems])
+    if not header.fields:
+        raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
+                                  "用 chuangye batch --show-columns 查看可用的列名")])
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    ext = "jsonl" if fmt == "jsonl" else fmt
+    outputs = {
+        "results": Output(outdir / f"results.{ext}", fmt),
+        "applicants": Output(outdir / f"applicants.{ext}", fmt),
+        "errors": Output(outdir / "errors.csv", "csv"),
+    }
+    summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored)
+    try:
+        for raw in chunks:
+            parsed = parse_chunk(raw, header, cities)
+            summary.blank_lines += raw.blank_lines
+            summary.read += parsed.frame.height + parsed.rejected
+            summary.rejected += parsed.rejected
+            summary.evaluated += parsed.frame.height
+            if parsed.errors.height:
+                outputs["errors"].write(parsed.errors)
+            _evaluate(parsed.frame, compiled, city, outputs, summary, budget)
+            if progress:
+                progress(summary.read, summary.rejected)
+        outputs["results"].header_only(RESULT_SCHEMA)
+        outputs["applicants"].header_only(APPLICANT_SCHEMA)
+        outputs["errors"].header_only(ERROR_SCHEMA)
+        for out in outputs.values():
+            out.commit()
+    except BaseException:
+        for out in outputs.values():
+            out.discard()
+        raise
+    summary.outputs = {k: str(v.path) for k, v in outputs.items()}
+    summary.seconds = round(time.perf_counter() - started, 3)
+    _write_summary(outdir / "summary.json", summary)
+    return summary
+
+
+def _evaluate(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: str | None,
+              outputs: dict[str, Output], summary: BatchSummary, budget: Budget | None) -> None:
+    if frame.height == 0:
+        return
+    has_city = "city" in frame.columns
+    for slug, book in compiled.items():
+        if city or not has_city:
+            part = frame
+        else:  # a row names its city; a row without one is evaluated against every rulebook, as `check` does
+            part = frame.filter(pl.col("city").is_null() | (pl.col("city") == slug))
+        if part.height == 0:
+            continue
+        wide = evaluate_chunk(part, book)
+        long = long_results(wide, book)
+        rows = _result_rows(long)
+        outputs["results"].write(rows)
+        outputs["applicants"].write(_applicant_rows(totals(wide, book)))
+        summary.result_rows += rows.height
+        if budget is not None:
+            budget.add(book, wide)
+
+
+def _write_summary(path: Path, summary: BatchSummary) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    data = {**asdict(summary), "balanced": summary.balanced}
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
