@@ -13,6 +13,9 @@ from ..money import yuan
 from .compile import CompiledRulebook, result_columns
 
 
+PEOPLE_UNITS = ("人", "名", "人次", "户")
+
+
 @dataclass
 class Line:
     city: str
@@ -92,9 +95,12 @@ class Budget:
         return rows
 
     def target_rows(self) -> list[list[str]]:
+        """Targets counted in people, beside how many in this list qualify for something in that city."""
         rows = []
         for slug, targets in self.targets.items():
             for t in targets:
+                if t.value is None or (t.unit or "") not in PEOPLE_UNITS:
+                    continue
                 value = f"{t.value.normalize():f}{t.unit or ''}" if t.value is not None else "—"
                 rows.append([self.city_names.get(slug, slug), t.description, value,
                              "每年" if t.period == "yearly" else "期内合计", str(self.people.get(slug, 0))])
