@@ -19,7 +19,7 @@ from ..catalog import FieldSpec, catalog
 from .compile import dtype
 from .engine import ROW
 
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
 BAD_ENCODING = "\x00\x01bad-encoding\x01\x00"
 TRUE_WORDS = ["true", "True", "TRUE", "1", "是", "Y", "y", "yes", "Yes", "YES", "有", "√", "✓", "对"]
@@ -199,23 +199,26 @@ def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
             numbers.append(row)
             texts.append(record)
         row += 1
-    quoted = [i for i, t in enumerate(texts) if '"' in t]
-    series = pl.Series("r", texts, dtype=pl.String)
-    cells = series.str.split(",")
-    if quoted:  # the few records with quotes go through the csv module, which knows the quoting rules
-        parsed = list(csv.reader(io.StringIO("\n".join(texts[i].replace("\n", "\r") for i in quoted))))
-        fix = pl.Series("cells", [[c.replace("\r", "\n") for c in p] for p in parsed], dtype=pl.List(pl.String))
-        index = pl.Series("i", range(len(texts)), dtype=pl.Int64)
-        plain = pl.DataFrame({"i": index, "cells": cells}).filter(~pl.col("i").is_in(quoted))
-        cells = pl.concat([plain, pl.DataFrame({"i": pl.Series(quoted, dtype=pl.Int64), "cells": fix})]).sort("i")["cells"]
-    counts = cells.list.len()
-    good = counts == width
-    frame = pl.DataFrame({ROW: pl.Series(numbers, dtype=pl.Int64), "_cells": cells, "_n": counts})
-    for r, n in frame.filter(~good).select(ROW, "_n").iter_rows():
+    # cells = commas outside quoted sections + 1 (a quoted section may hold commas, "" and newlines)
+    text, quoted = pl.col("_t"), pl.col("_q")
+    frame = (pl.DataFrame({ROW: pl.Series(numbers, dtype=pl.Int64), "_t": pl.Series(texts, dtype=pl.String)})
+             .with_columns(text.str.contains('"', literal=True).alias("_q"))
+             .with_columns((pl.when(quoted).then(text.str.replace_all(r'"(?:[^"]|"")*"', "Q")).otherwise(text)
+                            .str.count_matches(",", literal=True) + 1).alias("_n")))
+    for r, n in frame.filter(pl.col("_n") != width).select(ROW, "_n").iter_rows():
         errors.append((r, "", "", f"该行有 {n} 个单元格，表头有 {width} 列" + ("（最后一行可能被截断）" if n < width else "")))
-    frame = frame.filter(good)
-    columns = {f"c{i}": frame["_cells"].list.get(i) for i in range(width)}
-    return RawChunk(pl.DataFrame({ROW: frame[ROW], **columns}), errors, blank, row)
+    frame = frame.filter(pl.col("_n") == width)
+    names = [f"c{i}" for i in range(width)]
+    plain = frame.filter(~pl.col("_q"))
+    cells = plain["_t"].str.split(",")
+    parts = [pl.DataFrame({ROW: plain[ROW], **{n: cells.list.get(i) for i, n in enumerate(names)}})]
+    tricky = frame.filter(pl.col("_q"))
+    if tricky.height:  # records with quotes: let the CSV parser apply the quoting rules
+        text = "\n".join(tricky["_t"].to_list()).encode("utf-8")
+        table = pl.read_csv(io.BytesIO(text), has_header=False, infer_schema=False, new_columns=names)
+        parts.append(table.insert_column(0, tricky[ROW]).select(ROW, *names))
+    frame = pl.concat(parts).sort(ROW) if len(parts) > 1 else parts[0]
+    return RawChunk(frame, errors, blank, row)
 
 
 def iter_csv(path: Path, encoding: str) -> tuple[list[str], Iterator[RawChunk]]:
@@ -271,27 +274,23 @@ def read_xlsx(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[RawChunk
 # ----------------------------------------------------------------------------------------- typed columns
 
 
-def _money(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    clean = text.str.replace_all(r"[,，\s]", "").str.replace(r"^[¥￥]", "").str.replace(r"元$", "")
-    ok = clean.str.contains(r"^\d{1,13}(\.\d{1,2})?$")
-    whole = clean.str.extract(r"^(\d+)", 1).cast(pl.Int64, strict=False)
-    cents = clean.str.extract(r"\.(\d{1,2})$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
-    return pl.when(ok).then(whole * 100 + cents), ok
+def _money(text: pl.Expr) -> pl.Expr:
+    ok = text.str.contains(r"^\d{1,13}(\.\d{1,2})?$")
+    whole = text.str.extract(r"^(\d+)", 1).cast(pl.Int64, strict=False)
+    cents = text.str.extract(r"\.(\d{1,2})$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
+    return pl.when(ok).then(whole * 100 + cents)
 
 
-def _date(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    clean = text.str.replace(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "").str.replace_all(r"[年月./]", "-").str.replace(r"日$", "")
-    compact = clean.str.contains(r"^\d{8}$")
-    clean = pl.when(compact).then(clean.str.slice(0, 4) + "-" + clean.str.slice(4, 2) + "-" + clean.str.slice(6, 2)).otherwise(clean)
-    parts = clean.str.extract_groups(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-    padded = (parts.struct.field("1") + "-" + parts.struct.field("2").str.pad_start(2, "0") + "-"
-              + parts.struct.field("3").str.pad_start(2, "0"))
-    parsed = padded.str.to_date("%Y-%m-%d", strict=False)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S",
+                "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M")
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def _date(text: pl.Expr) -> pl.Expr:
+    # a handful of exact formats tried in turn is far cheaper than normalising every cell with regexes
     serial = text.str.contains(r"^\d{5}$")  # an Excel date serial number (1900 system)
     from_serial = pl.lit(dt.date(1899, 12, 30)) + pl.duration(days=text.cast(pl.Int64, strict=False))
-    value = pl.when(serial).then(from_serial).otherwise(parsed)
-    ok = value.is_not_null() & (value >= pl.lit(dt.date(1900, 1, 1))) & (value <= pl.lit(dt.date(2100, 12, 31)))
-    return pl.when(ok).then(value), ok
+    return pl.coalesce([text.str.to_date(f, strict=False) for f in DATE_FORMATS] + [pl.when(serial).then(from_serial)])
 
 
 def _vocabulary_map(spec: FieldSpec) -> dict[str, str]:
@@ -299,41 +298,59 @@ def _vocabulary_map(spec: FieldSpec) -> dict[str, str]:
     return dict(vocab.lookup)
 
 
-def typed_expr(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, pl.Expr, str]:
-    """(typed value, cell is valid, reason when not) for one text column; an empty cell is unknown."""
+def prepare(spec: FieldSpec, text: pl.Expr) -> pl.Expr:
+    """Normalise a stripped, non-empty text cell before conversion (computed once, then reused)."""
+    if spec.type == "money":
+        return text.str.replace_all(r"[,，\s]", "").str.replace(r"^[¥￥]", "").str.replace(r"元$", "")
+    if spec.type == "date":
+        return (text.str.replace("年", "-", literal=True).str.replace("月", "-", literal=True)
+                .str.replace("日", "", literal=True))
+    return text
+
+
+def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
+    """(typed value, reason when invalid) from a prepared text column. A non-empty cell whose value comes
+    out null is invalid; an empty cell is an unknown fact."""
     t = spec.type
     if t == "text":
-        return text, pl.lit(True), ""
+        return text, ""
     if t == "bool":
         mapping = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
-        value = text.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
-        return value, value.is_not_null(), "应为 是/否（或 1/0、true/false）"
+        return text.replace_strict(mapping, default=None, return_dtype=pl.Boolean), "应为 是/否（或 1/0、true/false）"
     if t == "int":
-        ok = text.str.contains(r"^\d{1,9}$")
-        return pl.when(ok).then(text.cast(pl.Int64, strict=False)), ok, "应为非负整数（人数、数量）"
+        return pl.when(text.str.contains(r"^\d{1,9}$")).then(text.cast(pl.Int64, strict=False)), "应为非负整数（人数、数量）"
     if t == "money":
-        value, ok = _money(text)
-        return value, ok, "应为金额：以元为单位的数字，最多两位小数"
+        return _money(text), "应为金额：以元为单位的数字，最多两位小数"
     if t == "number":
         ok = text.str.contains(r"^-?\d{1,12}(\.\d{1,6})?%?$")
-        return pl.when(ok).then(text.str.replace("%", "").cast(pl.Float64, strict=False)), ok, "应为数字"
+        return pl.when(ok).then(text.str.replace("%", "").cast(pl.Float64, strict=False)), "应为数字"
     if t == "date":
-        value, ok = _date(text)
-        return value, ok, "应为日期，如 2023-07-01（也可 2023/7/1、20230701），且在1900至2100年之间"
+        return _date(text), f"应为日期，如 2023-07-01（也可 2023/7/1、20230701），且在{FIRST_DATE.year}至{LAST_DATE.year}年之间"
     mapping = _vocabulary_map(spec)
     allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
     if t == "one_of":
-        value = text.replace_strict(mapping, default=None, return_dtype=pl.String)
-        return value, value.is_not_null(), f"不是可选值（可选：{allowed}）"
-    # set_of: split on any list separator, map each item, and keep a canonical "|a|b|" form
-    items = text.str.replace_all(LIST_SEPARATORS, "|").str.split("|").list.eval(
-        pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
-    none = text.is_in(NONE_WORDS)
-    codes = items.list.eval(pl.element().replace_strict(mapping, default=None, return_dtype=pl.String))
-    ok = none | (codes.list.eval(pl.element().is_null()).list.any().not_() & (codes.list.len() > 0))
-    canonical = pl.lit("|") + codes.list.unique().list.sort().list.join("|") + pl.lit("|")
-    value = pl.when(none).then(pl.lit("|")).otherwise(canonical)
-    return pl.when(ok).then(value), ok, f"含有不认识的取值（可选：{allowed}；都不是请写“无”）"
+        return text.replace_strict(mapping, default=None, return_dtype=pl.String), f"不是可选值（可选：{allowed}）"
+    raise ValueError("set_of columns are converted by their distinct values: see set_values")
+
+
+def canonical_set(text: str, lookup: dict[str, str]) -> str | None:
+    """"高校毕业生、退役军人" → "|college_graduate|veteran|"; "无" → "|"; None if any item is unknown."""
+    if text in NONE_WORDS:
+        return "|"
+    items = [item.strip() for item in re.split(LIST_SEPARATORS, text) if item.strip()]
+    codes = [lookup.get(item) for item in items]
+    if not codes or None in codes:
+        return None
+    return "|" + "|".join(sorted(set(codes))) + "|"
+
+
+def set_values(spec: FieldSpec, column: pl.Series) -> tuple[pl.Expr, str]:
+    """A list column has few distinct values (combinations of identities): parse each distinct value once."""
+    lookup = _vocabulary_map(spec)
+    mapping = {text: canonical_set(text, lookup) for text in column.drop_nulls().unique().to_list()}
+    allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
+    value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=pl.String)
+    return value, f"含有不认识的取值（可选：{allowed}；都不是请写“无”）"
 
 
 @dataclass
@@ -347,33 +364,44 @@ ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reaso
 
 
 def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str]) -> Parsed:
-    """Text columns → typed columns. A row with any bad cell is rejected with one error row per bad cell."""
+    """Text columns → typed columns, in passes so no expression is computed twice. A row with any bad
+    cell is rejected, with one error row per bad cell."""
     cat = catalog()
-    frame = raw.frame
-    typed, checks = [pl.col(ROW)], []
-    for position, name in header.fields.items():
-        spec = cat.fields[name]
+    fields = [(position, name, cat.fields[name]) for position, name in header.fields.items()]
+    texts = []
+    for position, name, spec in fields:
         text = pl.col(f"c{position}").str.strip_chars()
-        text = pl.when(text == "").then(None).otherwise(text)
+        texts.append(prepare(spec, pl.when(text == "").then(None).otherwise(text)).alias(f"t:{name}"))
+    staged = raw.frame.select(pl.col(ROW), *texts)
+    values, reasons = [], {}
+    for position, name, spec in fields:
+        text = pl.col(f"t:{name}")
         if name == "city":
             value = text.replace_strict(cities, default=None, return_dtype=pl.String)
-            ok, reason = value.is_not_null(), "没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）"
+            reasons[name] = "没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）"
+        elif spec.type == "set_of":
+            value, reasons[name] = set_values(spec, staged[f"t:{name}"])
         else:
-            value, ok, reason = typed_expr(spec, text)
-        typed.append(value.cast(dtype(spec)).alias(name))
-        shown = text if not spec.personal else pl.lit("（已隐去）")
-        checks.append((header.names[position], text.is_null() | ok, shown, reason))
-    table = frame.select(typed + [pl.when(~c[1]).then(pl.struct(
-        pl.col(ROW).alias("row"), pl.lit(c[0]).alias("column"), c[2].alias("value"), pl.lit(c[3]).alias("reason")))
-        .alias(f"_e{i}") for i, c in enumerate(checks)])
-    error_cols = [f"_e{i}" for i in range(len(checks))]
-    bad_cells = (pl.concat([table.select(pl.col(c).alias("e")).drop_nulls().unnest("e") for c in error_cols])
-                 if error_cols else pl.DataFrame(schema=ERROR_SCHEMA))
-    bad_rows = table.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in error_cols])) if error_cols else table.clear()
-    good = table.filter(~pl.col(ROW).is_in(bad_rows[ROW].implode())).drop(error_cols)
+            value, reasons[name] = convert(spec, text)
+        values.append(value.cast(dtype(spec)).alias(name))
+    staged = staged.with_columns(values)
+    dates = [pl.when(pl.col(n).is_between(pl.lit(FIRST_DATE), pl.lit(LAST_DATE))).then(pl.col(n)).alias(n)
+             for _, n, spec in fields if spec.type == "date"]
+    if dates:
+        staged = staged.with_columns(dates)
+    bad = {name: pl.col(f"t:{name}").is_not_null() & pl.col(name).is_null() for _, name, _ in fields}
+    staged = staged.with_columns(pl.any_horizontal(list(bad.values())).alias("_bad") if bad else pl.lit(False).alias("_bad"))
+    rejected = staged.filter(pl.col("_bad"))
+    cells = []
+    for position, name, spec in fields:
+        shown = pl.lit("（已隐去）") if spec.personal else pl.col(f"t:{name}")
+        cells.append(rejected.filter(bad[name]).select(
+            pl.col(ROW).alias("row"), pl.lit(header.names[position]).alias("column"), shown.cast(pl.String).alias("value"),
+            pl.lit(reasons[name]).alias("reason")))
     structural = pl.DataFrame(raw.errors, schema=ERROR_SCHEMA, orient="row")
-    errors = pl.concat([structural, bad_cells.cast(ERROR_SCHEMA)]).sort("row", maintain_order=True)
+    errors = pl.concat([structural, *cells], how="vertical_relaxed").sort("row", maintain_order=True)
     errors = errors.with_columns(pl.col("value").map_elements(mask_text, return_dtype=pl.String))
+    good = staged.filter(~pl.col("_bad")).select(ROW, *[name for _, name, _ in fields])
     good = good.with_columns(pl.coalesce(pl.col("applicant_id") if "applicant_id" in good.columns else pl.lit(None),
                                          pl.format("row-{}", pl.col(ROW))).cast(pl.String).alias("applicant_id"))
-    return Parsed(good, errors, bad_rows.height + len(raw.errors))
+    return Parsed(good, errors, rejected.height + len(raw.errors))

@@ -77,6 +77,34 @@ def _shift_expr(column: pl.Expr, years: int, months: int, days: int) -> pl.Expr:
     return column
 
 
+class Plan:
+    """Named intermediate columns, in dependency levels: every condition node and amount part is computed
+    once per chunk (and an identical test shared by several benefits only once), never re-derived
+    inside the expressions that use it."""
+
+    def __init__(self) -> None:
+        self.exprs: dict[str, pl.Expr] = {}
+        self.level: dict[str, int] = {}
+        self.keys: dict[Any, str] = {}
+
+    def add(self, expr: pl.Expr, key: Any = None) -> pl.Expr:
+        if key is not None and key in self.keys:
+            return pl.col(self.keys[key])
+        name = f"__{len(self.exprs)}"
+        deps = [n for n in expr.meta.root_names() if n in self.level]
+        self.level[name] = 1 + max((self.level[d] for d in deps), default=0)
+        self.exprs[name] = expr.alias(name)
+        if key is not None:
+            self.keys[key] = name
+        return pl.col(name)
+
+    def stages(self) -> list[list[pl.Expr]]:
+        levels: dict[int, list[pl.Expr]] = {}
+        for name, expr in self.exprs.items():
+            levels.setdefault(self.level[name], []).append(expr)
+        return [levels[k] for k in sorted(levels)]
+
+
 # ------------------------------------------------------------------------------------------- conditions
 
 
@@ -86,25 +114,23 @@ class Truth:
     missing: dict[str, pl.Expr] = field(default_factory=dict)  # fact -> "this fact is reported missing"
 
 
-def compile_condition(node, as_of: dt.date) -> Truth:
+def compile_condition(node, as_of: dt.date, plan: Plan) -> Truth:
     if isinstance(node, Compare):
-        return _compare(node, as_of)
+        return _compare(node, as_of, plan)
     if isinstance(node, NotOf):
-        child = compile_condition(node.not_, as_of)
-        return Truth(~child.result, child.missing)
+        child = compile_condition(node.not_, as_of, plan)
+        return Truth(plan.add(~child.result), child.missing)
     is_all = isinstance(node, AllOf)
-    children = [compile_condition(c, as_of) for c in (node.all if is_all else node.any)]
-    result = reduce((lambda a, b: a & b) if is_all else (lambda a, b: a | b), [c.result for c in children])
+    children = [compile_condition(c, as_of, plan) for c in (node.all if is_all else node.any)]
+    result = plan.add(reduce((lambda a, b: a & b) if is_all else (lambda a, b: a | b), [c.result for c in children]))
     names = list(dict.fromkeys(n for c in children for n in c.missing))
-    unknown = result.is_null()
-    missing = {
-        name: unknown & pl.any_horizontal([c.result.is_null() & c.missing[name] for c in children if name in c.missing])
-        for name in names
-    }
+    # a fact is reported missing where this node is unknown and some unknown child reports it
+    missing = {name: plan.add(result.is_null() & pl.any_horizontal([c.missing[name] for c in children if name in c.missing]))
+               for name in names}
     return Truth(result, missing)
 
 
-def _compare(node: Compare, as_of: dt.date) -> Truth:
+def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
     spec = catalog().fields[node.field]
     column = pl.col(node.field)
     op, operand = node.op, node.operand
@@ -134,7 +160,8 @@ def _compare(node: Compare, as_of: dt.date) -> Truth:
         missing[operand.field] = column.is_not_null() & other.is_null()
     else:  # pragma: no cover - the schema admits no other operator
         raise CompileError(f"operator {op}")
-    return Truth(pl.when(column.is_null()).then(NULL_BOOL).otherwise(test), missing)
+    key = ("compare", node.field, op, repr(operand))
+    return Truth(plan.add(pl.when(column.is_null()).then(NULL_BOOL).otherwise(test), key=key), missing)
 
 
 # ------------------------------------------------------------------------------------------- amounts
@@ -169,7 +196,15 @@ def _number_fraction(value: Decimal) -> Fraction:
     return Fraction(Decimal(str(value)))
 
 
-def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal]) -> Money:
+def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan) -> Money:
+    """The amount rule as columns, each registered once in the plan."""
+    money = _amount(rule, as_of, parameters, overrides, plan)
+    kind = plan.add(money.kind)
+    return Money(kind, plan.add(money.value.cast(pl.Int64)), plan.add(money.min.cast(pl.Int64)),
+                 plan.add(money.max.cast(pl.Int64)), {n: plan.add(m) for n, m in money.missing.items()})
+
+
+def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan) -> Money:
     cat = catalog()
     if isinstance(rule, FixedAmount):
         return Money(_kind("exact"), value=_int(fen(rule.value)))
@@ -288,7 +323,7 @@ def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, 
         return Money(_kind("in_kind"))
 
     if isinstance(rule, PartsAmount):
-        parts = [compile_amount(p.amount, as_of, parameters, overrides) for p in rule.parts]
+        parts = [compile_amount(p.amount, as_of, parameters, overrides, plan) for p in rule.parts]
         lows, highs = [], []
         for p in parts:
             capped = p.kind.is_in(["up_to", "formula"]) & p.max.is_not_null()
@@ -323,39 +358,40 @@ def result_columns(benefit_id: str) -> dict[str, str]:
     return {key: f"{benefit_id}::{key}" for key in ("status", "kind", "value", "min", "max", "missing")}
 
 
-def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides: dict[str, Decimal]) -> CompiledBenefit:
+def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides: dict[str, Decimal],
+                    plan: Plan) -> CompiledBenefit:
     names = result_columns(benefit.id)
     kind = pl.col("kind")
-    kind_ok = pl.when(kind.is_null()).then(NULL_BOOL).otherwise(kind.is_in(benefit.applicant_kinds))
+    kind_ok = plan.add(pl.when(kind.is_null()).then(NULL_BOOL).otherwise(kind.is_in(benefit.applicant_kinds)),
+                       key=("kind", tuple(benefit.applicant_kinds)))
     missing: dict[str, pl.Expr] = {"kind": kind.is_null()}
     verdict = kind_ok
     if benefit.conditions is not None:
-        truth = compile_condition(benefit.conditions, as_of)
-        verdict = kind_ok & truth.result
+        truth = compile_condition(benefit.conditions, as_of, plan)
+        verdict = plan.add(kind_ok & truth.result)
         for name, expr in truth.missing.items():
-            missing[name] = missing.get(name, pl.lit(False)) | expr
-    money = compile_amount(benefit.amount, as_of, book.parameters, overrides)
+            missing[name] = missing[name] | expr if name in missing else expr
+    money = compile_amount(benefit.amount, as_of, book.parameters, overrides, plan)
 
     start = benefit.valid_from or book.document.in_force_from
     end = benefit.valid_to or book.document.in_force_to
     if as_of < start:
-        status = _kind("not_yet_in_force")
+        status = plan.add(_kind("not_yet_in_force"))
     elif end is not None and as_of > end:
-        status = _kind("expired")
+        status = plan.add(_kind("expired"))
     else:
         zero = (money.kind == "exact") & (money.value == 0)
-        status = (pl.when(verdict.is_null()).then(_kind("needs_info")).when(~verdict).then(_kind("not_eligible"))
-                  .when(zero).then(_kind("not_eligible")).otherwise(_kind("eligible")))
-    order = fact_order(benefit)
+        status = plan.add(pl.when(verdict.is_null()).then(_kind("needs_info")).when(~verdict).then(_kind("not_eligible"))
+                          .when(zero).then(_kind("not_eligible")).otherwise(_kind("eligible")))
     needs = status == "needs_info"
-    shown = pl.concat_str(
-        [pl.when((needs & missing.get(n, pl.lit(False))) | (status.is_in(["eligible", "needs_info"])
-                                                               & money.missing.get(n, pl.lit(False))))
-         .then(pl.lit(n)) for n in order],
-        separator=";", ignore_nulls=True)
+    open_ = status.is_in(["eligible", "needs_info"])
+    shown = plan.add(pl.concat_str(
+        [pl.when((needs & missing.get(n, pl.lit(False))) | (open_ & money.missing.get(n, pl.lit(False))))
+         .then(pl.lit(n)) for n in fact_order(benefit)],
+        separator=";", ignore_nulls=True))
     return CompiledBenefit(benefit, {
-        names["status"]: status, names["kind"]: money.kind, names["value"]: money.value.cast(pl.Int64),
-        names["min"]: money.min.cast(pl.Int64), names["max"]: money.max.cast(pl.Int64), names["missing"]: shown,
+        names["status"]: status, names["kind"]: money.kind, names["value"]: money.value,
+        names["min"]: money.min, names["max"]: money.max, names["missing"]: shown,
     })
 
 
@@ -363,6 +399,7 @@ def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides:
 class CompiledRulebook:
     book: Rulebook
     benefits: list[CompiledBenefit]
+    plan: Plan
 
     @property
     def slug(self) -> str:
@@ -379,4 +416,6 @@ class CompiledRulebook:
 
 def compile_rulebook(book: Rulebook, as_of: dt.date, overrides: dict[str, Decimal] | None = None) -> CompiledRulebook:
     overrides = overrides or {}
-    return CompiledRulebook(book, [compile_benefit(book, b, as_of, overrides) for b in book.benefits])
+    plan = Plan()
+    benefits = [compile_benefit(book, b, as_of, overrides, plan) for b in book.benefits]
+    return CompiledRulebook(book, benefits, plan)

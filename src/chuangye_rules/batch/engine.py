@@ -31,8 +31,11 @@ def _value_of(benefit_id: str) -> pl.Expr:
 def evaluate_chunk(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     """One row per applicant: for each benefit its status, amount (fen), missing facts and exclusion."""
     frame = ensure_columns(frame)
+    lazy = frame.lazy()
+    for stage in compiled.plan.stages():
+        lazy = lazy.with_columns(stage)
     exprs = {name: expr for cb in compiled.benefits for name, expr in cb.columns.items()}
-    lazy = frame.lazy().select(pl.col(ROW), pl.col("applicant_id"), **exprs)
+    lazy = lazy.select(pl.col(ROW), pl.col("applicant_id"), **exprs)
     lazy = lazy.with_columns(pl.lit(None, dtype=pl.String).alias(f"{cb.benefit.id}::excluded_by")
                              for cb in compiled.benefits)
     for first, second in compiled.exclusion_pairs():
@@ -78,6 +81,11 @@ def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     )
 
 
+def safe_text(text: str) -> str:
+    """Rulebook text put into spreadsheet cells: never something a spreadsheet would run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
                  statuses: tuple[str, ...] = ("eligible", "needs_info")) -> pl.DataFrame:
     """One row per applicant × benefit whose status is in `statuses`."""
@@ -88,12 +96,13 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
         pieces.append(
             wide.lazy().filter(pl.col(c["status"]).is_in(list(statuses))).select(
                 pl.col(ROW), pl.col("applicant_id"), pl.lit(compiled.slug).alias("city"),
-                pl.lit(b.id).alias("benefit_id"), pl.lit(b.name).alias("benefit_name"),
+                pl.lit(b.id).alias("benefit_id"), pl.lit(safe_text(b.name)).alias("benefit_name"),
                 pl.lit(b.category.value).alias("category"),
                 pl.col(c["status"]).alias("status"), pl.col(c["kind"]).alias("amount_kind"),
                 pl.col(c["value"]).alias("value_fen"), pl.col(c["min"]).alias("min_fen"),
                 pl.col(c["max"]).alias("max_fen"), pl.lit(b.period.value).alias("period"),
-                pl.lit("、".join(b.departments.lead)).alias("lead_departments"), pl.lit(b.clause).alias("clause"),
+                pl.lit(safe_text("、".join(b.departments.lead))).alias("lead_departments"),
+                pl.lit(safe_text(b.clause)).alias("clause"),
                 pl.col(c["missing"]).alias("missing_facts"),
             ))
     if not pieces:

@@ -51,6 +51,16 @@ class BatchSummary:
         return self.read == self.evaluated + self.rejected
 
 
+def load_rulebooks_for(books: list[LoadedRulebook], city: str | None) -> list[LoadedRulebook]:
+    if not city:
+        return books
+    chosen = [b for b in books if city in (b.slug, b.rulebook.city.zh, b.rulebook.city.en)]
+    if not chosen:
+        known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
+        raise InputError([Problem("--city", None, None, f"没有城市 {city!r} 的规则库", f"可选: {known}")])
+    return chosen
+
+
 def city_names(books: list[LoadedRulebook]) -> dict[str, str]:
     names = {}
     for b in books:
@@ -67,9 +77,13 @@ def yuan_text(fen: pl.Expr) -> pl.Expr:
     return pl.when(fen.is_null()).then(None).when(fen % 100 == 0).then(whole).otherwise(whole + "." + cents)
 
 
+# columns whose text comes from the input file; the others are rulebook text, checked once below
+INPUT_COLUMNS = ("applicant_id", "value", "column")
+
+
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """Cells a spreadsheet would run as a formula (= + - @) get a leading apostrophe."""
-    strings = [c for c, t in frame.schema.items() if t == pl.String]
+    strings = [c for c, t in frame.schema.items() if t == pl.String and c in INPUT_COLUMNS]
     return frame.with_columns(
         pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
         for c in strings)
@@ -165,9 +179,10 @@ def run_batch(
     if fmt not in FORMATS:
         raise InputError([Problem("--format", None, None, f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）")])
     as_of = as_of or dt.date.today()
-    books = load_rulebooks(rulebook_paths or None, city=city)
+    every = load_rulebooks(rulebook_paths or None)
+    books = load_rulebooks_for(every, city)
     compiled = {b.slug: compile_rulebook(b.rulebook, as_of, parameters) for b in books}
-    cities = city_names(load_rulebooks(rulebook_paths or None))
+    cities = city_names(every)
 
     xlsx = input_path.suffix.lower() in (".xlsx", ".xlsm")
     if xlsx:

@@ -1,0 +1,149 @@
+"""Benchmark `chuangye batch` end to end against what polars alone needs to read the list and write an
+output of the same size.
+
+    python bench/batch_bench.py                      # 1,000,000 applicants
+    python bench/batch_bench.py --rows 200000 --scale 1000000   # and a memory-flatness check at 1M
+
+It generates a seeded synthetic list (all five cities, every applicant kind and identity, realistic values,
+1% broken rows; Chinese headers, UTF-8), runs the real CLI in a subprocess (start-up included), and prints:
+the batch time and rows/s; the polars baseline (read the list + write a CSV the size of the results); their
+ratio (target ≤ 2); the peak memory of the batch process (target < 1 GB at 1M rows); and with --scale, the
+peak memory ratio of the larger run to the smaller (target ≤ 1.2: memory bounded by the chunk, not the file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+SEED = 20240601
+CITIES = ["淮北", "鄂尔多斯", "青岛", "威海", "六安"]
+KINDS = ["个人", "个人", "个人", "个体工商户", "企业", "学校", "孵化载体", "投资机构"]
+IDENTITIES = ["高校毕业生", "返乡人员", "农民工", "退役军人", "登记失业人员", "就业困难人员", "残疾人", "脱贫人口",
+              "科研人员", "留学回国人员", "在校生", "灵活就业人员", "新就业形态劳动者", "事业单位专业技术人员", "青年"]
+RECOGNITIONS = ["市级创新创业承载基地", "省级智能工厂", "创业良种库项目", "创业安徽大赛获奖", "盟市级以上荣誉称号", "无"]
+
+
+def _pick(index: pl.Expr, options: list[str], salt: int) -> pl.Expr:
+    return pl.lit(pl.Series(options)).get((index.hash(SEED + salt) % len(options)).cast(pl.Int64))
+
+
+def _yes_no(index: pl.Expr, salt: int, blank_share: int = 4) -> pl.Expr:
+    # about one in `blank_share` left empty (unknown), otherwise 是 / 否
+    return _pick(index, ["是", "是", "否"] + [None] * max(0, blank_share - 3), salt)
+
+
+def _date(index: pl.Expr, salt: int, start: dt.date, span_days: int) -> pl.Expr:
+    days = (index.hash(SEED + salt) % span_days).cast(pl.Int64)
+    return (pl.lit(start) + pl.duration(days=days)).dt.strftime("%Y-%m-%d")
+
+
+def generate(rows: int, path: Path) -> None:
+    i = pl.col("i")
+    ids = pl.format("A{}", i)
+    n_ident = (i.hash(SEED + 1) % 3).cast(pl.Int64)
+    identities = pl.concat_str([_pick(i, IDENTITIES, 2), pl.when(n_ident >= 1).then(_pick(i, IDENTITIES, 3)),
+                                pl.when(n_ident >= 2).then(_pick(i, IDENTITIES, 4))], separator="、", ignore_nulls=True)
+    frame = pl.select(pl.int_range(rows, dtype=pl.Int64).alias("i")).select(
+        ids.alias("编号"),
+        _pick(i, CITIES, 5).alias("城市"),
+        _pick(i, KINDS, 6).alias("申请人类型"),
+        identities.alias("身份"),
+        _pick(i, RECOGNITIONS, 7).alias("认定与获奖"),
+        _date(i, 8, dt.date(2015, 1, 1), 3650).alias("毕业时间"),
+        _date(i, 9, dt.date(2018, 1, 1), 2400).alias("注册登记日期"),
+        _yes_no(i, 10).alias("首次创业"),
+        _yes_no(i, 11).alias("正常经营"),
+        _yes_no(i, 12).alias("正常申报纳税"),
+        (i.hash(SEED + 13) % 80).cast(pl.String).alias("吸纳就业人数"),
+        (i.hash(SEED + 14) % 12).cast(pl.String).alias("新增吸纳就业6个月以上人数"),
+        _yes_no(i, 15).alias("在本市范围内创业"),
+        _yes_no(i, 16).alias("创业担保贷款借款人"),
+        ((i.hash(SEED + 17) % 900000) / 100).round(2).cast(pl.String).alias("个人承担的利息"),
+        _yes_no(i, 18).alias("在本市实施科技成果转化或产业化"),
+        (i.hash(SEED + 19) % 20_000_000).cast(pl.String).alias("购买先进技术成果实际支付额"),
+        _yes_no(i, 20).alias("在省外务工"),
+        _date(i, 21, dt.date(2019, 1, 1), 2000).alias("离岗创业开始日期"),
+        _yes_no(i, 22).alias("离校后是否已就业"),
+        (i.hash(SEED + 23) % 30_000_000).cast(pl.String).alias("项目研发总投入"),
+        (i.hash(SEED + 24) % 10).cast(pl.String).alias("孵化成功出园企业数"),
+        _pick(i, [None, "备注", "请核实"], 25).alias("备注"),
+    )
+    # 1% broken rows: an impossible date, or a count that is not a number
+    frame = frame.with_row_index("_n").with_columns(
+        pl.when(pl.col("_n").hash(SEED + 99) % 100 == 0).then(pl.lit("2023-02-30")).otherwise(pl.col("毕业时间")).alias("毕业时间"),
+        pl.when(pl.col("_n").hash(SEED + 98) % 100 == 0).then(pl.lit("很多")).otherwise(pl.col("吸纳就业人数")).alias("吸纳就业人数"),
+    ).drop("_n")
+    frame.write_csv(path)
+
+
+def run_batch(path: Path, outdir: Path, as_of: str) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(outdir), "--as-of", as_of],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"batch failed: {proc.stderr}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, peak_kb, proc.stdout
+
+
+def baseline(path: Path, results: Path, scratch: Path) -> float:
+    """polars alone: read the list, and write an output the size of the batch's results."""
+    output = pl.read_csv(results, infer_schema=False)  # prepared outside the timing
+    started = time.perf_counter()
+    pl.read_csv(path, infer_schema=False)
+    output.write_csv(scratch / "baseline.csv")
+    return time.perf_counter() - started
+
+
+def measure(rows: int, work: Path, as_of: str) -> dict:
+    path = work / f"list-{rows}.csv"
+    t = time.perf_counter()
+    generate(rows, path)
+    gen = time.perf_counter() - t
+    seconds, peak_kb, stdout = run_batch(path, work / f"out-{rows}", as_of)
+    base = min(baseline(path, work / f"out-{rows}" / "results.csv", work) for _ in range(2))
+    return {"rows": rows, "generate_s": gen, "batch_s": seconds, "baseline_s": base, "ratio": seconds / base,
+            "peak_mb": peak_kb / 1024, "bytes": path.stat().st_size,
+            "results_bytes": (work / f"out-{rows}" / "results.csv").stat().st_size, "stdout": stdout}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--scale", type=int, default=0, help="also run this many rows and compare peak memory")
+    parser.add_argument("--as-of", default="2024-06-01")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        first = measure(args.rows, work, args.as_of)
+        report(first)
+        if args.scale:
+            # peak RSS of children is a high-water mark over all children: run the larger one in a fresh process
+            proc = subprocess.run([sys.executable, __file__, "--rows", str(args.scale), "--as-of", args.as_of],
+                                  capture_output=True, text=True)
+            print(proc.stdout)
+            second_peak = float([l for l in proc.stdout.splitlines() if l.startswith("peak memory")][0].split()[2])
+            print(f"memory ratio {args.scale:,} / {args.rows:,} rows: {second_peak / first['peak_mb']:.2f} (target ≤ 1.2)")
+
+
+def report(m: dict) -> None:
+    print(m["stdout"].strip())
+    print(f"rows {m['rows']:,}  list {m['bytes'] / 1e6:.0f} MB  results {m['results_bytes'] / 1e6:.0f} MB  (generated in {m['generate_s']:.1f} s)")
+    print(f"chuangye batch      {m['batch_s']:.2f} s  ({m['rows'] / m['batch_s']:,.0f} rows/s, start-up included)")
+    print(f"polars read+write   {m['baseline_s']:.2f} s")
+    print(f"ratio               {m['ratio']:.2f}  (target ≤ 2)")
+    print(f"peak memory {m['peak_mb']:.0f} MB  (target < 1024 MB at 1,000,000 rows)")
+
+
+if __name__ == "__main__":
+    main()
