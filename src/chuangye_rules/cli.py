@@ -333,6 +333,33 @@ def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
 
 
 @app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只允许本机访问）"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口"),
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+) -> None:
+    """网页版政策计算器和 HTTP API / the web screener and the HTTP API (docs at /docs)."""
+    try:
+        import uvicorn
+
+        from .web import create_app
+    except ImportError as error:
+        typer.echo(f"serve 需要网页组件，请安装：pip install 'chuangye-rules[web]'（缺少 {error.name}）", err=True)
+        raise typer.Exit(2)
+    from .yamlsource import InputError
+
+    try:
+        web_app = create_app(rulebooks)
+    except InputError as error:
+        _fail(error)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"政策计算器 / screener: http://{shown}:{port}/    API: http://{shown}:{port}/docs    （Ctrl+C 停止）")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"注意：监听 {host}，其他机器也可以访问本服务 / reachable from other machines", err=True)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+@app.command()
 def batch(
     input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）或 .xlsx"),
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="输出目录（默认：<名单文件名>-结果）"),

@@ -1,0 +1,173 @@
+"""The screener's questions, derived from a rulebook: the facts that the conditions and amounts of the
+benefits open to one kind of applicant actually use — never a hand-written list per city.
+
+Each question carries what the page needs to render an input by the field's catalog type (bool → 是/否/不清楚,
+date, int, money, number, one_of → a select, set_of → checkboxes, text → a select when the rulebook only
+compares it with a few values), and why it is asked (the conditions that test it, the benefits that use it).
+An unanswered question is left out of the profile, so the evaluator reports the benefit as needing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable
+
+from ..catalog import catalog
+from ..i18n import describe_condition
+from ..schema import (
+    AllOf, AnyOf, Benefit, Compare, FormulaAmount, GradesAmount, NotOf, PartsAmount, PercentageAmount,
+    PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
+)
+
+# facts the page asks in its first step (or never: a name is not a condition)
+NOT_ASKED = {"kind", "city", "applicant_id", "name", "id_number", "phone"}
+OTHER = "其他"  # a text answer that matches none of the values a rulebook compares with
+MAX_CONDITION_TEXTS = 4
+
+
+@dataclass
+class _Use:
+    benefits: list[Benefit] = field(default_factory=list)
+    conditions: list[Any] = field(default_factory=list)  # Compare nodes that test the field
+    values: list[Any] = field(default_factory=list)      # literal values the rulebook compares it with
+    for_amount: bool = False
+
+
+def _walk_condition(node, uses: dict[str, _Use], benefit: Benefit) -> None:
+    if node is None:
+        return
+    if isinstance(node, AllOf):
+        for child in node.all:
+            _walk_condition(child, uses, benefit)
+    elif isinstance(node, AnyOf):
+        for child in node.any:
+            _walk_condition(child, uses, benefit)
+    elif isinstance(node, NotOf):
+        _walk_condition(node.not_, uses, benefit)
+    elif isinstance(node, Compare):
+        use = _use(uses, node.field, benefit)
+        use.conditions.append(node)
+        operand = node.operand
+        if node.op in ("in", "not_in", "contains_any", "contains_all"):
+            use.values.extend(operand)
+        elif node.op in ("eq", "ne", "contains"):
+            use.values.append(operand)
+        elif node.op == "within_after":
+            _use(uses, operand.field, benefit).conditions.append(node)
+
+
+def _use(uses: dict[str, _Use], name: str, benefit: Benefit) -> _Use:
+    use = uses.setdefault(name, _Use())
+    if not use.benefits or use.benefits[-1] is not benefit:
+        use.benefits.append(benefit)
+    return use
+
+
+def _walk_amount(amount, uses: dict[str, _Use], benefit: Benefit) -> None:
+    names: list[str] = []
+    if isinstance(amount, PerUnitAmount):
+        names.append(amount.unit_field)
+    elif isinstance(amount, PercentageAmount):
+        names.append(amount.of_field)
+    elif isinstance(amount, TiersAmount):
+        names.append(amount.field)
+    elif isinstance(amount, (UpToAmount, RangeAmount)) and amount.received_field:
+        names.append(amount.received_field)
+    elif isinstance(amount, GradesAmount):
+        use = _use(uses, amount.field, benefit)
+        use.for_amount = True
+        use.values.extend(g.grade for g in amount.grades)
+    elif isinstance(amount, FormulaAmount):
+        names.extend(f.field for f in amount.factors if f.field)
+    elif isinstance(amount, PartsAmount):
+        for part in amount.parts:
+            _walk_amount(part.amount, uses, benefit)
+    for name in names:
+        _use(uses, name, benefit).for_amount = True
+
+
+def benefits_for_kind(book: Rulebook, kind: str | None) -> list[Benefit]:
+    return [b for b in book.benefits if kind is None or kind in b.applicant_kinds]
+
+
+def applicant_kinds(book: Rulebook, lang: str = "zh") -> list[dict[str, str]]:
+    """The kinds of applicant this rulebook has benefits for, in the catalog's order."""
+    vocab = catalog().vocabularies["applicant_kind"]
+    used = {k for b in book.benefits for k in b.applicant_kinds}
+    return [{"value": code, "label": vocab_label(vocab, code, lang),
+             "benefits": sum(code in b.applicant_kinds for b in book.benefits)}
+            for code in vocab.labels if code in used]
+
+
+def vocab_label(vocab, code: str, lang: str) -> str:
+    """A vocabulary value as a person reads it (the catalog has Chinese labels; English shows the code)."""
+    return vocab.label(code, "zh") if lang == "zh" else code.replace("_", " ")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def questions(book: Rulebook, kind: str | None, lang: str = "zh") -> list[dict[str, Any]]:
+    """The questions for one kind of applicant (all kinds when `kind` is None), most telling first: the
+    identity and recognition lists, then the facts that decide the most benefits, in catalog order."""
+    cat = catalog()
+    uses: dict[str, _Use] = {}
+    for benefit in benefits_for_kind(book, kind):
+        _walk_condition(benefit.conditions, uses, benefit)
+        _walk_amount(benefit.amount, uses, benefit)
+    order = {name: i for i, name in enumerate(cat.fields)}
+    names = [n for n in uses if n in cat.fields and n not in NOT_ASKED]
+    names.sort(key=lambda n: (cat.fields[n].type != "set_of", -len(uses[n].benefits), order[n]))
+    return [_question(name, uses[name], lang) for name in names]
+
+
+def _question(name: str, use: _Use, lang: str) -> dict[str, Any]:
+    cat = catalog()
+    spec = cat.fields[name]
+    zh = lang == "zh"
+    texts: list[str] = []
+    for node in use.conditions:
+        text = describe_condition(node, lang)
+        if text not in texts:
+            texts.append(text)
+    question: dict[str, Any] = {
+        "field": name,
+        "type": spec.type,
+        "label": spec.label(lang),
+        "label_zh": spec.zh,
+        "conditions": texts[:MAX_CONDITION_TEXTS],
+        "more_conditions": max(0, len(texts) - MAX_CONDITION_TEXTS),
+        "for_amount": use.for_amount,
+        "benefits": [{"id": b.id, "name": b.name if zh else b.name_en} for b in use.benefits],
+        "options": [],
+        "unit": {"money": "元" if zh else "yuan", "int": "", "number": ""}.get(spec.type),
+    }
+    if spec.type in ("one_of", "set_of"):
+        vocab = cat.vocabularies[spec.vocabulary]
+        wanted = {vocab.normalise(v) for v in use.values if isinstance(v, str)}
+        # only the values the rulebook tests: the evaluator never looks at the others, and a list that is
+        # present counts as complete, so leaving the rest unticked changes nothing
+        question["options"] = [{"value": code, "label": vocab_label(vocab, code, lang)}
+                               for code in vocab.labels if code in wanted]
+    elif spec.type == "text" and use.values:
+        seen: list[str] = []
+        for value in use.values:
+            if str(value) not in seen:
+                seen.append(str(value))
+        question["options"] = [{"value": v, "label": v} for v in seen]
+        question["other"] = {"value": OTHER, "label": "其他" if zh else "other"}
+    return question
+
+
+def find_book(books: Iterable[Any], city: str):
+    """A loaded rulebook by slug, Chinese or English name (as `evaluate(city=...)` matches it)."""
+    for book in books:
+        rb = book.rulebook
+        if city in (rb.city.slug, rb.city.zh, rb.city.en):
+            return book
+    return None
