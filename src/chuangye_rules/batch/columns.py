@@ -152,6 +152,7 @@ def _records(lines: list[str]) -> list[str | None]:
     """Group lines into records (a quoted cell may span lines); None marks an unclosed quote's line."""
     if not any('"' in line for line in lines):
         return lines
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     records: list[str | None] = []
     i = 0
     while i < len(lines):
@@ -180,29 +181,21 @@ def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
     """Split records into `width` text columns. Wrong cell counts, bad bytes and NULs become errors."""
     if lines and lines[-1] == "":
         lines = lines[:-1]  # the block's final newline
-    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
     records = _records(lines)
-    numbers, texts, errors, blank = [], [], [], 0
-    row = first_row
-    for record in records:
-        if record is not None and record.strip() == "":
-            blank += 1
-            row += 1
-            continue
-        if record is None:
-            errors.append((row, "", "", "引号未闭合（该行的引号没有配对）"))
-        elif record == BAD_ENCODING:
-            errors.append((row, "", "", "该行的编码与文件其余部分不同，无法读取"))
-        elif "\x00" in record:
-            errors.append((row, "", "", "该行含有空字符（NUL），文件可能已损坏"))
-        else:
-            numbers.append(row)
-            texts.append(record)
-        row += 1
+    frame = pl.DataFrame({"_t": pl.Series(records, dtype=pl.String)}).with_row_index(ROW, offset=first_row).with_columns(
+        pl.col(ROW).cast(pl.Int64), pl.col("_t").str.strip_suffix("\r"))
+    text = pl.col("_t")
+    problem = (pl.when(text.is_null()).then(pl.lit("引号未闭合（该行的引号没有配对）"))
+               .when(text == BAD_ENCODING).then(pl.lit("该行的编码与文件其余部分不同，无法读取"))
+               .when(text.str.contains("\x00", literal=True)).then(pl.lit("该行含有空字符（NUL），文件可能已损坏")))
+    frame = frame.with_columns(problem.alias("_p"), (text.str.strip_chars() == "").fill_null(False).alias("_blank"))
+    blank = int(frame["_blank"].sum())
+    errors = [(r, "", "", p) for r, p in frame.filter(pl.col("_p").is_not_null()).select(ROW, "_p").iter_rows()]
+    frame = frame.filter(pl.col("_p").is_null() & ~pl.col("_blank")).select(ROW, "_t")
+    row = first_row + len(records)
     # cells = commas outside quoted sections + 1 (a quoted section may hold commas, "" and newlines)
-    text, quoted = pl.col("_t"), pl.col("_q")
-    frame = (pl.DataFrame({ROW: pl.Series(numbers, dtype=pl.Int64), "_t": pl.Series(texts, dtype=pl.String)})
-             .with_columns(text.str.contains('"', literal=True).alias("_q"))
+    quoted = pl.col("_q")
+    frame = (frame.with_columns(text.str.contains('"', literal=True).alias("_q"))
              .with_columns((pl.when(quoted).then(text.str.replace_all(r'"(?:[^"]|"")*"', "Q")).otherwise(text)
                             .str.count_matches(",", literal=True) + 1).alias("_n")))
     for r, n in frame.filter(pl.col("_n") != width).select(ROW, "_n").iter_rows():
@@ -219,6 +212,28 @@ def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
         parts.append(table.insert_column(0, tricky[ROW]).select(ROW, *names))
     frame = pl.concat(parts).sort(ROW) if len(parts) > 1 else parts[0]
     return RawChunk(frame, errors, blank, row)
+
+
+def split_block(block: bytes, encoding: str, width: int, first_row: int) -> RawChunk:
+    """A block of whole lines as text columns. The common case — valid text, no quotes, no blank or short
+    lines — is parsed by polars directly; anything else takes the careful path (split_records)."""
+    names = [f"c{i}" for i in range(width)]
+    try:
+        data = block if encoding in ("utf-8", "utf8") else block.decode(encoding).encode("utf-8")
+        if b'"' not in data and data.strip():
+            lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
+                                new_columns=["_t"], infer_schema=False)["_t"]
+            healthy = lines.is_not_null() & (lines.str.count_matches(",", literal=True) == width - 1) & \
+                ~lines.str.contains("\x00", literal=True) & (lines.str.strip_chars() != "")
+            if healthy.all():
+                table = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, new_columns=names,
+                                    quote_char=None)
+                if table.height == lines.len():
+                    table = table.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+                    return RawChunk(table, [], 0, first_row + table.height)
+    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+        pass
+    return split_records(_decode_lines(block, encoding), width, first_row)
 
 
 def iter_csv(path: Path, encoding: str) -> tuple[list[str], Iterator[RawChunk]]:
@@ -242,8 +257,7 @@ def iter_csv(path: Path, encoding: str) -> tuple[list[str], Iterator[RawChunk]]:
         row = 2
         try:
             for block in _byte_chunks(handle, rest):
-                lines = _decode_lines(block, encoding.replace("-sig", ""))
-                chunk = split_records(lines, len(names), row)
+                chunk = split_block(block, encoding.replace("-sig", ""), len(names), row)
                 row = chunk.next_row
                 yield chunk
         finally:
