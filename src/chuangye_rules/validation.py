@@ -8,8 +8,11 @@ from pathlib import Path
 
 from .casefiles import exercised
 from .lint import lint
-from .loading import load_rulebook, rulebook_files
+from .loading import inspect_rulebook, rulebook_files
 from .yamlsource import InputError, Problem
+
+# Problems that mean a file could not be read at all (exit code 2 rather than 1).
+UNREADABLE = {"unreadable", "not_utf8", "too_large"}
 
 
 @dataclass
@@ -36,6 +39,26 @@ class ValidationReport:
         return json.dumps({"files": self.files, "errors": self.errors, "warnings": self.warnings,
                            "problems": [asdict(p) for p in self.problems]}, ensure_ascii=False, indent=2)
 
+    def text(self, lang: str = "zh") -> str:
+        """The report as `chuangye validate` prints it: by file, each problem with its line, then a count."""
+        zh = lang != "en"
+        lines = []
+        for file, problems in self.by_file().items():
+            lines.append(f"{file}: {'OK' if not problems else ''}".rstrip())
+            for p in problems:
+                tag = ("警告" if zh else "warning") if p.severity == "warning" else ("错误" if zh else "error")
+                lines.append(f"  {tag} {p.format(lang)}")
+        if zh:
+            lines.append(f"{self.errors} 个错误，{self.warnings} 个警告，共检查 {len(self.files)} 个文件")
+        else:
+            lines.append(f"{self.errors} error(s), {self.warnings} warning(s) in {len(self.files)} file(s)")
+        return "\n".join(lines)
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """A file's problems from top to bottom, so an author can fix them in reading order."""
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+
 
 def validate_paths(paths: list[Path] | None = None, cases: Path | None = None) -> ValidationReport:
     report = ValidationReport()
@@ -54,12 +77,10 @@ def validate_paths(paths: list[Path] | None = None, cases: Path | None = None) -
             report.problems += error.problems
     for file in files:
         report.files.append(str(file))
-        try:
-            book = load_rulebook(file)
-        except InputError as error:
-            report.problems += error.problems
-            if any("无法读取" in p.message or "不是 UTF-8" in p.message or "过大" in p.message for p in error.problems):
-                report.unreadable = True
-            continue
-        report.problems += lint(book, seen)
+        book, problems = inspect_rulebook(file)
+        if book is not None:
+            problems += lint(book, seen)
+        elif any(p.code in UNREADABLE for p in problems):
+            report.unreadable = True
+        report.problems += _in_order(problems)
     return report
