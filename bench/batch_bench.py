@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -86,14 +86,19 @@ def generate(rows: int, path: Path) -> None:
 
 
 def run_batch(path: Path, outdir: Path, as_of: str) -> tuple[float, int, str]:
+    """Time the CLI and read the peak memory of exactly that process (wait4 gives its own rusage)."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(outdir), "--as-of", as_of],
-                          capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(outdir),
+                                 "--as-of", as_of], stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        stdout, stderr = out.read().decode("utf-8"), err.read().decode("utf-8")
     if proc.returncode != 0:
-        raise SystemExit(f"batch failed: {proc.stderr}")
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak_kb, proc.stdout
+        raise SystemExit(f"batch failed: {stderr}")
+    return seconds, usage.ru_maxrss, stdout
 
 
 def baseline(path: Path, results: Path, scratch: Path) -> float:

@@ -155,31 +155,48 @@ def _other_encoding(raw: bytes) -> str | None:
     return None
 
 
+def _lenient_timestamp(loader, node):
+    """Impossible dates (2023-02-30) stay text, so validation can name their line instead of crashing."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose impossible dates (2023-02-30) stay text, so validation can name their line."""
-
-    def construct_yaml_timestamp(self, node):
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
+    """The pure-Python safe loader: its error messages are the ones _SYNTAX translates."""
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+# libyaml's parser, when PyYAML has it, reads a rulebook ~10× faster; its error messages differ, so a
+# file it rejects is read again by the pure-Python parser.
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same safe loader on libyaml's parser."""
+
+
+for _cls in (_Loader, _FastLoader):
+    _cls.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+
+
+def _compose(text: str):
+    """The node tree (with line marks) and the loader that made it, for constructing the data from it."""
+    fast = _FastLoader(text)
+    try:
+        return fast.get_single_node(), fast
+    except yaml.YAMLError:
+        fast.dispose()
+    slow = _Loader(text)
+    return slow.get_single_node(), slow
 
 
 def load_located(text: str, file: str) -> Located:
     """Parse YAML text safely: no Python tags, duplicate keys and excessive depth are errors."""
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        node, loader = _compose(text)
     except yaml.MarkedYAMLError as error:
         raise InputError([syntax_problem(error, file)]) from None
     except yaml.YAMLError as error:
         raise InputError([make_problem(file, None, None, Text(f"YAML 语法错误：{error}", f"YAML syntax error: {error}"),
                                        code="yaml_syntax")]) from None
-    finally:
-        loader.dispose()
     if node is None:
         raise InputError([make_problem(
             file, 1, 1, Text("文件为空（没有内容，或只有注释）", "the file is empty (nothing but blank lines or comments)"),
@@ -193,7 +210,7 @@ def load_located(text: str, file: str) -> Located:
     if problems:
         raise InputError(problems)
     try:
-        located.data = _Loader(text).get_single_data()
+        located.data = loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         tag = str(error.problem).rsplit("tag ", 1)[-1]
