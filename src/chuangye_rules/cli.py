@@ -76,6 +76,18 @@ def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
     return out
 
 
+def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param, lang: "Lang"):
+    """A profile file evaluated as `check` and `explain` need it; bad input ends the command with exit 2."""
+    from .api import check_file
+    from .yamlsource import InputError
+
+    try:
+        return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param),
+                          lang=lang.value)
+    except InputError as error:
+        _fail(error)
+
+
 @app.command()
 def check(
     profile: Path = typer.Argument(..., help="申请人信息文件（YAML 或 JSON）"),
@@ -88,14 +100,7 @@ def check(
     param: Optional[List[str]] = PARAM_OPT,
 ) -> None:
     """查询一位申请人可享受的全部待遇 / every benefit an applicant qualifies for."""
-    from .api import check_file
-    from .yamlsource import InputError
-
-    try:
-        evaluation = check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city,
-                                parameters=_params(param), lang=lang.value)
-    except InputError as error:
-        _fail(error)
+    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang)
     if output_format is Format.json:
         typer.echo(evaluation.to_json())
         return
@@ -115,15 +120,9 @@ def explain(
     param: Optional[List[str]] = PARAM_OPT,
 ) -> None:
     """某项待遇的完整判断过程 / the full reasoning for one benefit."""
-    from .api import check_file
     from .reporting import explain_panel
-    from .yamlsource import InputError
 
-    try:
-        evaluation = check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city,
-                                parameters=_params(param), lang=lang.value)
-    except InputError as error:
-        _fail(error)
+    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang)
     found = [b for c in evaluation.cities for b in c.benefits if b.id == benefit_id]
     if not found:
         known = sorted(b.id for c in evaluation.cities for b in c.benefits)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Tag, ValidationError
 
 from .catalog import NUMERIC_TYPES, catalog
 from .messages import (
-    AMOUNT_KINDS, KEY_HELP, Text, amount_kinds, choices, closest, did_you_mean, field_type, place, written,
+    AMOUNT_KINDS, KEY_HELP, Text, amount_kinds, choices, closest, did_you_mean, field_type, place, value_at, written,
 )
 from .schema import (
     AllOf, AnyOf, Benefit, City, Compare, Document, FormulaAmount, GradesAmount, NotEncoded, NotOf, Parameter,
@@ -435,22 +435,11 @@ def _one_branch(items: list[dict], located: Located) -> list[dict]:
     for prefix, branches in groups.items():
         if len(branches) < 2:
             continue
-        written_list = isinstance(located.data and _value_at(located.data, prefix), list)
+        written_list = isinstance(located.data and value_at(located.data, prefix), list)
         best = max(branches, key=lambda name: (max(len(i["loc"]) for i in branches[name]),
                                                name.startswith("list") == written_list))
         drop |= {id(item) for name, members in branches.items() if name != best for item in members}
     return [item for item in items if id(item) not in drop]
-
-
-def _value_at(data, loc: tuple):
-    for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def _yaml_path(loc: tuple, located: Located, keep_last: bool = True) -> tuple:

@@ -166,7 +166,7 @@ def place(path: tuple, data: Any) -> Text:
     head: Text | None = None
     rest = path
     if len(path) >= 2 and path[0] in ("benefits", "targets") and isinstance(path[1], int):
-        item = _item(data, path[:2])
+        item = value_at(data, path[:2])
         ident = item.get("id") if isinstance(item, dict) else None
         what = ("待遇", "benefit") if path[0] == "benefits" else ("目标", "target")
         if isinstance(ident, str):
@@ -186,7 +186,8 @@ def place(path: tuple, data: Any) -> Text:
     return Text(f"{head.zh} 的 {keys}", f"{head.en}: {keys}")
 
 
-def _item(data: Any, path: tuple) -> Any:
+def value_at(data: Any, path: tuple) -> Any:
+    """The value at a path of keys and indexes in parsed YAML, or None where the path leads nowhere."""
     for part in path:
         if isinstance(data, dict) and part in data:
             data = data[part]
