@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from chuangye_rules import Status, evaluate, load_rulebooks
+from chuangye_rules import InputError, Status, evaluate, load_rulebooks
 
 MINI = Path(__file__).parent / "fixtures" / "rulebooks"
 AS_OF = dt.date(2024, 6, 1)
@@ -92,4 +92,5 @@ def test_results_are_deterministic_and_json_round_trips(mini):
 
 def test_profile_city_selects_the_rulebook(mini):
     assert evaluate({**FOUNDER, "city": "mini"}, mini, as_of=AS_OF).cities
-    assert evaluate({**FOUNDER, "city": "elsewhere"}, mini, as_of=AS_OF).cities == []
+    with pytest.raises(InputError, match="elsewhere"):  # a city with no rulebook is said, not an empty result
+        evaluate({**FOUNDER, "city": "elsewhere"}, mini, as_of=AS_OF)

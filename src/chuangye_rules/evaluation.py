@@ -11,6 +11,7 @@ from .conditions import Trace, condition_fields, evaluate_condition
 from .i18n import describe_condition, show_value, word
 from .loading import LoadedRulebook, load_rulebooks
 from .profile import ProfileBase, parse_profile
+from .yamlsource import InputError, Problem
 from .results import (
     AmountResult, BenefitResult, CityResult, DocumentInfo, Evaluation, Reason, Status, Totals,
 )
@@ -37,7 +38,13 @@ def evaluate(
     overrides = {k: Decimal(v) for k, v in (parameters or {}).items()}
     wanted = city or profile.get("city")
     if wanted:
-        books = [b for b in books if wanted in (b.slug, b.rulebook.city.zh, b.rulebook.city.en)] or []
+        names = lambda b: (b.slug, b.rulebook.city.zh, b.rulebook.city.en, b.rulebook.city.zh + "市")  # noqa: E731
+        chosen = [b for b in books if wanted in names(b)]
+        if not chosen:
+            known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
+            where = "--city" if city else "city"
+            raise InputError([Problem(where, None, None, f"没有城市 {wanted!r} 的规则库", f"可选: {known}")])
+        books = chosen
     facts = profile.known()
     cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang) for b in books]
     return Evaluation(applicant_id=profile.get("applicant_id"), as_of=as_of, parameters=overrides, cities=cities)

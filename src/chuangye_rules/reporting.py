@@ -23,6 +23,13 @@ SHOWN_BY_DEFAULT = (Status.eligible, Status.needs_info, Status.excluded)
 MARK = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
 
 
+def display_order(results: list[BenefitResult]) -> list[BenefitResult]:
+    """By status, then within a status benefits with a figure first, largest first: what an applicant
+    reads first. The CLI table and the web page both list results in this order."""
+    order = {s: i for i, s in enumerate(Status)}
+    return sorted(results, key=lambda r: (order[r.status], r.amount.upper is None, -(r.amount.upper or 0)))
+
+
 def amount_text(amount: AmountResult, lang: str = "zh") -> str:
     zh = lang == "zh"
     if amount.kind == "exact":
@@ -65,9 +72,7 @@ def _status_text(r: BenefitResult, lang: str) -> Text:
 def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Group:
     zh = lang == "zh"
     shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
-    order = {s: i for i, s in enumerate(Status)}
-    # within a status, benefits with a figure first, largest first: what an applicant reads first
-    shown.sort(key=lambda r: (order[r.status], r.amount.upper is None, -(r.amount.upper or 0)))
+    shown = display_order(shown)
     doc = city.document
     title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else "")
     table = Table(title=title, show_lines=True, expand=True)

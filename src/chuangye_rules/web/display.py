@@ -14,7 +14,7 @@ from typing import Any
 
 from ..i18n import CATEGORY, PERIOD, STATUS, field_label, label, word
 from ..money import yuan
-from ..reporting import amount_text
+from ..reporting import amount_text, display_order
 from ..results import BenefitResult, CityResult, Evaluation, Reason, Status
 from ..schema import Rulebook
 
@@ -130,10 +130,7 @@ def city_display(city: CityResult, book: Rulebook | None, asked: set[str], answe
         note = word("expired_on", lang, date=doc.in_force_to)
     elif statuses == {Status.not_yet_in_force}:
         note = word("starts_on", lang, date=doc.in_force_from)
-    status_order = {s: i for i, s in enumerate(Status)}
-    # as `chuangye check` lists them: by status, then benefits with a figure first, largest first
-    ordered = sorted(city.benefits, key=lambda r: (status_order[r.status], r.amount.upper is None,
-                                                   -(r.amount.upper or 0)))
+    ordered = display_order(city.benefits)
     return {
         "city": city.city,
         "name": city.city_zh if zh else city.city_en,
