@@ -201,3 +201,14 @@ def test_cli_show_columns():
     out = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", "--show-columns"], capture_output=True,
                          text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})
     assert out.returncode == 0 and "身份" in out.stdout and "毕业时间" in out.stdout
+
+
+def test_fen_to_yuan_is_exact():
+    import random
+
+    from chuangye_rules.batch.runner import yuan_text
+
+    rng = random.Random(0)
+    fen = [rng.randint(0, 10**15) for _ in range(20000)] + [0, 1, 99, 100, 101, 10**15]
+    out = pl.DataFrame({"f": pl.Series(fen, dtype=pl.Int64)}).select(yuan_text(pl.col("f")).alias("y"))["y"].to_list()
+    assert all(Decimal(f) / 100 == y for f, y in zip(fen, out))

@@ -347,6 +347,16 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
     raise ValueError("set_of columns are converted by their distinct values: see set_values")
 
 
+def _by_distinct_values(column: pl.Series, value: pl.Expr, spec: FieldSpec) -> pl.Expr:
+    """Convert each distinct cell once and map the column through the result: a list holds a few
+    thousand distinct dates (or yes/no words) however long it is."""
+    distinct = column.drop_nulls().unique()
+    if distinct.len() * 8 > max(column.len(), 1):
+        return value
+    converted = pl.DataFrame({column.name: distinct}).select(value.alias("v"))["v"]
+    return pl.col(column.name).replace_strict(distinct, converted, default=None, return_dtype=dtype(spec))
+
+
 def canonical_set(text: str, lookup: dict[str, str]) -> str | None:
     """"高校毕业生、退役军人" → "|college_graduate|veteran|"; "无" → "|"; None if any item is unknown."""
     if text in NONE_WORDS:
@@ -397,6 +407,8 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str]) -> Parsed
             value, reasons[name] = set_values(spec, staged[f"t:{name}"])
         else:
             value, reasons[name] = convert(spec, text)
+            value = _by_distinct_values(staged[f"t:{name}"], value.cast(dtype(spec)), spec) if spec.type in (
+                "date", "bool", "one_of") else value
         values.append(value.cast(dtype(spec)).alias(name))
     staged = staged.with_columns(values)
     dates = [pl.when(pl.col(n).is_between(pl.lit(FIRST_DATE), pl.lit(LAST_DATE))).then(pl.col(n)).alias(n)

@@ -71,10 +71,8 @@ def city_names(books: list[LoadedRulebook]) -> dict[str, str]:
 
 
 def yuan_text(fen: pl.Expr) -> pl.Expr:
-    """Integer fen as a decimal yuan string: 500000 → "5000", 123456 → "1234.56"."""
-    whole = (fen // 100).cast(pl.String)
-    cents = (fen % 100).cast(pl.String).str.pad_start(2, "0")
-    return pl.when(fen.is_null()).then(None).when(fen % 100 == 0).then(whole).otherwise(whole + "." + cents)
+    """Integer fen as exact decimal yuan with two places (500000 → 5000.00), written as such in every format."""
+    return fen.cast(pl.Decimal(38, 2)) / pl.lit(100, dtype=pl.Decimal(38, 0))
 
 
 # columns whose text comes from the input file; the others are rulebook text, checked once below
@@ -134,13 +132,13 @@ class Output:
 
 RESULT_SCHEMA = {
     "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String,
-    "category": pl.String, "status": pl.String, "amount_kind": pl.String, "amount_value": pl.String,
-    "amount_min": pl.String, "amount_max": pl.String, "period": pl.String, "lead_departments": pl.String,
+    "category": pl.String, "status": pl.String, "amount_kind": pl.String, "amount_value": pl.Decimal(38, 2),
+    "amount_min": pl.Decimal(38, 2), "amount_max": pl.Decimal(38, 2), "period": pl.String, "lead_departments": pl.String,
     "clause": pl.String, "missing_facts": pl.String,
 }
 APPLICANT_SCHEMA = {
     "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "eligible": pl.Int32, "needs_info": pl.Int32,
-    "exact_total": pl.String, "up_to_total": pl.String, "unquantified": pl.Int32,
+    "exact_total": pl.Decimal(38, 2), "up_to_total": pl.Decimal(38, 2), "unquantified": pl.Int32,
 }
 
 
