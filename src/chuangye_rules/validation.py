@@ -60,7 +60,9 @@ def _in_order(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
 
 
-def validate_paths(paths: list[Path] | None = None, cases: Path | None = None) -> ValidationReport:
+def validate_paths(paths: list[Path] | None = None, cases: Path | None | bool = None) -> ValidationReport:
+    """Every problem in the rulebooks under `paths`. `cases`: the case-file folder used to warn about benefits
+    without a test case (default: ./tests/cases when it exists; False: no such warnings)."""
     report = ValidationReport()
     try:
         files = rulebook_files(paths)
@@ -68,7 +70,10 @@ def validate_paths(paths: list[Path] | None = None, cases: Path | None = None) -
         report.problems += error.problems
         report.unreadable = True
         return report
-    cases_dir = cases or (Path("tests/cases") if Path("tests/cases").is_dir() else None)
+    if cases is False:
+        cases_dir = None
+    else:
+        cases_dir = cases or (Path("tests/cases") if Path("tests/cases").is_dir() else None)
     seen = None
     if cases_dir is not None:
         try:

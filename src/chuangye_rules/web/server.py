@@ -438,7 +438,7 @@ def validate_text(text: str, filename: str = "rulebook.yaml", source_text: str |
                     bundled = (bundled_root / source).resolve()
                     if bundled.is_relative_to(bundled_root) and bundled.is_file():
                         shutil.copyfile(bundled, target)
-        report = validate_paths([path])
+        report = validate_paths([path], cases=False)  # the server's working directory is no author's test folder
     problems = []
     for p in report.problems:
         item = asdict(p)
