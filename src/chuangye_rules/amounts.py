@@ -126,7 +126,10 @@ def compute_amount(rule, facts: dict[str, Any], as_of: dt.date, parameters: dict
             product *= _capped(Decimal(value), factor.max)
         text = rule.description + _cap_text(rule.cap)
         if missing:
-            return AmountResult(kind="formula", max=rule.cap, description=text, formula=text, missing=missing)
+            labels = {name: f"{parameters[name].description}（{parameters[name].source}）"
+                      for name in missing if name in parameters}
+            return AmountResult(kind="formula", max=rule.cap, description=text, formula=text, missing=missing,
+                                parameter_labels=labels)
         return AmountResult(kind="exact", value=_capped(to_fen(product), rule.cap), description=text)
 
     if isinstance(rule, NotStatedAmount):

@@ -30,6 +30,14 @@ def display_order(results: list[BenefitResult]) -> list[BenefitResult]:
     return sorted(results, key=lambda r: (order[r.status], r.amount.upper is None, -(r.amount.upper or 0)))
 
 
+def _needed_name(name: str, amount: AmountResult, lang: str) -> str:
+    """A missing fact by its field label; a missing parameter by what it is (in Chinese) or its name."""
+    label = amount.parameter_labels.get(name)
+    if label and lang == "zh":
+        return label.split("（")[0]
+    return field_label(name, lang)
+
+
 def amount_text(amount: AmountResult, lang: str = "zh") -> str:
     zh = lang == "zh"
     if amount.kind == "exact":
@@ -39,8 +47,7 @@ def amount_text(amount: AmountResult, lang: str = "zh") -> str:
     if amount.kind == "range":
         return f"{yuan(amount.min, lang)}-{yuan(amount.max, lang)}"
     if amount.kind == "formula":
-        needed = "、".join(field_label(m, lang) for m in amount.missing) if zh else ", ".join(
-            field_label(m, lang) for m in amount.missing)
+        needed = ("、" if zh else ", ").join(_needed_name(m, amount, lang) for m in amount.missing)
         cap = (f"，最高{yuan(amount.max)}" if zh else f", at most {yuan(amount.max, lang)}") if amount.max is not None else ""
         return (f"待定（缺{needed}）{cap}" if zh else f"open (needs {needed}){cap}")
     if amount.kind == "not_stated":
@@ -134,6 +141,9 @@ def explain_panel(r: BenefitResult, lang: str = "zh") -> Panel:
         body.append(f"    · {part.label}：{amount_text(part.amount, lang)}\n")
     if r.amount.formula and r.amount.kind == "formula":
         body.append(f"    {r.amount.formula}\n", style="dim")
+        for name, text in r.amount.parameter_labels.items():
+            body.append(f"    {'缺少参数' if zh else 'missing parameter'} {name}：{text}；"
+                        f"{'可用 --param ' if zh else 'supply it with --param '}{name}={'数值' if zh else 'VALUE'}\n", style="yellow")
     body.append(f"\n{word('reasons', lang)}：\n", style="bold")
     for reason in r.reasons:
         mark, style = MARK[reason.result]

@@ -47,6 +47,8 @@ class AmountResult(BaseModel):
     description: str = Field(description="the amount rule in Chinese, e.g. 最高1万元")
     formula: str | None = None
     missing: list[str] = Field(default_factory=list, description="facts or parameters the figure still needs")
+    parameter_labels: dict[str, str] = Field(default_factory=dict,
+                                             description="what each missing parameter is, and who sets it")
     set_by: str | None = None
     parts: list[AmountPart] = Field(default_factory=list)
     options: list[AmountOption] = Field(default_factory=list)
