@@ -7,8 +7,8 @@ A missing fact or parameter never becomes zero: the result is a `formula` that n
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
 
 from .catalog import catalog
 from .money import to_fen, yuan
@@ -19,6 +19,28 @@ from .schema import (
 )
 
 HUNDRED = Decimal(100)
+
+
+def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
+    """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd.
+    A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
+    from .profile import MAX_MONEY
+    from .yamlsource import InputError, Problem
+
+    out, problems = {}, []
+    for name, value in (values or {}).items():
+        try:
+            number = None if isinstance(value, bool) else Decimal(str(value) if isinstance(value, float) else value)
+        except (InvalidOperation, TypeError, ValueError):
+            number = None
+        if number is None or not number.is_finite() or number < 0 or number > MAX_MONEY:
+            problems.append(Problem(f"--param {name}", None, None, f"参数 {name} 的值 {value} 无效：应为不小于 0 的数字",
+                                    f"如 --param {name}=1980"))
+        else:
+            out[name] = number
+    if problems:
+        raise InputError(problems)
+    return out
 
 
 def parameter_value(name: str, parameter: Parameter, as_of: dt.date, overrides: dict[str, Decimal]) -> Decimal | None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .amounts import checked_parameters
 from .evaluation import evaluate
 from .loading import LoadedRulebook, load_rulebooks
 from .profile import parse_profile
@@ -53,6 +54,10 @@ def load_cases(path: Path) -> list[Case]:
     data = located.data
     if not isinstance(data, dict) or "cases" not in data or "rulebook" not in data:
         raise InputError([Problem(str(path), 1, 1, "测试用例文件需要 rulebook: 与 cases: 两个键")])
+    if not isinstance(data["rulebook"], str):
+        raise InputError([located.problem(("rulebook",), "rulebook 应为规则库的城市标识，如 ordos")])
+    if not isinstance(data["cases"], list):
+        raise InputError([located.problem(("cases",), "cases 应为用例的列表（每个用例以“- name: …”开头）")])
     cases = []
     for i, raw in enumerate(data["cases"]):
         where = ("cases", i)
@@ -64,14 +69,31 @@ def load_cases(path: Path) -> list[Case]:
             raise InputError([located.problem(where, f"不认识的键: {', '.join(sorted(unknown))}")])
         if not isinstance(raw["as_of"], dt.date):
             raise InputError([located.problem(where + ("as_of",), "as_of 应为日期 YYYY-MM-DD")])
+        for key in ("profile", "expect"):
+            if not isinstance(raw[key], dict):
+                raise InputError([located.problem(where + (key,), f"{key} 应为“键: 值”的映射")])
         expect = {}
         for benefit_id, want in raw["expect"].items():
+            at = where + ("expect", benefit_id)
+            if not isinstance(want, (str, dict)):
+                raise InputError([located.problem(at, "期望应为状态（如 eligible），或含 status、amount、missing 的映射")])
             want = {"status": want} if isinstance(want, str) else dict(want)
             if want.get("status") not in {s.value for s in Status}:
-                raise InputError([located.problem(where + ("expect", benefit_id), f"未知的状态 {want.get('status')!r}")])
+                raise InputError([located.problem(at, f"未知的状态 {want.get('status')!r}")])
+            if not isinstance(want.get("amount", {}), dict):
+                raise InputError([located.problem(at + ("amount",), "amount 应为映射，如 {kind: exact, value: 5000}")])
+            if not isinstance(want.get("missing", []), list):
+                raise InputError([located.problem(at + ("missing",), "missing 应为字段名的列表")])
             expect[benefit_id] = want
+        parameters = raw.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise InputError([located.problem(where + ("parameters",), "parameters 应为“参数名: 数值”的映射")])
+        try:
+            parameters = checked_parameters(parameters)
+        except InputError:
+            raise InputError([located.problem(where + ("parameters",), "parameters 的值应为不小于 0 的数字")]) from None
         cases.append(Case(str(path), line, data["rulebook"], str(raw["name"]), raw["as_of"], raw["profile"], expect,
-                          {k: Decimal(str(v)) for k, v in (raw.get("parameters") or {}).items()}))
+                          parameters))
     return cases
 
 
@@ -79,7 +101,10 @@ def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, list):
         return sorted(map(str, expected)) == sorted(map(str, actual or []))
     if isinstance(expected, (int, float, Decimal)) and not isinstance(expected, bool):
-        return actual is not None and Decimal(str(expected)) == Decimal(actual)
+        try:
+            return actual is not None and Decimal(str(expected)) == Decimal(actual)
+        except (InvalidOperation, TypeError, ValueError):  # the result is no number (e.g. a list of facts)
+            return False
     return expected == actual
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
@@ -366,7 +367,7 @@ def batch(
     show_columns: bool = typer.Option(False, "--show-columns", help="列出可识别的列名及填写方式"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
-    chunk_rows: int = typer.Option(200_000, "--chunk-rows", hidden=True),
+    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, hidden=True),
 ) -> None:
     """批量评估申请人名单（政策找人）/ evaluate a whole list of applicants."""
     if show_columns:
@@ -382,36 +383,42 @@ def batch(
     outdir = outdir or input_path.with_name(f"{input_path.stem}-结果")
     budget = Budget() if report else None
     console = _console(stderr=True)
+    sigterm = _sigterm_as_interrupt()
     try:
-        if console.is_terminal:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        with sigterm:
+            if console.is_terminal:
+                from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=console, transient=True) as bar:
-                task = bar.add_task("读取中…")
-                started = __import__("time").perf_counter()
+                with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                              console=console, transient=True) as bar:
+                    task = bar.add_task("读取中…")
+                    started = time.perf_counter()
 
-                def tick(read: int, rejected: int) -> None:
-                    rate = read / max(__import__("time").perf_counter() - started, 1e-9)
-                    bar.update(task, description=f"已处理 {read:,} 行（拒绝 {rejected:,}），{rate:,.0f} 行/秒")
+                    def tick(read: int, rejected: int) -> None:
+                        rate = read / max(time.perf_counter() - started, 1e-9)
+                        bar.update(task, description=f"已处理 {read:,} 行（拒绝 {rejected:,}），{rate:,.0f} 行/秒")
 
+                    summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
+                                        encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
+                                        chunk_rows=chunk_rows, progress=tick, budget=budget)
+            else:
                 summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
                                     encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                    chunk_rows=chunk_rows, progress=tick, budget=budget)
-        else:
-            summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
-                                encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                chunk_rows=chunk_rows, budget=budget)
+                                    chunk_rows=chunk_rows, budget=budget)
     except InputError as error:
         _fail(error)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(143 if sigterm.received else 130)
     typer.echo(f"评估日期 {summary.as_of}，编码 {summary.encoding}，用时 {summary.seconds} 秒")
     typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行"
                + (f"（另有 {summary.blank_lines} 个空行）" if summary.blank_lines else ""))
     if summary.ignored_columns:
         typer.echo("未使用的列：" + "、".join(summary.ignored_columns))
+    if summary.duplicate_ids:
+        shown = "；".join("、".join(f"第 {r} 行" for r in rows) for rows in summary.duplicate_rows[:3])
+        typer.echo(f"注意：{summary.duplicate_ids} 行的编号与前面的行重复（各行均已分别评估，以行号区分）：{shown}"
+                   + ("…" if len(summary.duplicate_rows) > 3 else "") + "；详见 summary.json 的 duplicate_rows", err=True)
     typer.echo(f"结果：{summary.outputs['results']}（{summary.result_rows} 行）")
     typer.echo(f"按申请人汇总：{summary.outputs['applicants']}")
     typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
@@ -419,9 +426,40 @@ def batch(
         from .batch.report import print_budget
 
         report_path = outdir / "report.md"
-        report_path.write_text(budget.markdown(f"政策找人预算报告（评估日期 {summary.as_of}）"), encoding="utf-8")
+        part = outdir / ".report.md.part"
+        part.write_text(budget.markdown(f"政策找人预算报告（评估日期 {summary.as_of}）"), encoding="utf-8")
+        os.replace(part, report_path)
         print_budget(budget, _console())
         typer.echo(f"报告：{report_path}")
+
+
+class _sigterm_as_interrupt:
+    """While a batch runs, SIGTERM (`kill PID`, a service manager stopping the job) raises KeyboardInterrupt, so
+    run_batch removes its files exactly as for Ctrl-C — by default SIGTERM ends Python at once and leaves them
+    behind. A second SIGTERM is ignored so the clean-up is not cut short (SIGKILL still ends the process);
+    `received` tells the exit code apart (143 for SIGTERM, 130 for Ctrl-C)."""
+
+    received = False
+
+    def __enter__(self):
+        import signal
+
+        def handler(signum, frame):
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self.received = True
+            raise KeyboardInterrupt("SIGTERM")
+
+        try:
+            self.previous = signal.signal(signal.SIGTERM, handler)
+        except ValueError:  # not the main thread (an embedding application): leave signals alone
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
 
 
 def _show_columns() -> None:
@@ -488,6 +526,8 @@ def main() -> None:
     except Exception as error:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("CHUANGYE_DEBUG"):
             raise
-        typer.echo(f"内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）："
-                   f"{type(error).__name__}: {error}", err=True)
+        from .privacy import mask_text
+
+        typer.echo(mask_text(f"内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）："
+                             f"{type(error).__name__}: {error}"), err=True)
         sys.exit(3)

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .amounts import amount_inputs, compute_amount
+from .amounts import amount_inputs, checked_parameters, compute_amount
 from .conditions import Trace, condition_fields, evaluate_condition
 from .i18n import describe_condition, show_value, word
 from .loading import LoadedRulebook, load_rulebooks
+from .privacy import mask_text
 from .profile import ProfileBase, parse_profile
 from .yamlsource import InputError, Problem
 from .results import (
@@ -32,10 +33,10 @@ def evaluate(
     values for named parameters (e.g. a minimum wage) that the rulebook leaves open.
     """
     if not isinstance(profile, ProfileBase):
-        profile = parse_profile(dict(profile))
+        profile = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
     books = list(rulebooks) if rulebooks is not None else load_rulebooks()
     as_of = as_of or dt.date.today()
-    overrides = {k: Decimal(v) for k, v in (parameters or {}).items()}
+    overrides = checked_parameters(parameters)
     wanted = city or profile.get("city")
     if wanted:
         names = lambda b: (b.slug, b.rulebook.city.zh, b.rulebook.city.en, b.rulebook.city.zh + "市")  # noqa: E731
@@ -47,7 +48,9 @@ def evaluate(
         books = chosen
     facts = profile.known()
     cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang) for b in books]
-    return Evaluation(applicant_id=profile.get("applicant_id"), as_of=as_of, parameters=overrides, cities=cities)
+    applicant_id = profile.get("applicant_id")  # echoed in every output: an ID or phone number used as the id is masked
+    return Evaluation(applicant_id=mask_text(applicant_id) if applicant_id else applicant_id, as_of=as_of,
+                      parameters=overrides, cities=cities)
 
 
 def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,

@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass, replace
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterable
 
 from pydantic import BaseModel, Tag, ValidationError
@@ -97,9 +97,17 @@ def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
         rulebook, located, partial = salvaged
     source_text = None
     doc = rulebook.document
-    if doc is not None:
+    if doc is not None and not _inside(doc.source):
+        problems.append(located.problem(
+            ("document", "source"),
+            Text(f"原文路径 {doc.source[:80]} 不在规则库所在的目录中", f"the official text {doc.source[:80]} is outside the "
+                 "rulebook's folder"),
+            Text("source 写相对于规则库文件的路径，不以 / 开头、不含 ..，如 sources/ordos.txt",
+                 "give a path relative to the rulebook, without a leading / or .., e.g. sources/ordos.txt"),
+            code="source_outside"))
+    elif doc is not None:
         source_path = path.parent / doc.source
-        if source_path.is_file():
+        if _is_file(source_path):
             try:
                 source_text = read_text(source_path, "文件原文")
             except InputError as error:  # e.g. a text saved as GBK: point at the source line of the rulebook
@@ -117,6 +125,25 @@ def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
                 code="source_missing"))
     problems += check_rulebook(rulebook, located, known_ids=written_ids)
     return LoadedRulebook(rulebook, path, located, source_text, partial), problems
+
+
+def _inside(source: str) -> bool:
+    """A document's text is read only from the rulebook's own folder: never an absolute path or one that
+    climbs out with .. (the web API validates rulebooks sent by anyone; their `source` must not read the
+    server's files)."""
+    if "\x00" in source or len(source) > 1000:
+        return False
+    for pure in (PurePosixPath(source), PureWindowsPath(source)):
+        if pure.is_absolute() or pure.drive or pure.root or ".." in pure.parts:
+            return False
+    return True
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the file system, and the like
+        return False
 
 
 def _raw_ids(data) -> set[str]:
@@ -255,6 +282,9 @@ VALUE_ERRORS = [
      Text("拆成几个比较放在 all: 下，每个一行，如 - {{field: employees, gte: 1}} 和 - {{field: employees, lte: 100}}",
           "split it into several comparisons under all:, e.g. - {{field: employees, gte: 1}} and "
           "- {{field: employees, lte: 100}}")),
+    (r"the operator (?P<op>\w+) has no value",
+     Text("运算符 {op} 后面没有写值", "the operator {op} has no value"),
+     Text("在冒号后写要比较的值，如 {op}: …；或删除这个比较", "write the value after the colon, or delete the comparison")),
     (r"a duration needs",
      Text("期限没有写 years、months 或 days", "a duration needs years, months or days"),
      Text("如 {{years: 1}}、{{months: 6}}", "e.g. {{years: 1}} or {{months: 6}}")),

@@ -16,8 +16,11 @@ from .catalog import FieldSpec, catalog
 from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
+MAX_COUNT = 999_999_999  # people, units: the largest count a batch list accepts too (9 digits)
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 LIST_SEPARATORS = re.compile(r"[、，,；;|/]+")
+NONE_WORDS = ("无", "没有", "none", "None")  # "none of them", as a batch list cell says it too
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate (from a \ud800 escape) cannot be printed or saved
 
 
 def mask_id(value: str) -> str:
@@ -77,12 +80,33 @@ def _check_value(spec: FieldSpec, value: Any) -> Any:
             raise ValueError("金额最多保留两位小数（到分）")
     if spec.type == "int" and value < 0:
         raise ValueError("人数/数量不能为负数")
+    if spec.type == "int" and value > MAX_COUNT:
+        raise ValueError(f"数值过大（上限 {MAX_COUNT:,}）")
+    if spec.type == "text" and _SURROGATE.search(value):
+        raise ValueError("含有无效的 Unicode 字符（单独的代理项）")
     if spec.type == "date" and not (MIN_DATE <= value <= MAX_DATE):
         raise ValueError(f"日期应在 {MIN_DATE} 至 {MAX_DATE} 之间")
     return value
 
 
+def _no_guessing(spec: FieldSpec, value: Any) -> Any:
+    """Values Pydantic would quietly convert into something else: true as the count 1, a number as a date
+    (seconds since 1970). They are type errors, reported as such."""
+    if spec.type in ("int", "money", "number") and isinstance(value, bool):
+        raise ValueError("应为数字，不是 true/false")
+    if spec.type == "date" and isinstance(value, bool):
+        raise ValueError("应为日期 YYYY-MM-DD，不是 true/false")
+    if spec.type == "date" and isinstance(value, (int, float, Decimal)):
+        text = str(value)
+        if re.fullmatch(r"(19|20|21)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", text):
+            raise ValueError(f"应为日期，写作 {text[:4]}-{text[4:6]}-{text[6:]}（YYYY-MM-DD）")
+        raise ValueError("应为日期 YYYY-MM-DD，不是数字")
+    return value
+
+
 def _split_list(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() in NONE_WORDS:
+        return []
     if isinstance(value, str):
         return [part.strip() for part in LIST_SEPARATORS.split(value) if part.strip()]
     return value
@@ -103,6 +127,11 @@ def profile_model() -> type[ProfileBase]:
             return _check_value(_spec, value)
 
         validators[f"_check_{name}"] = field_validator(name)(classmethod(check))
+        if spec.type in ("int", "money", "number", "date"):
+            def strict(cls, value, _spec=spec):
+                return _no_guessing(_spec, value)
+
+            validators[f"_strict_{name}"] = field_validator(name, mode="before")(classmethod(strict))
         if spec.type == "set_of":
             def split(cls, value):
                 return _split_list(value)
@@ -146,13 +175,27 @@ def validation_problems(error: ValidationError, original: dict, file: str, locat
         key = original.get(name, name)
         label = f"{key}" + (f"（{spec.zh}）" if spec and spec.zh != key else "")
         raw = values.get(name)
-        shown = mask_id(raw) if spec and spec.personal else raw
+        shown = _short(mask_id(raw) if spec and spec.personal else raw)
         message = (MESSAGES_ZH.get(item["type"]) if item["type"] != "value_error" else None) or item["msg"].removeprefix("Value error, ")
+        if item["type"] in ("date_parsing", "date_from_datetime_parsing") and isinstance(raw, str) \
+                and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", raw):
+            message = "这一天不存在（检查月份和日期，如 2 月没有 30 日）"
         expected = {"bool": "true/false（是/否）", "int": "整数", "money": "金额（元）", "number": "数字",
                     "date": "日期 YYYY-MM-DD", "text": "文本"}.get(spec.type if spec else "", "")
         hint = f"应为{expected}" if expected and item["type"] not in ("value_error",) else None
         problems.append(_problem(located, file, (key,), f"字段 {label} 的值 {shown!r} 无效：{message}", hint))
     return problems
+
+
+class _Shown(str):
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _short(value: Any, width: int = 60) -> Any:
+    """A value as a message quotes it: a huge value is cut, so one bad cell cannot flood the screen."""
+    text = repr(value)
+    return value if len(text) <= width else _Shown(text[: width - 1] + "…")
 
 
 def parse_profile(data: Any, file: str = "<profile>", located: Located | None = None) -> ProfileBase:
@@ -178,6 +221,10 @@ def load_profile(path: Path | str) -> ProfileBase:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise InputError([Problem(str(path), error.lineno, error.colno, f"JSON 语法错误: {error.msg}")]) from None
+        except RecursionError:
+            raise InputError([Problem(str(path), None, None, "JSON 嵌套过深，没有继续读取")]) from None
+        except ValueError as error:  # e.g. an integer of thousands of digits
+            raise InputError([Problem(str(path), None, None, f"JSON 无法读取：数字过长或取值无效（{str(error)[:80]}）")]) from None
         return parse_profile(data, str(path))
     located = load_located(text, str(path))
     return parse_profile(located.data, str(path), located)

@@ -141,6 +141,8 @@ class Compare(Strict):
                 raise ValueError(
                     f"a comparison needs exactly one operator ({', '.join(COMPARE_OPS)}); found: {found}"
                 )
+            if data[ops[0]] is None:  # `contains:` with nothing after it: the operator is there, its value not
+                raise ValueError(f"the operator {ops[0]} has no value")
         return data
 
     @property

@@ -5,37 +5,42 @@ never a silently dropped row.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import polars as pl
 
+from .. import limits
 from ..catalog import FieldSpec, catalog
+from ..messages import Text
+from ..privacy import mask_text
+from ..yamlsource import InputError, make_problem
 from .compile import dtype
 from .engine import ROW
 
-CHUNK_BYTES = 16 * 1024 * 1024
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
 BAD_ENCODING = "\x00\x01bad-encoding\x01\x00"
 TRUE_WORDS = ["true", "True", "TRUE", "1", "是", "Y", "y", "yes", "Yes", "YES", "有", "√", "✓", "对"]
 FALSE_WORDS = ["false", "False", "FALSE", "0", "否", "N", "n", "no", "No", "NO", "无", "×", "✗", "不是"]
 LIST_SEPARATORS = r"[、，,；;|/]"
 NONE_WORDS = ["无", "没有", "none", "None"]
-ID_LIKE = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)|(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
 
 
-def mask_text(text: str) -> str:
-    """Mask anything that looks like a personal ID (18 digits) or a mobile number (11 digits)."""
-    def repl(m: re.Match) -> str:
-        if m.group(1):
-            return m.group(1)[:3] + "*" * 13 + m.group(2)[-2:]
-        return m.group(3) + "****" + m.group(4)
-    return ID_LIKE.sub(repl, text)
+def mask_column(series: pl.Series) -> pl.Series:
+    """mask_text over a text column, in Python only for the few cells with a run of digits in them."""
+    suspect = series.str.contains(r"\d{3}[\s-]?\d{4}").fill_null(False)
+    if not suspect.any():
+        return series
+    where = suspect.arg_true()
+    masked = pl.Series([mask_text(v) for v in series.gather(where).to_list()], dtype=pl.String)
+    return series.scatter(where, masked)
 
 
 # ----------------------------------------------------------------------------------------- headers
@@ -55,8 +60,8 @@ def map_headers(names: list[str]) -> Header:
     for i, raw in enumerate(names):
         name = raw.strip().lstrip("\ufeff")
         target = cat.resolve(name)
-        if target is None:
-            ignored.append(name or f"(第{i + 1}列无表头)")
+        if target is None:  # reported in summaries and on screen: a header that is an ID number is masked
+            ignored.append(mask_text(name) or f"(第{i + 1}列无表头)")
             continue
         if target in seen:
             problems.append(f"列“{name}”与“{seen[target]}”都对应字段 {target}")
@@ -92,6 +97,8 @@ def detect_encoding(path: Path) -> str:
         head = handle.read(1 << 20)
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"  # refused by iter_csv with a message saying how to save the list instead
     cut = head.rfind(b"\n")
     sample = head if cut < 0 or len(head) < (1 << 20) else head[:cut]
     try:
@@ -113,23 +120,64 @@ class RawChunk:
     next_row: int = 0  # the record number after this chunk's last record
 
 
-def _byte_chunks(handle, first: bytes = b"") -> Iterator[bytes]:
-    """Blocks of whole lines that never end inside a quoted cell."""
+TOO_LONG = b"<a line longer than the row limit, skipped>"  # stands for such a line in the block stream
+
+
+def _cut(data: bytes, chunk: int) -> int:
+    """Where to end a block: after the last newline outside a quoted cell. The quote parity is counted once
+    and updated line by line going back, so a stray quote costs one pass over the block, not one per line."""
+    cut = data.rfind(b"\n")
+    if cut < 0:
+        return cut
+    end, odd = cut, data.count(b'"', 0, cut) % 2
+    while end >= 0 and odd:
+        previous = data.rfind(b"\n", 0, end)
+        odd ^= data.count(b'"', previous + 1, end) % 2
+        end = previous
+    if end < 0 or len(data) - end > 4 * chunk:  # a giant quoted run: let the record logic judge it
+        return cut
+    return end
+
+
+def _skip_line(handle, chunk: int, cr_only: bool) -> bytes:
+    """Read past the rest of an overlong line without keeping it (into one reused buffer); the bytes after
+    its newline."""
+    buffer = bytearray(chunk)
+    newline = b"\r" if cr_only else b"\n"
+    while True:
+        size = handle.readinto(buffer)
+        if not size:
+            return b""
+        end = buffer.find(newline, 0, size)
+        if end >= 0:
+            rest = bytes(buffer[end + 1:size])
+            return rest.replace(b"\r", b"\n") if cr_only else rest
+
+
+def _byte_chunks(handle, first: bytes = b"", chunk: int | None = None, max_row: int | None = None,
+                 cr_only: bool = False) -> Iterator[bytes]:
+    """Blocks of whole lines that never end inside a quoted cell. A line longer than `max_row` bytes is
+    yielded as TOO_LONG and skipped: memory is bounded by the chunk and the row limit, never by the file."""
+    lim = limits.current()
+    chunk = chunk or lim.chunk_bytes
+    max_row = max_row or lim.max_row_bytes
     pending = first
     while True:
-        block = handle.read(CHUNK_BYTES)
+        block = handle.read(chunk)
+        if cr_only:
+            block = block.replace(b"\r", b"\n")
         data = pending + block
         if not block:
             if data:
-                yield data
+                yield TOO_LONG if len(data) > max_row and b"\n" not in data else data
             return
-        cut = data.rfind(b"\n")
-        while cut >= 0 and data.count(b'"', 0, cut) % 2:
-            cut = data.rfind(b"\n", 0, cut)
-        if cut < 0 or len(data) - cut > 4 * CHUNK_BYTES:  # a giant quoted run: let the record logic judge it
-            cut = data.rfind(b"\n")
+        cut = _cut(data, chunk)
         if cut < 0:
-            pending = data
+            if len(data) > max_row:
+                yield TOO_LONG
+                pending = _skip_line(handle, chunk, cr_only)
+            else:
+                pending = data
             continue
         yield data[: cut + 1]
         pending = data[cut + 1:]
@@ -177,8 +225,21 @@ def _records(lines: list[str]) -> list[str | None]:
     return records
 
 
-def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
-    """Split records into `width` text columns. Wrong cell counts, bad bytes and NULs become errors."""
+def _too_long(max_row: int) -> str:
+    return (f"该行过长（超过 {max_row / 1024:g} KB），没有读取"
+            f"（确有这样长的行时，设置环境变量 {limits.env_name('max_row_kb')}）")
+
+
+def empty_chunk(width: int, errors: list, first_row: int, rows: int) -> RawChunk:
+    """A chunk with no readable record, only errors (an overlong line)."""
+    frame = pl.DataFrame(schema={ROW: pl.Int64, **{f"c{i}": pl.String for i in range(width)}})
+    return RawChunk(frame, errors, 0, first_row + rows)
+
+
+def split_records(lines: list[str], width: int, first_row: int, max_row: int | None = None) -> RawChunk:
+    """Split records into `width` text columns. Wrong cell counts, bad bytes, NULs and lines over the row
+    limit become errors."""
+    max_row = max_row or limits.current().max_row_bytes
     if lines and lines[-1] == "":
         lines = lines[:-1]  # the block's final newline
     records = _records(lines)
@@ -186,6 +247,7 @@ def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
         pl.col(ROW).cast(pl.Int64), pl.col("_t").str.strip_suffix("\r"))
     text = pl.col("_t")
     problem = (pl.when(text.is_null()).then(pl.lit("引号未闭合（该行的引号没有配对）"))
+               .when(text.str.len_bytes() > max_row).then(pl.lit(_too_long(max_row)))
                .when(text == BAD_ENCODING).then(pl.lit("该行的编码与文件其余部分不同，无法读取"))
                .when(text.str.contains("\x00", literal=True)).then(pl.lit("该行含有空字符（NUL），文件可能已损坏")))
     frame = frame.with_columns(problem.alias("_p"), (text.str.strip_chars() == "").fill_null(False).alias("_blank"))
@@ -198,8 +260,14 @@ def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
     frame = (frame.with_columns(text.str.contains('"', literal=True).alias("_q"))
              .with_columns((pl.when(quoted).then(text.str.replace_all(r'"(?:[^"]|"")*"', "Q")).otherwise(text)
                             .str.count_matches(",", literal=True) + 1).alias("_n")))
-    for r, n in frame.filter(pl.col("_n") != width).select(ROW, "_n").iter_rows():
-        errors.append((r, "", "", f"该行有 {n} 个单元格，表头有 {width} 列" + ("（最后一行可能被截断）" if n < width else "")))
+    lines_spanned = (text.str.count_matches("\n", literal=True) + 1).alias("_l")
+    wrong = frame.filter(pl.col("_n") != width).select(ROW, "_n", lines_spanned)
+    for r, n, spanned in wrong.iter_rows():
+        if spanned > 1:  # a quote opened on one line and closed on a later one joined them into one record
+            errors.append((r, "", "", f"引号没有配对：从这一行起的 {spanned} 行被引号连成了一条记录（跨越了 {spanned} 行），"
+                                      f"有 {n} 个单元格，表头有 {width} 列；请检查这几行的引号"))
+        else:
+            errors.append((r, "", "", f"该行有 {n} 个单元格，表头有 {width} 列" + ("（最后一行可能被截断）" if n < width else "")))
     frame = frame.filter(pl.col("_n") == width)
     names = [f"c{i}" for i in range(width)]
     plain = frame.filter(~pl.col("_q"))
@@ -214,9 +282,10 @@ def split_records(lines: list[str], width: int, first_row: int) -> RawChunk:
     return RawChunk(frame, errors, blank, row)
 
 
-def split_block(block: bytes, encoding: str, width: int, first_row: int) -> RawChunk:
-    """A block of whole lines as text columns. The common case — valid text, no quotes, no blank or short
-    lines — is parsed by polars directly; anything else takes the careful path (split_records)."""
+def split_block(block: bytes, encoding: str, width: int, first_row: int, max_row: int | None = None) -> RawChunk:
+    """A block of whole lines as text columns. The common case — valid text, no quotes, no blank, short or
+    overlong lines — is parsed by polars directly; anything else takes the careful path (split_records)."""
+    max_row = max_row or limits.current().max_row_bytes
     names = [f"c{i}" for i in range(width)]
     try:
         data = block if encoding in ("utf-8", "utf8") else block.decode(encoding).encode("utf-8")
@@ -224,7 +293,8 @@ def split_block(block: bytes, encoding: str, width: int, first_row: int) -> RawC
             lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
                                 new_columns=["_t"], infer_schema=False)["_t"]
             healthy = lines.is_not_null() & (lines.str.count_matches(",", literal=True) == width - 1) & \
-                ~lines.str.contains("\x00", literal=True) & (lines.str.strip_chars() != "")
+                ~lines.str.contains("\x00", literal=True) & (lines.str.strip_chars() != "") & \
+                (lines.str.len_bytes() <= max_row)
             if healthy.all():
                 table = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, new_columns=names,
                                     quote_char=None)
@@ -233,41 +303,110 @@ def split_block(block: bytes, encoding: str, width: int, first_row: int) -> RawC
                     return RawChunk(table, [], 0, first_row + table.height)
     except (UnicodeDecodeError, pl.exceptions.PolarsError):
         pass
-    return split_records(_decode_lines(block, encoding), width, first_row)
+    return split_records(_decode_lines(block, encoding), width, first_row, max_row)
+
+
+def _refuse(path: Path, message: Text, hint: Text | None = None, line: int | None = 1) -> InputError:
+    return InputError([make_problem(str(path), line, None, message, hint, code="unreadable")])
 
 
 def iter_csv(path: Path, encoding: str) -> tuple[list[str], Iterator[RawChunk]]:
-    """The header and a lazy stream of record chunks; memory stays bounded by the chunk size."""
+    """The header and a lazy stream of record chunks; memory stays bounded by the chunk size and the row limit."""
+    lim = limits.current()
+    chunk, max_row = lim.chunk_bytes, lim.max_row_bytes
+    try:
+        codec = codecs.lookup(encoding.replace("-sig", ""))
+    except LookupError:
+        raise _refuse(path, Text(f"不认识的编码 {encoding}", f"unknown encoding {encoding}"),
+                      Text("常用的有 utf-8、gb18030", "common ones are utf-8 and gb18030")) from None
+    if codec.encode('\n,"')[0] != b'\n,"':  # UTF-16/32: lines cannot be found byte by byte
+        raise _refuse(path, Text(f"名单是 {codec.name.upper()} 编码，无法按行读取",
+                                 f"the list is in {codec.name.upper()}, which cannot be read line by line"),
+                      Text("在 Excel 中“另存为”选“CSV UTF-8（逗号分隔）”，或直接用 .xlsx",
+                           "in Excel, 'Save As' CSV UTF-8 (comma delimited), or use the .xlsx"))
+    decoding = codec.name
     handle = open(path, "rb")
-    first = handle.read(CHUNK_BYTES)
-    if first.startswith(b"\xef\xbb\xbf"):
-        first = first[3:]
-    end = first.find(b"\n")
-    while end < 0 and len(first) < 64 * CHUNK_BYTES:
-        more = handle.read(CHUNK_BYTES)
-        if not more:
-            break
-        first += more
+    try:
+        first = handle.read(chunk)
+        if first.startswith(b"\xef\xbb\xbf"):
+            first = first[3:]
+        # lines ended by CR alone (Excel for Mac's "CSV (Macintosh)"): read as if they were LF
+        cr_only = b"\n" not in first and b"\r" in first
+        if cr_only:
+            first = first.replace(b"\r", b"\n")
         end = first.find(b"\n")
-    head_bytes, rest = (first, b"") if end < 0 else (first[:end], first[end + 1:])
-    header_line = head_bytes.decode(encoding.replace("-sig", ""), errors="strict").rstrip("\r")
-    names = next(csv.reader([header_line])) if header_line.strip() else []
+        while end < 0 and len(first) <= max_row:
+            more = handle.read(chunk)
+            if not more:
+                break
+            first += more.replace(b"\r", b"\n") if cr_only else more
+            end = first.find(b"\n")
+        if (end if end >= 0 else len(first)) > max_row:
+            raise _refuse(path, Text(f"表头过长（超过 {max_row / 1024:g} KB），或文件中没有换行",
+                                     f"the header is too long (over {max_row / 1024:g} KB), or the file has no line breaks"),
+                          Text(f"检查是否选错了文件；确有这样长的表头时，设置环境变量 {limits.env_name('max_row_kb')}",
+                               f"check that this is the list; to allow it set {limits.env_name('max_row_kb')}"))
+        head_bytes, rest = (first, b"") if end < 0 else (first[:end], first[end + 1:])
+        try:
+            header_line = head_bytes.decode(decoding, errors="strict").rstrip("\r")
+        except UnicodeDecodeError as error:
+            raise _refuse(path, Text(f"表头无法按 {encoding} 解码（第 {error.start + 1} 个字节）",
+                                     f"the header cannot be decoded as {encoding} (byte {error.start + 1})"),
+                          Text("用 --encoding 指定编码，如 gb18030 或 utf-8", "give the encoding with --encoding, "
+                                                                         "e.g. gb18030 or utf-8")) from None
+        try:
+            names = next(csv.reader([header_line])) if header_line.strip() else []
+        except csv.Error as error:
+            raise _refuse(path, Text(f"表头无法解析：{error}", f"the header cannot be read: {error}"),
+                          Text("表头应为一行以逗号分隔的列名", "the header is one line of column names separated by commas")) from None
+    except BaseException:
+        handle.close()
+        raise
+    if len(names) > lim.max_columns:
+        handle.close()
+        raise _refuse(path, Text(f"表头有 {len(names)} 列，超过上限 {lim.max_columns} 列",
+                                 f"the header has {len(names)} columns, more than {lim.max_columns}"),
+                      Text(f"检查是否选错了文件；确有这么多列时，设置环境变量 {limits.env_name('max_columns')}",
+                           f"check that this is the list; to allow it set {limits.env_name('max_columns')}"))
 
     def chunks() -> Iterator[RawChunk]:
         row = 2
         try:
-            for block in _byte_chunks(handle, rest):
-                chunk = split_block(block, encoding.replace("-sig", ""), len(names), row)
-                row = chunk.next_row
-                yield chunk
+            for block in _byte_chunks(handle, rest, chunk, max_row, cr_only):
+                if block is TOO_LONG:
+                    piece = empty_chunk(len(names), [(row, "", "", _too_long(max_row))], row, 1)
+                else:
+                    piece = split_block(block, decoding, len(names), row, max_row)
+                row = piece.next_row
+                yield piece
         finally:
             handle.close()
 
     return names, chunks()
 
 
+def check_xlsx(path: Path) -> None:
+    """An .xlsx is a zip of XML: refuse one that is not, or that would unpack to more than the limit (a
+    "zip bomb"), before anything reads it whole."""
+    limit = limits.current().max_xlsx_bytes
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise _refuse(path, Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"),
+                      Text("用 Excel 打开后另存为 .xlsx，或另存为 CSV", "open it in Excel and save it as .xlsx or CSV"),
+                      line=None) from error
+    if size > limit:
+        raise _refuse(path, Text(f"Excel 文件解压后过大（{size / 1024 / 1024:,.0f} MB，上限 {limit / 1024 / 1024:g} MB）",
+                                 f"the Excel file unpacks to too much ({size / 1024 / 1024:,.0f} MB, at most "
+                                 f"{limit / 1024 / 1024:g} MB)"),
+                      Text(f"另存为 CSV 再处理；确有需要时设置环境变量 {limits.env_name('max_xlsx_mb')}",
+                           f"save it as CSV; to allow it set {limits.env_name('max_xlsx_mb')}"), line=None)
+
+
 def read_xlsx(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[RawChunk]]:
     """An .xlsx sheet (the first), every cell as text. Excel files are at most ~1M rows, read whole."""
+    check_xlsx(path)
     frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0, raise_if_empty=False)
     names = list(frame.columns)
     frame = frame.rename({n: f"c{i}" for i, n in enumerate(names)})
@@ -382,9 +521,18 @@ class Parsed:
     frame: pl.DataFrame  # valid rows: ROW + typed profile columns
     errors: pl.DataFrame  # row, column, value, reason
     rejected: int
+    ids: pl.DataFrame | None = None  # ROW + applicant_id, for the valid rows whose id the list gives (not row-N)
 
 
 ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
+SHOWN_VALUE = 200  # characters of a bad cell quoted in errors.csv
+
+
+def _shown_values(values: pl.Series) -> pl.Series:
+    """A bad cell as errors.csv quotes it: personal numbers masked, then cut to a readable length."""
+    values = mask_column(values)
+    long = values.str.len_chars() > SHOWN_VALUE
+    return pl.select(pl.when(long).then(values.str.slice(0, SHOWN_VALUE) + "…").otherwise(values)).to_series()
 
 
 def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str]) -> Parsed:
@@ -426,8 +574,9 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str]) -> Parsed
             pl.lit(reasons[name]).alias("reason")))
     structural = pl.DataFrame(raw.errors, schema=ERROR_SCHEMA, orient="row")
     errors = pl.concat([structural, *cells], how="vertical_relaxed").sort("row", maintain_order=True)
-    errors = errors.with_columns(pl.col("value").map_elements(mask_text, return_dtype=pl.String))
+    errors = errors.with_columns(_shown_values(errors["value"]).alias("value"))
     good = staged.filter(~pl.col("_bad")).select(ROW, *[name for _, name, _ in fields])
+    ids = good.select(ROW, "applicant_id").drop_nulls() if "applicant_id" in good.columns else None
     good = good.with_columns(pl.coalesce(pl.col("applicant_id") if "applicant_id" in good.columns else pl.lit(None),
                                          pl.format("row-{}", pl.col(ROW))).cast(pl.String).alias("applicant_id"))
-    return Parsed(good, errors, rejected.height + len(raw.errors))
+    return Parsed(good, errors, rejected.height + len(raw.errors), ids)

@@ -4,7 +4,12 @@ Outputs (in OUTDIR): results.<fmt> (one row per applicant × benefit that is eli
 information), applicants.<fmt> (one row per applicant and city: counts and totals), errors.csv (every row
 that could not be read, with row number, column and reason), summary.json. Each is written to a hidden
 temporary file and renamed only when the whole run succeeded, so an interrupted run leaves nothing that
-looks complete.
+looks complete: a run first removes the outputs an earlier run left in OUTDIR, and if it is stopped while
+renaming, removes the ones it had already renamed.
+
+Duplicate applicant ids are not an error: every row is evaluated (and keeps its row number, which tells
+them apart), and summary.json counts the rows whose id an earlier row already used (`duplicate_ids`) and
+lists them (`duplicate_rows`, the first 20 groups of row numbers sharing an id).
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from typing import Callable, Iterable
 
 import polars as pl
 
+from .. import limits
+from ..amounts import checked_parameters
 from ..loading import LoadedRulebook, load_rulebooks
 from ..yamlsource import InputError, Problem
 from .budget import Budget
-from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, parse_chunk, read_xlsx
+from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
 from .engine import ROW, evaluate_chunk, long_results, totals
 
@@ -43,6 +50,8 @@ class BatchSummary:
     blank_lines: int = 0
     result_rows: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    duplicate_ids: int = 0  # evaluated rows whose applicant id an earlier evaluated row already had
+    duplicate_rows: list[list[int]] = field(default_factory=list)  # the first groups of rows sharing an id
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -125,9 +134,11 @@ class Output:
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
-        if self._handle and not self._handle.closed:
-            self._handle.close()
-        self.tmp.unlink(missing_ok=True)
+        try:
+            if self._handle and not self._handle.closed:
+                self._handle.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
 
 
 RESULT_SCHEMA = {
@@ -165,12 +176,14 @@ def run_batch(
     encoding: str | None = None,
     rulebook_paths: Iterable[Path] | None = None,
     parameters: dict[str, Decimal] | None = None,
-    chunk_rows: int = 200_000,
+    chunk_rows: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     budget: Budget | None = None,
 ) -> BatchSummary:
-    """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs."""
+    """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs. `chunk_rows`: rows
+    evaluated at once (default: limits.chunk_rows)."""
     started = time.perf_counter()
+    chunk_rows = chunk_rows or limits.current().chunk_rows
     input_path = Path(input_path)
     if not input_path.is_file():
         raise InputError([Problem(str(input_path), None, None, "找不到输入文件")])
@@ -179,7 +192,7 @@ def run_batch(
     as_of = as_of or dt.date.today()
     every = load_rulebooks(rulebook_paths or None)
     books = load_rulebooks_for(every, city)
-    compiled = {b.slug: compile_rulebook(b.rulebook, as_of, parameters) for b in books}
+    compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
     cities = city_names(every)
 
     xlsx = input_path.suffix.lower() in (".xlsx", ".xlsm")
@@ -187,15 +200,13 @@ def run_batch(
         used = "xlsx"
         try:
             names, chunks = read_xlsx(input_path, chunk_rows)
+        except InputError:
+            raise
         except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
             raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
     else:
         used = encoding or detect_encoding(input_path)
-        try:
-            names, chunks = iter_csv(input_path, used)
-        except (UnicodeDecodeError, LookupError) as error:
-            raise InputError([Problem(str(input_path), 1, None, f"表头无法按 {used} 解码: {error}",
-                                      "用 --encoding 指定编码，如 gb18030 或 utf-8")]) from None
+        names, chunks = iter_csv(input_path, used)
     if not names:
         raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
     header = map_headers(names)
@@ -205,15 +216,21 @@ def run_batch(
         raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
                                   "用 chuangye batch --show-columns 查看可用的列名")])
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    ext = "jsonl" if fmt == "jsonl" else fmt
-    outputs = {
-        "results": Output(outdir / f"results.{ext}", fmt),
-        "applicants": Output(outdir / f"applicants.{ext}", fmt),
-        "errors": Output(outdir / "errors.csv", "csv"),
-    }
-    summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored)
     try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file of that name, no permission, a read-only disk
+        raise InputError([Problem(str(outdir), None, None, f"无法创建输出目录：{error.strerror}",
+                                  "用 -o 指定一个可写的目录")]) from None
+    ext = "jsonl" if fmt == "jsonl" else fmt
+    outputs: dict[str, Output] = {}
+    committed: list[Path] = []
+    summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored)
+    ids = DuplicateIds()
+    try:
+        _remove_earlier_outputs(outdir)
+        outputs["results"] = Output(outdir / f"results.{ext}", fmt)
+        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt)
+        outputs["errors"] = Output(outdir / "errors.csv", "csv")
         for raw in chunks:
             parsed = parse_chunk(raw, header, cities)
             summary.blank_lines += raw.blank_lines
@@ -222,22 +239,93 @@ def run_batch(
             summary.evaluated += parsed.frame.height
             if parsed.errors.height:
                 outputs["errors"].write(parsed.errors)
-            _evaluate(parsed.frame, compiled, city, outputs, summary, budget)
+            ids.add(parsed.ids)
+            frame = parsed.frame
+            if frame.height:  # echoed in every output: an ID or phone number used as the id is masked
+                frame = frame.with_columns(mask_column(frame["applicant_id"]))
+            # a block of short lines holds many rows, and each row takes up to ~20 kB while it is evaluated:
+            # evaluate at most chunk_rows at once, in equal slices (a block of ordinary lines is one slice)
+            size = -(-frame.height // -(-frame.height // chunk_rows)) if frame.height else 0
+            for start in range(0, frame.height, size or 1):
+                _evaluate(frame.slice(start, size), compiled, city, outputs, summary, budget)
             if progress:
                 progress(summary.read, summary.rejected)
         outputs["results"].header_only(RESULT_SCHEMA)
         outputs["applicants"].header_only(APPLICANT_SCHEMA)
         outputs["errors"].header_only(ERROR_SCHEMA)
+        summary.duplicate_ids, summary.duplicate_rows = ids.report()
+        summary.outputs = {k: str(v.path) for k, v in outputs.items()}
         for out in outputs.values():
             out.commit()
-    except BaseException:
-        for out in outputs.values():
-            out.discard()
+            committed.append(out.path)
+        summary.seconds = round(time.perf_counter() - started, 3)
+        _write_summary(outdir / "summary.json", summary)
+    except BaseException as error:
+        while True:  # Ctrl-C may arrive twice (polars raises its own as well): the clean-up is finished regardless
+            try:
+                _discard(outputs, committed, outdir)
+                break
+            except KeyboardInterrupt:
+                pass
+        if isinstance(error, OSError):  # a full disk, a folder made read-only, a list that became unreadable
+            raise InputError([Problem(str(error.filename or outdir), None, None,
+                                      f"读写文件失败：{error.strerror or error}，未写出任何结果文件",
+                                      "检查磁盘空间、目录权限和名单文件后重新运行")]) from None
         raise
-    summary.outputs = {k: str(v.path) for k, v in outputs.items()}
-    summary.seconds = round(time.perf_counter() - started, 3)
-    _write_summary(outdir / "summary.json", summary)
     return summary
+
+
+OUTPUT_NAMES = [f"{stem}.{ext}" for stem in ("results", "applicants") for ext in ("csv", "jsonl", "xlsx")] + [
+    "errors.csv", "summary.json", "report.md"]
+
+
+def _remove_earlier_outputs(outdir: Path) -> None:
+    """OUTDIR shows the last run only: if this run does not finish, nothing from an earlier one is left
+    behind looking like its result."""
+    for name in OUTPUT_NAMES:
+        (outdir / name).unlink(missing_ok=True)
+
+
+def _discard(outputs: dict[str, "Output"], committed: list[Path], outdir: Path) -> None:
+    """Remove every file this run wrote: temporary ones, and any already renamed. Safe to repeat."""
+    for out in outputs.values():
+        out.discard()
+    for path in committed:
+        path.unlink(missing_ok=True)
+    (outdir / ".summary.json.part").unlink(missing_ok=True)
+
+
+class DuplicateIds:
+    """Applicant ids seen so far, as 64-bit hashes with their row: 12 bytes a row (240 MB for 20 million rows),
+    never the ids themselves. Found by sorting at the end, which needs no hash table."""
+
+    SHOWN = 20
+
+    def __init__(self) -> None:
+        self.hashes: list[pl.Series] = []
+        self.rows: list[pl.Series] = []
+
+    def add(self, ids: pl.DataFrame | None) -> None:
+        if ids is not None and ids.height:
+            self.hashes.append(ids["applicant_id"].hash(seed=0))
+            self.rows.append(ids[ROW].cast(pl.Int32))
+
+    def report(self) -> tuple[int, list[list[int]]]:
+        """(how many rows repeat an earlier row's id, the first groups of rows that share an id)."""
+        if not self.hashes:
+            return 0, []
+        hashes = pl.concat(self.hashes, rechunk=True)
+        self.hashes = []
+        ordered = hashes.sort()
+        repeats = int((ordered == ordered.shift(1)).sum())
+        if repeats == 0:
+            return 0, []
+        repeated = ordered.filter(ordered == ordered.shift(1)).unique()
+        del ordered
+        found = pl.DataFrame({"h": hashes, "row": pl.concat(self.rows)}).filter(pl.col("h").is_in(repeated.implode()))
+        groups = (found.group_by("h").agg(pl.col("row").sort()).sort(pl.col("row").list.first())
+                  .head(self.SHOWN)["row"].to_list())
+        return repeats, groups
 
 
 def _evaluate(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: str | None,

@@ -1,0 +1,122 @@
+"""Interrupting a batch: SIGINT (Ctrl-C) and SIGTERM (`kill`, a service manager) sent to a real `chuangye batch`
+in the middle of a run leave no output that looks complete — no results, applicants, errors or summary, not
+even an earlier run's, and no temporary files — and running it again gives exactly the same outputs as a run
+that was never interrupted."""
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from chuangye_rules.batch import runner
+from chuangye_rules.batch.runner import run_batch
+
+HEADER = "编号,城市,申请人类型,身份,毕业时间,注册登记日期,首次创业,正常经营,正常申报纳税,吸纳就业人数,身份证号"
+ROWS = [
+    "O{},鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,",
+    "H{},淮北,个体工商户,高校毕业生、返乡人员,2022-06-30,2023-03-15,是,是,是,2,",
+    "N{},,企业,无,,2019-05-20,,是,是,35,",
+    "B{},鄂尔多斯,个人,残疾人,,2022-02-30,是,是,是,2,",  # rejected: no such date
+]
+ENV = {"CHUANGYE_CHUNK_MB": "0.25"}  # many small chunks: the run is long enough to be caught in the middle
+FINAL = ("results.csv", "applicants.csv", "errors.csv", "summary.json", "report.md")
+
+
+@pytest.fixture(scope="module")
+def listing(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("interrupt")
+    path = folder / "list.csv"
+    lines = [HEADER] + [ROWS[i % len(ROWS)].format(i) for i in range(30_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reference = folder / "reference"
+    with mock.patch.dict(os.environ, ENV):
+        run_batch(path, reference, as_of=dt.date(2024, 6, 1))
+    return path, reference
+
+
+def outputs(folder: Path) -> dict[str, object]:
+    """The outputs as a run leaves them; summary.json without its timing and paths."""
+    found = {}
+    for name in ("results.csv", "applicants.csv", "errors.csv"):
+        found[name] = (folder / name).read_bytes()
+    summary = json.loads((folder / "summary.json").read_text("utf-8"))
+    for key in ("seconds", "outputs"):
+        summary.pop(key)
+    found["summary.json"] = summary
+    return found
+
+
+def start(listing_path: Path, outdir: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "chuangye_rules", "batch", str(listing_path), "-o", str(outdir),
+                             "--as-of", "2024-06-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **ENV})
+
+
+def wait_until_running(proc: subprocess.Popen, outdir: Path, timeout: float = 60) -> None:
+    """Until the first chunk's results are being written: the run is under way, its outputs not complete."""
+    part = outdir / ".results.csv.part"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the batch ended before it could be interrupted: {proc.stderr.read()}")
+        if part.exists() and part.stat().st_size > 10_000:
+            return
+        time.sleep(0.01)
+    proc.kill()
+    pytest.fail("the batch never started writing")
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_mid_run_leaves_nothing_and_a_rerun_gives_the_same_result(tmp_path, listing, sig, code):
+    path, reference = listing
+    outdir = tmp_path / "out"
+    shutil.copytree(reference, outdir)  # an earlier, complete run in the same folder
+    proc = start(path, outdir)
+    wait_until_running(proc, outdir)
+    proc.send_signal(sig)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code, stderr
+    assert "已中断" in stderr and "Traceback" not in stderr and "内部错误" not in stderr
+    left = sorted(p.name for p in outdir.iterdir())
+    assert left == [], f"an interrupted run leaves nothing that looks complete (nor temporary files): {left}"
+
+    rerun = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(outdir),
+                            "--as-of", "2024-06-01"], capture_output=True, text=True, env={**os.environ, **ENV},
+                           timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    assert outputs(outdir) == outputs(reference)
+
+
+def test_an_interruption_while_renaming_removes_what_was_already_renamed(tmp_path, listing, monkeypatch):
+    """Ctrl-C between two renames: the first output was already in place; it is removed again."""
+    path, _ = listing
+    calls = []
+    real_commit = runner.Output.commit
+
+    def commit(self):
+        calls.append(self.path.name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_commit(self)
+
+    monkeypatch.setattr(runner.Output, "commit", commit)
+    monkeypatch.setenv("CHUANGYE_CHUNK_MB", "16")
+    small = tmp_path / "small.csv"
+    small.write_text("\n".join(path.read_text("utf-8").splitlines()[:50]) + "\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(small, tmp_path / "out", as_of=dt.date(2024, 6, 1))
+    assert calls[0] == "results.csv"
+    assert sorted(os.listdir(tmp_path / "out")) == []
+
+
+def test_a_finished_run_leaves_only_its_outputs(tmp_path, listing):
+    _, reference = listing
+    assert sorted(p.name for p in reference.iterdir()) == sorted(FINAL[:4])
