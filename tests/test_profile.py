@@ -53,3 +53,13 @@ def test_personal_id_is_masked_in_errors(tmp_path):
 def test_json_profiles(tmp_path):
     p = load_profile(write(tmp_path, '{"kind": "enterprise", "technology_purchase_amount": "3000000"}', "p.json"))
     assert p.technology_purchase_amount == D(3000000)
+
+
+@pytest.mark.parametrize("word, value", [("是", True), ("否", False), ("yes", True), ("无", False), (True, True)])
+def test_yes_and_no_as_people_write_them(word, value):
+    assert parse_profile({"首次创业": word}).first_time_business is value
+
+
+def test_a_word_that_is_neither_yes_nor_no_is_an_error():
+    with pytest.raises(InputError, match="首次创业"):
+        parse_profile({"首次创业": "也许"})

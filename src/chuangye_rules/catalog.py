@@ -11,6 +11,10 @@ import yaml
 
 FIELD_TYPES = ("text", "bool", "int", "money", "number", "date", "one_of", "set_of")
 NUMERIC_TYPES = ("int", "money", "number")
+# how people write yes and no, in a profile file or a spreadsheet cell
+TRUE_WORDS = ("true", "True", "TRUE", "1", "是", "Y", "y", "yes", "Yes", "YES", "有", "√", "✓", "对")
+FALSE_WORDS = ("false", "False", "FALSE", "0", "否", "N", "n", "no", "No", "NO", "无", "×", "✗", "不是")
+YES_NO = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from .catalog import FieldSpec, catalog
+from .catalog import YES_NO, FieldSpec, catalog
 from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
@@ -132,6 +132,11 @@ def profile_model() -> type[ProfileBase]:
                 return _no_guessing(_spec, value)
 
             validators[f"_strict_{name}"] = field_validator(name, mode="before")(classmethod(strict))
+        if spec.type == "bool":
+            def yes_no(cls, value):
+                return YES_NO.get(value.strip(), value) if isinstance(value, str) else value
+
+            validators[f"_yes_no_{name}"] = field_validator(name, mode="before")(classmethod(yes_no))
         if spec.type == "set_of":
             def split(cls, value):
                 return _split_list(value)

@@ -18,7 +18,7 @@ from typing import Iterator
 import polars as pl
 
 from .. import limits
-from ..catalog import FieldSpec, catalog
+from ..catalog import YES_NO, FieldSpec, catalog
 from ..messages import Text
 from ..privacy import mask_text
 from ..yamlsource import InputError, make_problem
@@ -27,8 +27,6 @@ from .engine import ROW
 
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
 BAD_ENCODING = "\x00\x01bad-encoding\x01\x00"
-TRUE_WORDS = ["true", "True", "TRUE", "1", "是", "Y", "y", "yes", "Yes", "YES", "有", "√", "✓", "对"]
-FALSE_WORDS = ["false", "False", "FALSE", "0", "否", "N", "n", "no", "No", "NO", "无", "×", "✗", "不是"]
 LIST_SEPARATORS = r"[、，,；;|/]"
 NONE_WORDS = ["无", "没有", "none", "None"]
 
@@ -468,7 +466,7 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
     if t == "text":
         return text, ""
     if t == "bool":
-        mapping = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+        mapping = YES_NO
         return text.replace_strict(mapping, default=None, return_dtype=pl.Boolean), "应为 是/否（或 1/0、true/false）"
     if t == "int":
         return pl.when(text.str.contains(r"^\d{1,9}$")).then(text.cast(pl.Int64, strict=False)), "应为非负整数（人数、数量）"
