@@ -77,6 +77,17 @@ def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
     return out
 
 
+def _load_books(rulebooks, city: Optional[str] = None):
+    """The rulebooks a command works on; a broken one ends the command with its located problems."""
+    from .loading import load_rulebooks
+    from .yamlsource import InputError
+
+    try:
+        return load_rulebooks(rulebooks, city=city)
+    except InputError as error:
+        _fail(error)
+
+
 def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param, lang: "Lang"):
     """A profile file evaluated as `check` and `explain` need it; bad input ends the command with exit 2."""
     from .api import check_file
@@ -143,18 +154,12 @@ def list_rulebooks(rulebooks: Optional[List[Path]] = RULEBOOKS_OPT, lang: Lang =
     """列出规则库及其有效期 / the rulebooks, their validity and number of benefits."""
     from rich.table import Table
 
-    from .loading import load_rulebooks
-    from .yamlsource import InputError
-
-    try:
-        books = load_rulebooks(rulebooks)
-    except InputError as error:
-        _fail(error)
+    books = _load_books(rulebooks)
     zh = lang is Lang.zh
     table = Table(title="规则库" if zh else "Rulebooks")
     for head in (("城市", "city"), ("文件", "document"), ("文号", "number"), ("有效期", "in force"),
                  ("待遇数", "benefits"), ("状态", "state")):
-        table.add_column(head[0] if zh else head[1])
+        table.add_column(head[0] if zh else head[1], overflow="fold")
     for b in books:
         doc = b.rulebook.document
         state = ("征求意见稿" if zh else "draft") if doc.draft else ("正式" if zh else "final")
@@ -170,18 +175,12 @@ def benefits(city: Optional[str] = CITY_OPT, rulebooks: Optional[List[Path]] = R
     from rich.table import Table
 
     from .i18n import CATEGORY, label
-    from .loading import load_rulebooks
-    from .yamlsource import InputError
-
-    try:
-        books = load_rulebooks(rulebooks, city=city)
-    except InputError as error:
-        _fail(error)
+    books = _load_books(rulebooks, city)
     zh = lang is Lang.zh
     for book in books:
         table = Table(title=f"{book.rulebook.city.zh if zh else book.rulebook.city.en}（{book.slug}）")
         for head in (("标识", "id"), ("待遇", "benefit"), ("类别", "category"), ("条款", "clause"), ("牵头单位", "lead")):
-            table.add_column(head[0] if zh else head[1])
+            table.add_column(head[0] if zh else head[1], overflow="fold")
         for b in book.rulebook.benefits:
             table.add_row(b.id, b.name if zh else b.name_en, label(CATEGORY, b.category.value, lang.value), b.clause,
                           "、".join(b.departments.lead))
@@ -250,7 +249,7 @@ def fields(lang: Lang = LANG_OPT) -> None:
     zh = lang is Lang.zh
     table = Table(title="申请人信息字段" if zh else "Profile fields")
     for head in (("字段", "field"), ("中文名", "Chinese name"), ("类型", "type"), ("说明/可选值", "meaning / values")):
-        table.add_column(head[0] if zh else head[1])
+        table.add_column(head[0] if zh else head[1], overflow="fold")
     for spec in cat.fields.values():
         vocab = cat.vocabularies.get(spec.vocabulary) if spec.vocabulary else None
         extra = "、".join(vocab.labels.values()) if vocab else spec.en
@@ -263,13 +262,7 @@ def coverage(city: Optional[str] = typer.Argument(None, help="城市（默认：
              rulebooks: Optional[List[Path]] = RULEBOOKS_OPT) -> None:
     """覆盖审计：文件中带金额、期限或待遇的每句话，要么被规则引用，要么列入 not_encoded 并说明理由。"""
     from .coverage import audit
-    from .loading import load_rulebooks
-    from .yamlsource import InputError
-
-    try:
-        books = load_rulebooks(rulebooks, city=city)
-    except InputError as error:
-        _fail(error)
+    books = _load_books(rulebooks, city)
     gaps = 0
     for book in books:
         report = audit(book)
@@ -288,13 +281,7 @@ def departments(city: Optional[str] = typer.Argument(None, help="城市（默认
     """各部门牵头和配合办理的待遇 / for each department, the benefits it leads and co-handles."""
     from rich.table import Table
 
-    from .loading import load_rulebooks
-    from .yamlsource import InputError
-
-    try:
-        books = load_rulebooks(rulebooks, city=city)
-    except InputError as error:
-        _fail(error)
+    books = _load_books(rulebooks, city)
     zh = lang is Lang.zh
     for book in books:
         leads: dict[str, list[str]] = {}
