@@ -157,7 +157,7 @@ def test_an_interrupted_run_leaves_nothing_that_looks_complete(tmp_path, monkeyp
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(runner, "evaluate_chunk", boom)
+    monkeypatch.setattr(runner, "evaluate_lazy", boom)
     with pytest.raises(KeyboardInterrupt):
         run_batch(EXAMPLE, tmp_path, as_of=AS_OF)
     assert sorted(os.listdir(tmp_path)) == []

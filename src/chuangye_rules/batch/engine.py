@@ -30,6 +30,11 @@ def _value_of(benefit_id: str) -> pl.Expr:
 
 def evaluate_chunk(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     """One row per applicant: for each benefit its status, amount (fen), missing facts and exclusion."""
+    return evaluate_lazy(frame, compiled).collect()
+
+
+def evaluate_lazy(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.LazyFrame:
+    """The query behind evaluate_chunk, for callers that collect several cities' queries together."""
     frame = ensure_columns(frame)
     lazy = frame.lazy()
     for stage in compiled.plan.stages():
@@ -50,7 +55,7 @@ def evaluate_chunk(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFr
             pl.when(both & keep_first).then(pl.lit(first)).otherwise(pl.col(f"{second}::excluded_by"))
             .alias(f"{second}::excluded_by"),
         )
-    return lazy.collect()
+    return lazy
 
 
 def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:

@@ -32,7 +32,7 @@ from ..yamlsource import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import ROW, evaluate_chunk, long_results, totals
+from .engine import ROW, evaluate_lazy, long_results, totals
 
 FORMATS = ("csv", "jsonl", "xlsx")
 EXCEL_ROWS = 1_048_575
@@ -333,21 +333,26 @@ def _evaluate(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: 
     if frame.height == 0:
         return
     has_city = "city" in frame.columns
+    parts = {}
     for slug, book in compiled.items():
         if city or not has_city:
             part = frame
         else:  # a row names its city; a row without one is evaluated against every rulebook, as `check` does
             part = frame.filter(pl.col("city").is_null() | (pl.col("city") == slug))
-        if part.height == 0:
-            continue
-        wide = evaluate_chunk(part, book)
-        long = long_results(wide, book)
-        rows = _result_rows(long)
-        outputs["results"].write(rows)
-        outputs["applicants"].write(_applicant_rows(totals(wide, book)))
-        summary.result_rows += rows.height
-        if budget is not None:
-            budget.add(book, wide)
+        if part.height:
+            parts[slug] = part
+    # the cities' queries run together, so both cores stay busy across cities
+    wides = dict(zip(parts, pl.collect_all([evaluate_lazy(p, compiled[s]) for s, p in parts.items()])))
+    rows = [_result_rows(long_results(wide, compiled[slug])) for slug, wide in wides.items()]
+    sums = [_applicant_rows(totals(wide, compiled[slug])) for slug, wide in wides.items()]
+    if rows:
+        results = pl.concat(rows, how="vertical_relaxed")
+        outputs["results"].write(results)
+        outputs["applicants"].write(pl.concat(sums, how="vertical_relaxed"))
+        summary.result_rows += results.height
+    if budget is not None:
+        for slug, wide in wides.items():
+            budget.add(compiled[slug], wide)
 
 
 def _write_summary(path: Path, summary: BatchSummary) -> None:
