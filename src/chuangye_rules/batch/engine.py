@@ -93,23 +93,32 @@ def safe_text(text: str) -> str:
 
 def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
                  statuses: tuple[str, ...] = ("eligible", "needs_info")) -> pl.DataFrame:
-    """One row per applicant × benefit whose status is in `statuses`."""
+    """One row per applicant × benefit whose status is in `statuses`. The benefit's own text (name, clause,
+    departments) is joined on at the end from a small table, not repeated column by column."""
     pieces = []
-    for cb in compiled.benefits:
-        b = cb.benefit
-        c = result_columns(b.id)
+    for i, cb in enumerate(compiled.benefits):
+        c = result_columns(cb.benefit.id)
         pieces.append(
             wide.lazy().filter(pl.col(c["status"]).is_in(list(statuses))).select(
-                pl.col(ROW), pl.col("applicant_id"), pl.lit(compiled.slug).alias("city"),
-                pl.lit(b.id).alias("benefit_id"), pl.lit(safe_text(b.name)).alias("benefit_name"),
-                pl.lit(b.category.value).alias("category"),
+                pl.col(ROW), pl.col("applicant_id"), pl.lit(i, dtype=pl.UInt32).alias("_b"),
                 pl.col(c["status"]).alias("status"), pl.col(c["kind"]).alias("amount_kind"),
                 pl.col(c["value"]).alias("value_fen"), pl.col(c["min"]).alias("min_fen"),
-                pl.col(c["max"]).alias("max_fen"), pl.lit(b.period.value).alias("period"),
-                pl.lit(safe_text("、".join(b.departments.lead))).alias("lead_departments"),
-                pl.lit(safe_text(b.clause)).alias("clause"),
-                pl.col(c["missing"]).alias("missing_facts"),
+                pl.col(c["max"]).alias("max_fen"), pl.col(c["missing"]).alias("missing_facts"),
             ))
     if not pieces:
         return pl.DataFrame()
-    return pl.concat(pl.collect_all(pieces), how="vertical")
+    benefits = [cb.benefit for cb in compiled.benefits]
+    about = pl.DataFrame({
+        "_b": pl.Series(range(len(benefits)), dtype=pl.UInt32),
+        "city": [compiled.slug] * len(benefits),
+        "benefit_id": [b.id for b in benefits],
+        "benefit_name": [safe_text(b.name) for b in benefits],
+        "category": [b.category.value for b in benefits],
+        "period": [b.period.value for b in benefits],
+        "lead_departments": [safe_text("、".join(b.departments.lead)) for b in benefits],
+        "clause": [safe_text(b.clause) for b in benefits],
+    })
+    long = pl.concat(pl.collect_all(pieces), how="vertical")
+    return long.join(about, on="_b", how="left", maintain_order="left").select(
+        ROW, "applicant_id", "city", "benefit_id", "benefit_name", "category", "status", "amount_kind",
+        "value_fen", "min_fen", "max_fen", "period", "lead_departments", "clause", "missing_facts")
