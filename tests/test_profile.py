@@ -63,3 +63,13 @@ def test_yes_and_no_as_people_write_them(word, value):
 def test_a_word_that_is_neither_yes_nor_no_is_an_error():
     with pytest.raises(InputError, match="首次创业"):
         parse_profile({"首次创业": "也许"})
+
+
+@pytest.mark.parametrize("text", ["2023-06-30", "2023/6/30", "2023.6.30", "20230630", "2023年6月30日"])
+def test_dates_as_people_write_them_the_same_as_in_batch_lists(text):
+    assert parse_profile({"毕业时间": text}).graduation_date == dt.date(2023, 6, 30)
+
+
+def test_an_impossible_date_in_another_spelling_is_still_an_error():
+    with pytest.raises(InputError, match="毕业时间"):
+        parse_profile({"毕业时间": "2023/2/30"})

@@ -15,6 +15,15 @@ NUMERIC_TYPES = ("int", "money", "number")
 TRUE_WORDS = ("true", "True", "TRUE", "1", "是", "Y", "y", "yes", "Yes", "YES", "有", "√", "✓", "对")
 FALSE_WORDS = ("false", "False", "FALSE", "0", "否", "N", "n", "no", "No", "NO", "无", "×", "✗", "不是")
 YES_NO = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+# how people write dates (after 年/月 become "-" and 日 is dropped): 2023-07-01, 2023/7/1, 2023.7.1, 20230701,
+# and the date-times a spreadsheet exports
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S",
+                "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M")
+
+
+def date_text(text: str) -> str:
+    """2023年7月1日 → 2023-7-1, ready for DATE_FORMATS."""
+    return text.strip().replace("年", "-", 1).replace("月", "-", 1).replace("日", "", 1)
 
 
 @dataclass(frozen=True)

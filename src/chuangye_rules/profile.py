@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
-from .catalog import YES_NO, FieldSpec, catalog
+from .catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog, date_text
 from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
@@ -89,6 +89,20 @@ def _check_value(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
+def _date_spelling(value: Any) -> Any:
+    """A date written as people write it (2023/6/30, 2023年6月30日, 20230630) — the spellings a batch list
+    accepts too. Anything else is left for Pydantic to judge and report."""
+    if not isinstance(value, str):
+        return value
+    text = date_text(value)
+    for form in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            continue
+    return value
+
+
 def _no_guessing(spec: FieldSpec, value: Any) -> Any:
     """Values Pydantic would quietly convert into something else: true as the count 1, a number as a date
     (seconds since 1970). They are type errors, reported as such."""
@@ -129,7 +143,7 @@ def profile_model() -> type[ProfileBase]:
         validators[f"_check_{name}"] = field_validator(name)(classmethod(check))
         if spec.type in ("int", "money", "number", "date"):
             def strict(cls, value, _spec=spec):
-                return _no_guessing(_spec, value)
+                return _no_guessing(_spec, _date_spelling(value) if _spec.type == "date" else value)
 
             validators[f"_strict_{name}"] = field_validator(name, mode="before")(classmethod(strict))
         if spec.type == "bool":
@@ -185,9 +199,13 @@ def validation_problems(error: ValidationError, original: dict, file: str, locat
         if item["type"] in ("date_parsing", "date_from_datetime_parsing") and isinstance(raw, str) \
                 and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", raw):
             message = "这一天不存在（检查月份和日期，如 2 月没有 30 日）"
-        expected = {"bool": "true/false（是/否）", "int": "整数", "money": "金额（元）", "number": "数字",
-                    "date": "日期 YYYY-MM-DD", "text": "文本"}.get(spec.type if spec else "", "")
-        hint = f"应为{expected}" if expected and item["type"] not in ("value_error",) else None
+        expected = {"bool": "是/否（或 true/false）", "int": "整数", "money": "金额（元）", "number": "数字",
+                    "date": "日期，如 2023-07-01（也可 2023/7/1、2023年7月1日）",
+                    "text": "文本"}.get(spec.type if spec else "", "")
+        parse_error = item["type"] != "value_error" and message.startswith("应为")
+        if expected and parse_error and spec.type in ("bool", "date"):
+            message = f"应为{expected}"  # a profile takes the same spellings as a batch list: say them
+        hint = f"应为{expected}" if expected and not message.startswith("应为") else None
         problems.append(_problem(located, file, (key,), f"字段 {label} 的值 {shown!r} 无效：{message}", hint))
     return problems
 

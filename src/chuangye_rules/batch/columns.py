@@ -18,7 +18,8 @@ from typing import Iterator
 import polars as pl
 
 from .. import limits
-from ..catalog import YES_NO, FieldSpec, catalog
+from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
+from ..profile import MAX_DATE, MIN_DATE
 from ..messages import Text
 from ..privacy import mask_text
 from ..yamlsource import InputError, make_problem
@@ -432,9 +433,7 @@ def _money(text: pl.Expr) -> pl.Expr:
     return pl.when(ok).then(whole * 100 + cents)
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S",
-                "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M")
-FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+FIRST_DATE, LAST_DATE = MIN_DATE, MAX_DATE
 
 
 def _date(text: pl.Expr) -> pl.Expr:
