@@ -9,10 +9,9 @@ from typing import Any, Iterable, Mapping
 from .amounts import amount_inputs, checked_parameters, compute_amount
 from .conditions import Trace, condition_fields, evaluate_condition
 from .i18n import describe_condition, show_value, word
-from .loading import LoadedRulebook, load_rulebooks
+from .loading import LoadedRulebook, choose_city, load_rulebooks
 from .privacy import mask_text
 from .profile import ProfileBase, parse_profile
-from .yamlsource import InputError, Problem
 from .results import (
     AmountResult, BenefitResult, CityResult, DocumentInfo, Evaluation, Reason, Status, Totals,
 )
@@ -39,13 +38,7 @@ def evaluate(
     overrides = checked_parameters(parameters)
     wanted = city or profile.get("city")
     if wanted:
-        names = lambda b: (b.slug, b.rulebook.city.zh, b.rulebook.city.en, b.rulebook.city.zh + "市")  # noqa: E731
-        chosen = [b for b in books if wanted in names(b)]
-        if not chosen:
-            known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
-            where = "--city" if city else "city"
-            raise InputError([Problem(where, None, None, f"没有城市 {wanted!r} 的规则库", f"可选: {known}")])
-        books = chosen
+        books = choose_city(books, wanted, "--city" if city else "city")
     facts = profile.known()
     cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang) for b in books]
     applicant_id = profile.get("applicant_id")  # echoed in every output: an ID or phone number used as the id is masked

@@ -235,13 +235,22 @@ def load_rulebooks(paths: Iterable[Path | str] | None = None, city: str | None =
     if len(set(slugs)) != len(slugs):
         dup = sorted({s for s in slugs if slugs.count(s) > 1})
         raise InputError([Problem(str(files[0].parent), None, None, f"多个规则库使用同一城市标识: {', '.join(dup)}")])
-    if city:
-        chosen = [b for b in books if city in (b.slug, b.rulebook.city.zh, b.rulebook.city.en)]
-        if not chosen:
-            known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
-            raise InputError([Problem("--city", None, None, f"没有城市 {city!r} 的规则库", f"可选: {known}")])
-        books = chosen
-    return books
+    return choose_city(books, city) if city else books
+
+
+def city_names(book: LoadedRulebook) -> tuple[str, ...]:
+    """Every name a city is known by: its slug, Chinese name (with or without 市) and English name."""
+    city = book.rulebook.city
+    return (city.slug, city.zh, city.zh + "市", city.en, city.en.lower())
+
+
+def choose_city(books: list[LoadedRulebook], name: str, where: str = "--city") -> list[LoadedRulebook]:
+    """The rulebook of the city called `name`; a name that matches none is an input error listing the cities."""
+    chosen = [b for b in books if name in city_names(b)]
+    if not chosen:
+        known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
+        raise InputError([Problem(where, None, None, f"没有城市 {name!r} 的规则库", f"可选: {known}")])
+    return chosen
 
 
 # ------------------------------------------------------------------ pydantic errors → located problems

@@ -25,7 +25,7 @@ from chuangye_rules.batch.columns import iter_csv, map_headers, parse_chunk
 from chuangye_rules.batch.compile import compile_rulebook, result_columns
 from chuangye_rules.batch.engine import ROW, evaluate_chunk, totals
 from chuangye_rules.batch.frames import frame_from_profiles
-from chuangye_rules.batch.runner import city_names
+from chuangye_rules.batch.runner import cell_cities
 from chuangye_rules.batch.synthetic import interesting_values
 from chuangye_rules.catalog import catalog
 from chuangye_rules.profile import MAX_COUNT
@@ -395,7 +395,7 @@ def test_batch_from_csv_text_equals_check(tmp_path_factory, people, as_of, data)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     header_names, chunks = iter_csv(path, "utf-8")
     header = map_headers(header_names)
-    cities = city_names(list(books()))
+    cities = cell_cities(list(books()))
     frames = []
     for raw in chunks:
         parsed = parse_chunk(raw, header, cities)
@@ -542,7 +542,7 @@ def test_any_bytes_after_a_header_are_read_without_a_crash_and_every_row_counted
             assert error.problems[0].line == 1 and "--encoding" in error.problems[0].format()
             return
         header = map_headers(names)
-        cities = city_names(list(books()))
+        cities = cell_cities(list(books()))
         rows = []
         for raw in chunks:
             parsed = parse_chunk(raw, header, cities)

@@ -27,7 +27,7 @@ import polars as pl
 
 from .. import limits
 from ..amounts import checked_parameters
-from ..loading import LoadedRulebook, load_rulebooks
+from ..loading import LoadedRulebook, choose_city, city_names, load_rulebooks
 from ..yamlsource import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
@@ -60,23 +60,9 @@ class BatchSummary:
         return self.read == self.evaluated + self.rejected
 
 
-def load_rulebooks_for(books: list[LoadedRulebook], city: str | None) -> list[LoadedRulebook]:
-    if not city:
-        return books
-    chosen = [b for b in books if city in (b.slug, b.rulebook.city.zh, b.rulebook.city.en)]
-    if not chosen:
-        known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
-        raise InputError([Problem("--city", None, None, f"没有城市 {city!r} 的规则库", f"可选: {known}")])
-    return chosen
-
-
-def city_names(books: list[LoadedRulebook]) -> dict[str, str]:
-    names = {}
-    for b in books:
-        city = b.rulebook.city
-        for name in (city.slug, city.zh, city.en, city.zh + "市", city.en.lower()):
-            names[name] = city.slug
-    return names
+def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
+    """What a list's 城市 cell may say → the city's slug."""
+    return {name: b.slug for b in books for name in city_names(b)}
 
 
 def yuan_text(fen: pl.Expr) -> pl.Expr:
@@ -191,9 +177,9 @@ def run_batch(
         raise InputError([Problem("--format", None, None, f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）")])
     as_of = as_of or dt.date.today()
     every = load_rulebooks(rulebook_paths or None)
-    books = load_rulebooks_for(every, city)
+    books = choose_city(every, city) if city else every
     compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
-    cities = city_names(every)
+    cities = cell_cities(every)
 
     xlsx = input_path.suffix.lower() in (".xlsx", ".xlsm")
     if xlsx:

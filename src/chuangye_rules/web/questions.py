@@ -16,6 +16,7 @@ from typing import Any, Iterable
 
 from ..catalog import catalog
 from ..i18n import describe_condition
+from ..loading import city_names
 from ..schema import (
     AllOf, AnyOf, Benefit, Compare, FormulaAmount, GradesAmount, NotOf, PartsAmount, PercentageAmount,
     PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
@@ -166,8 +167,4 @@ def _question(name: str, use: _Use, lang: str) -> dict[str, Any]:
 
 def find_book(books: Iterable[Any], city: str):
     """A loaded rulebook by slug, Chinese or English name (as `evaluate(city=...)` matches it)."""
-    for book in books:
-        rb = book.rulebook
-        if city in (rb.city.slug, rb.city.zh, rb.city.en):
-            return book
-    return None
+    return next((book for book in books if city in city_names(book)), None)
