@@ -86,9 +86,13 @@ def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     )
 
 
+# a cell starting with one of these is run by a spreadsheet as a formula; such text gets a leading apostrophe
+FORMULA_CHARS = "=+-@\t\r"
+
+
 def safe_text(text: str) -> str:
     """Rulebook text put into spreadsheet cells: never something a spreadsheet would run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] and text[0] in FORMULA_CHARS else text
 
 
 def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -32,11 +33,11 @@ from ..yamlsource import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import ROW, evaluate_lazy, long_results, totals
+from .engine import FORMULA_CHARS, ROW, evaluate_lazy, long_results, totals
 
 FORMATS = ("csv", "jsonl", "xlsx")
 EXCEL_ROWS = 1_048_575
-FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_START = "^[" + re.escape(FORMULA_CHARS) + "]"
 
 
 @dataclass
