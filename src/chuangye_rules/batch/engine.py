@@ -7,10 +7,13 @@ engine that hands it chunks.
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import polars as pl
 
 from ..catalog import catalog
-from .compile import CompiledRulebook, dtype, result_columns
+from .compile import STATUS, CompiledRulebook, dtype, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
 
@@ -28,38 +31,50 @@ def _value_of(benefit_id: str) -> pl.Expr:
             .fill_null(-1))
 
 
+def _derived(compiled: CompiledRulebook, name: str, build):
+    """Expressions and tables that depend on the rulebook only: built once, reused for every chunk (building
+    a few thousand expressions again per chunk would cost more than evaluating many of the chunks)."""
+    if name not in compiled.derived:
+        compiled.derived[name] = build(compiled)
+    return compiled.derived[name]
+
+
 def evaluate_chunk(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     """One row per applicant: for each benefit its status, amount (fen), missing facts and exclusion."""
     return evaluate_lazy(frame, compiled).collect()
 
 
-def evaluate_lazy(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.LazyFrame:
-    """The query behind evaluate_chunk, for callers that collect several cities' queries together."""
-    frame = ensure_columns(frame)
-    lazy = frame.lazy()
-    for stage in compiled.plan.stages():
-        lazy = lazy.with_columns(stage)
+def _query(compiled: CompiledRulebook) -> list:
+    """The steps of evaluate_lazy after the input: the plan's stages, the result columns, the exclusions."""
+    steps: list = [("with_columns", stage) for stage in compiled.plan.stages()]
     exprs = {name: expr for cb in compiled.benefits for name, expr in cb.columns.items()}
-    lazy = lazy.select(pl.col(ROW), pl.col("applicant_id"), **exprs)
-    lazy = lazy.with_columns(pl.lit(None, dtype=pl.String).alias(f"{cb.benefit.id}::excluded_by")
-                             for cb in compiled.benefits)
+    steps.append(("select", [pl.col(ROW), pl.col("applicant_id"), *(e.alias(n) for n, e in exprs.items())]))
+    steps.append(("with_columns", [pl.lit(None, dtype=pl.String).alias(f"{cb.benefit.id}::excluded_by")
+                                   for cb in compiled.benefits]))
     for first, second in compiled.exclusion_pairs():
         a, b = result_columns(first)["status"], result_columns(second)["status"]
         both = (pl.col(a) == "eligible") & (pl.col(b) == "eligible")
         keep_first = _value_of(first) >= _value_of(second)
-        lazy = lazy.with_columns(
-            pl.when(both & ~keep_first).then(pl.lit("excluded")).otherwise(pl.col(a)).alias(a),
-            pl.when(both & keep_first).then(pl.lit("excluded")).otherwise(pl.col(b)).alias(b),
+        steps.append(("with_columns", [
+            pl.when(both & ~keep_first).then(pl.lit("excluded", dtype=STATUS)).otherwise(pl.col(a)).alias(a),
+            pl.when(both & keep_first).then(pl.lit("excluded", dtype=STATUS)).otherwise(pl.col(b)).alias(b),
             pl.when(both & ~keep_first).then(pl.lit(second)).otherwise(pl.col(f"{first}::excluded_by"))
             .alias(f"{first}::excluded_by"),
             pl.when(both & keep_first).then(pl.lit(first)).otherwise(pl.col(f"{second}::excluded_by"))
             .alias(f"{second}::excluded_by"),
-        )
+        ]))
+    return steps
+
+
+def evaluate_lazy(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.LazyFrame:
+    """The query behind evaluate_chunk, for callers that collect several cities' queries together."""
+    lazy = ensure_columns(frame).lazy()
+    for how, exprs in _derived(compiled, "query", _query):
+        lazy = lazy.with_columns(exprs) if how == "with_columns" else lazy.select(exprs)
     return lazy
 
 
-def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
-    """Per applicant: counts by status and the exact / up-to totals of cash benefits (fen)."""
+def _totals_exprs(compiled: CompiledRulebook) -> list[pl.Expr]:
     exact, up_to, open_, eligible, needs = [], [], [], [], []
     cash = set(compiled.cash_ids())
     for cb in compiled.benefits:
@@ -78,12 +93,17 @@ def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     def total(items):
         return pl.sum_horizontal(items) if items else pl.lit(0)
 
-    return wide.select(
+    return [
         pl.col(ROW), pl.col("applicant_id"), pl.lit(compiled.slug).alias("city"),
         total(eligible).cast(pl.Int32).alias("eligible"), total(needs).cast(pl.Int32).alias("needs_info"),
         total(exact).cast(pl.Int64).alias("exact_fen"), total(up_to).cast(pl.Int64).alias("up_to_fen"),
         total(open_).cast(pl.Int32).alias("unquantified"),
-    )
+    ]
+
+
+def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
+    """Per applicant: counts by status and the exact / up-to totals of cash benefits (fen)."""
+    return wide.select(_derived(compiled, "totals", _totals_exprs))
 
 
 # a cell starting with one of these is run by a spreadsheet as a formula; such text gets a leading apostrophe
@@ -95,25 +115,10 @@ def safe_text(text: str) -> str:
     return "'" + text if text[:1] and text[0] in FORMULA_CHARS else text
 
 
-def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
-                 statuses: tuple[str, ...] = ("eligible", "needs_info")) -> pl.DataFrame:
-    """One row per applicant × benefit whose status is in `statuses`. The benefit's own text (name, clause,
-    departments) is joined on at the end from a small table, not repeated column by column."""
-    pieces = []
-    for i, cb in enumerate(compiled.benefits):
-        c = result_columns(cb.benefit.id)
-        pieces.append(
-            wide.lazy().filter(pl.col(c["status"]).is_in(list(statuses))).select(
-                pl.col(ROW), pl.col("applicant_id"), pl.lit(i, dtype=pl.UInt32).alias("_b"),
-                pl.col(c["status"]).alias("status"), pl.col(c["kind"]).alias("amount_kind"),
-                pl.col(c["value"]).alias("value_fen"), pl.col(c["min"]).alias("min_fen"),
-                pl.col(c["max"]).alias("max_fen"), pl.col(c["missing"]).alias("missing_facts"),
-            ))
-    if not pieces:
-        return pl.DataFrame()
+def _about(compiled: CompiledRulebook) -> pl.DataFrame:
+    """Each benefit's own text, one row per benefit in rulebook order."""
     benefits = [cb.benefit for cb in compiled.benefits]
-    about = pl.DataFrame({
-        "_b": pl.Series(range(len(benefits)), dtype=pl.UInt32),
+    return pl.DataFrame({
         "city": [compiled.slug] * len(benefits),
         "benefit_id": [b.id for b in benefits],
         "benefit_name": [safe_text(b.name) for b in benefits],
@@ -122,7 +127,45 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
         "lead_departments": [safe_text("、".join(b.departments.lead)) for b in benefits],
         "clause": [safe_text(b.clause) for b in benefits],
     })
-    long = pl.concat(pl.collect_all(pieces), how="vertical")
-    return long.join(about, on="_b", how="left", maintain_order="left").select(
-        ROW, "applicant_id", "city", "benefit_id", "benefit_name", "category", "status", "amount_kind",
-        "value_fen", "min_fen", "max_fen", "period", "lead_departments", "clause", "missing_facts")
+
+
+LONG_COLUMNS = (ROW, "applicant_id", "city", "benefit_id", "benefit_name", "category", "status", "amount_kind",
+                "value_fen", "min_fen", "max_fen", "period", "lead_departments", "clause", "missing_facts")
+
+
+def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
+                 statuses: tuple[str, ...] = ("eligible", "needs_info")) -> pl.DataFrame:
+    """One row per applicant × benefit whose status is in `statuses`. Benefit by benefit, the rows are picked
+    with plain Series filters (a query per benefit would cost more to plan than to run); the benefit's own
+    text (name, clause, departments) is gathered at the end from a small table, not repeated column by column."""
+    about = _derived(compiled, "about", _about)
+    if not compiled.benefits:
+        return pl.DataFrame()
+    row, ids = wide[ROW], wide["applicant_id"]
+    pieces = []
+    for i, cb in enumerate(compiled.benefits):
+        c = result_columns(cb.benefit.id)
+        status = wide[c["status"]]
+        keep = reduce(operator.or_, [status == s for s in statuses])
+        taken = keep.sum()
+        if not taken:
+            continue
+        every = taken == wide.height
+
+        def pick(series: pl.Series) -> pl.Series:
+            return series if every else series.filter(keep)
+
+        pieces.append(pl.DataFrame([
+            pick(row), pick(ids), pl.Series("_b", [i], dtype=pl.UInt32).new_from_index(0, taken),
+            pick(status).alias("status"), pick(wide[c["kind"]]).alias("amount_kind"),
+            pick(wide[c["value"]]).alias("value_fen"), pick(wide[c["min"]]).alias("min_fen"),
+            pick(wide[c["max"]]).alias("max_fen"), pick(wide[c["missing"]]).alias("missing_facts"),
+        ]))
+    if not pieces:
+        return pl.DataFrame(schema={ROW: pl.Int64, "applicant_id": pl.String, **{n: pl.String for n in about.columns},
+                                    "status": pl.String, "amount_kind": pl.String, "value_fen": pl.Int64,
+                                    "min_fen": pl.Int64, "max_fen": pl.Int64, "missing_facts": pl.String}
+                            ).select(LONG_COLUMNS)
+    long = pl.concat(pieces, how="vertical", rechunk=False)
+    index = long["_b"]
+    return long.with_columns(about[name].gather(index) for name in about.columns).select(LONG_COLUMNS)
