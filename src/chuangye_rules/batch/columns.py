@@ -162,7 +162,8 @@ def _byte_chunks(handle, first: bytes = b"", chunk: int | None = None, max_row: 
     max_row = max_row or lim.max_row_bytes
     pending = first
     while True:
-        block = handle.read(chunk)
+        # what is pending counts toward the block (the header's read left up to a whole block pending)
+        block = handle.read(max(chunk - len(pending), 1 << 16))
         if cr_only:
             block = block.replace(b"\r", b"\n")
         data = pending + block

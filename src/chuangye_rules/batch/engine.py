@@ -13,7 +13,7 @@ from functools import reduce
 import polars as pl
 
 from ..catalog import catalog
-from .compile import STATUS, CompiledRulebook, dtype, result_columns
+from .compile import KIND, STATUS, CompiledRulebook, dtype, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
 
@@ -115,32 +115,32 @@ def safe_text(text: str) -> str:
     return "'" + text if text[:1] and text[0] in FORMULA_CHARS else text
 
 
-def _about(compiled: CompiledRulebook) -> pl.DataFrame:
-    """Each benefit's own text, one row per benefit in rulebook order."""
-    benefits = [cb.benefit for cb in compiled.benefits]
+def benefit_table(books: list[CompiledRulebook]) -> pl.DataFrame:
+    """Each benefit's own text, one row per benefit, the rulebooks in the order given: a long result names its
+    benefit by its row here (`_b`), and the text is gathered only when the rows are written."""
+    benefits = [(book.slug, cb.benefit) for book in books for cb in book.benefits]
     return pl.DataFrame({
-        "city": [compiled.slug] * len(benefits),
-        "benefit_id": [b.id for b in benefits],
-        "benefit_name": [safe_text(b.name) for b in benefits],
-        "category": [b.category.value for b in benefits],
-        "period": [b.period.value for b in benefits],
-        "lead_departments": [safe_text("、".join(b.departments.lead)) for b in benefits],
-        "clause": [safe_text(b.clause) for b in benefits],
+        "city": [slug for slug, _ in benefits],
+        "benefit_id": [b.id for _, b in benefits],
+        "benefit_name": [safe_text(b.name) for _, b in benefits],
+        "category": [b.category.value for _, b in benefits],
+        "period": [b.period.value for _, b in benefits],
+        "lead_departments": [safe_text("、".join(b.departments.lead)) for _, b in benefits],
+        "clause": [safe_text(b.clause) for _, b in benefits],
     })
 
 
 LONG_COLUMNS = (ROW, "applicant_id", "city", "benefit_id", "benefit_name", "category", "status", "amount_kind",
                 "value_fen", "min_fen", "max_fen", "period", "lead_departments", "clause", "missing_facts")
+COMPACT_SCHEMA = {ROW: pl.Int64, "applicant_id": pl.String, "_b": pl.UInt32, "status": STATUS, "amount_kind": KIND,
+                  "value_fen": pl.Int64, "min_fen": pl.Int64, "max_fen": pl.Int64, "missing_facts": pl.String}
 
 
 def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
-                 statuses: tuple[str, ...] = ("eligible", "needs_info")) -> pl.DataFrame:
-    """One row per applicant × benefit whose status is in `statuses`. Benefit by benefit, the rows are picked
-    with plain Series filters (a query per benefit would cost more to plan than to run); the benefit's own
-    text (name, clause, departments) is gathered at the end from a small table, not repeated column by column."""
-    about = _derived(compiled, "about", _about)
-    if not compiled.benefits:
-        return pl.DataFrame()
+                 statuses: tuple[str, ...] = ("eligible", "needs_info"), first: int = 0) -> pl.DataFrame:
+    """One row per applicant × benefit whose status is in `statuses`, compact: the benefit is `_b`, its row in
+    benefit_table (`first` is this rulebook's first row there); with_benefit_text adds the text. Benefit by
+    benefit, the rows are picked with plain Series filters (a query per benefit costs more to plan than to run)."""
     row, ids = wide[ROW], wide["applicant_id"]
     pieces = []
     for i, cb in enumerate(compiled.benefits):
@@ -156,16 +156,17 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
             return series if every else series.filter(keep)
 
         pieces.append(pl.DataFrame([
-            pick(row), pick(ids), pl.Series("_b", [i], dtype=pl.UInt32).new_from_index(0, taken),
+            pick(row), pick(ids), pl.Series("_b", [first + i], dtype=pl.UInt32).new_from_index(0, taken),
             pick(status).alias("status"), pick(wide[c["kind"]]).alias("amount_kind"),
             pick(wide[c["value"]]).alias("value_fen"), pick(wide[c["min"]]).alias("min_fen"),
             pick(wide[c["max"]]).alias("max_fen"), pick(wide[c["missing"]]).alias("missing_facts"),
         ]))
     if not pieces:
-        return pl.DataFrame(schema={ROW: pl.Int64, "applicant_id": pl.String, **{n: pl.String for n in about.columns},
-                                    "status": pl.String, "amount_kind": pl.String, "value_fen": pl.Int64,
-                                    "min_fen": pl.Int64, "max_fen": pl.Int64, "missing_facts": pl.String}
-                            ).select(LONG_COLUMNS)
-    long = pl.concat(pieces, how="vertical", rechunk=False)
+        return pl.DataFrame(schema=COMPACT_SCHEMA)
+    return pl.concat(pieces, how="vertical", rechunk=False)
+
+
+def with_benefit_text(long: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """Compact long results with each benefit's text gathered from benefit_table: LONG_COLUMNS."""
     index = long["_b"]
-    return long.with_columns(about[name].gather(index) for name in about.columns).select(LONG_COLUMNS)
+    return long.with_columns(table[name].gather(index) for name in table.columns).select(LONG_COLUMNS)

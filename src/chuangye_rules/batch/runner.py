@@ -34,7 +34,7 @@ from ..yamlsource import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import FORMULA_CHARS, ROW, evaluate_lazy, long_results, totals
+from .engine import FORMULA_CHARS, ROW, benefit_table, evaluate_lazy, long_results, totals, with_benefit_text
 
 FORMATS = ("csv", "jsonl", "xlsx")
 EXCEL_ROWS = 1_048_575
@@ -85,10 +85,14 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 class Output:
-    """One output file, appended chunk by chunk to a temporary name and renamed on success."""
+    """One output file, appended chunk by chunk to a temporary name and renamed on success. `render` turns
+    what is handed to `write` into the rows written (on the writer thread, a slice at a time, so the full
+    text of a chunk's results never sits in memory at once)."""
 
-    def __init__(self, path: Path, fmt: str):
-        self.path, self.fmt = path, fmt
+    SLICE = 200_000
+
+    def __init__(self, path: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None):
+        self.path, self.fmt, self.render = path, fmt, render
         self.tmp = path.with_name(f".{path.name}.part")
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
@@ -97,6 +101,11 @@ class Output:
             self._handle.write(b"\xef\xbb\xbf")  # so Excel opens UTF-8 Chinese correctly
 
     def write(self, frame: pl.DataFrame) -> None:
+        for start in range(0, frame.height, self.SLICE):
+            piece = frame.slice(start, self.SLICE)
+            self._emit(self.render(piece) if self.render else piece)
+
+    def _emit(self, frame: pl.DataFrame) -> None:
         frame = neutralise(frame)
         if self.fmt == "csv":
             # the same text ("5000.00"), but polars writes a Decimal column about half as fast as a String one
@@ -113,7 +122,7 @@ class Output:
 
     def header_only(self, schema: dict) -> None:
         if self.rows == 0:
-            self.write(pl.DataFrame(schema=schema))
+            self._emit(pl.DataFrame(schema=schema))
 
     def commit(self) -> None:
         if self.fmt == "xlsx":
@@ -175,6 +184,7 @@ APPLICANT_SCHEMA = {
 
 
 def _result_rows(long: pl.DataFrame) -> pl.DataFrame:
+    """Long results with benefit text (LONG_COLUMNS) as results-file rows."""
     return long.select(
         pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category", "status",
         "amount_kind", yuan_text(pl.col("value_fen")).alias("amount_value"),
@@ -250,8 +260,10 @@ def run_batch(
     writer = Writer()
     try:
         _remove_earlier_outputs(outdir)
-        outputs["results"] = Output(outdir / f"results.{ext}", fmt)
-        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt)
+        table = benefit_table(list(compiled.values()))
+        outputs["results"] = Output(outdir / f"results.{ext}", fmt,
+                                    render=lambda long: _result_rows(with_benefit_text(long, table)))
+        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows)
         outputs["errors"] = Output(outdir / "errors.csv", "csv")
         for raw in chunks:
             parsed = parse_chunk(raw, header, cities)
@@ -339,10 +351,10 @@ class DuplicateIds:
         """(how many rows repeat an earlier row's id, the first groups of rows that share an id)."""
         if not self.hashes:
             return 0, []
-        hashes = pl.concat(self.hashes, rechunk=True)
+        hashes = pl.concat(self.hashes, rechunk=False)
         self.hashes = []
         ordered = hashes.sort()
-        repeats = int((ordered == ordered.shift(1)).sum())
+        repeats = ordered.len() - ordered.n_unique()  # on sorted values a scan, with no table or copy
         if repeats == 0:
             return 0, []
         repeated = ordered.filter(ordered == ordered.shift(1)).unique()
@@ -369,8 +381,9 @@ def _evaluate(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: 
             parts[slug] = part
     # the cities' queries run together, so both cores stay busy across cities
     wides = dict(zip(parts, pl.collect_all([evaluate_lazy(p, compiled[s]) for s, p in parts.items()])))
-    rows = [_result_rows(long_results(wide, compiled[slug])) for slug, wide in wides.items()]
-    sums = [_applicant_rows(totals(wide, compiled[slug])) for slug, wide in wides.items()]
+    first = _first_rows(compiled)
+    rows = [long_results(wide, compiled[slug], first=first[slug]) for slug, wide in wides.items()]
+    sums = [totals(wide, compiled[slug]) for slug, wide in wides.items()]
     writes = []
     if rows:
         results = pl.concat(rows, how="vertical_relaxed")
@@ -380,6 +393,14 @@ def _evaluate(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: 
         for slug, wide in wides.items():
             budget.add(compiled[slug], wide)
     return writes
+
+
+def _first_rows(compiled: dict[str, CompiledRulebook]) -> dict[str, int]:
+    """Each rulebook's first row in benefit_table(compiled.values())."""
+    first, n = {}, 0
+    for slug, book in compiled.items():
+        first[slug], n = n, n + len(book.benefits)
+    return first
 
 
 def _write_summary(path: Path, summary: BatchSummary) -> None:
