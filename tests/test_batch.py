@@ -136,6 +136,39 @@ def test_broken_rows_are_rejected_with_row_and_reason(tmp_path):
     assert "截断" in reasons[10]
 
 
+MESSY_ROWS = [  # good and bad spellings of every kind of cell, each repeated so columns have few distinct values
+    "A{i},淮北,个人, 高校毕业生、退役军人 , 2023年6月30日 ,2022/3/1, 是 ,否,是,12,",
+    "A{i},淮北市,个体工商户,无,2023/6/30,20220301,1,0,true,0,",
+    "A{i},鄂尔多斯,企业,外星人,2023-06-30,2022-03-01,是,是,是,很多,",
+    "A{i},火星,个人,残疾人,2023-02-30,2022-03-01,也许,是,是,3,",
+    "A{i},,个人,残疾人,1850-01-01,45000,是,是,是,-3,",
+    "A{i},青岛,学生,退役军人|残疾人,,,,,,,",
+]
+
+
+def test_columns_typed_by_distinct_values_equal_cell_by_cell(tmp_path, monkeypatch):
+    """A column of few distinct values is typed once per value and mapped back: the rows, values and error
+    rows must be exactly those of typing every cell."""
+    from chuangye_rules.batch import columns
+    from chuangye_rules.loading import load_rulebooks
+
+    lines = [MESSY_ROWS[i % len(MESSY_ROWS)].format(i=i) for i in range(300)]
+    path = write(tmp_path, HEADER + "\n" + "\n".join(lines) + "\n")
+    cities = runner.cell_cities(load_rulebooks(None))
+
+    def parse(share):
+        monkeypatch.setattr(columns, "DISTINCT_SHARE", share)
+        names, chunks = columns.iter_csv(path, "utf-8")
+        return [columns.parse_chunk(raw, columns.map_headers(names), cities) for raw in chunks]
+
+    by_value, by_cell = parse(1), parse(10**9)
+    assert len(by_value) == len(by_cell) == 1
+    (a,), (b,) = by_value, by_cell
+    assert a.frame.equals(b.frame) and a.errors.equals(b.errors) and a.rejected == b.rejected
+    assert a.frame.height == 100 and a.rejected == 200  # the first two spellings are good, the rest not
+    assert set(a.errors["column"]) >= {"城市", "身份", "毕业时间", "首次创业", "吸纳就业人数", "申请人类型"}
+
+
 def test_a_row_in_another_encoding_is_rejected_not_fatal(tmp_path):
     good = (HEADER + "\nA1,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n").encode("utf-8")
     bad = "A2,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n".encode("gb18030")

@@ -289,18 +289,16 @@ def split_block(block: bytes, encoding: str, width: int, first_row: int, max_row
     names = [f"c{i}" for i in range(width)]
     try:
         data = block if encoding in ("utf-8", "utf8") else block.decode(encoding).encode("utf-8")
-        if b'"' not in data and data.strip():
-            lines = pl.read_csv(io.BytesIO(data), has_header=False, separator="\x1f", quote_char=None,
-                                new_columns=["_t"], infer_schema=False)["_t"]
-            healthy = lines.is_not_null() & (lines.str.count_matches(",", literal=True) == width - 1) & \
-                ~lines.str.contains("\x00", literal=True) & (lines.str.strip_chars() != "") & \
-                (lines.str.len_bytes() <= max_row)
-            if healthy.all():
-                table = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, new_columns=names,
-                                    quote_char=None)
-                if table.height == lines.len():
-                    table = table.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
-                    return RawChunk(table, [], 0, first_row + table.height)
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        # polars refuses a line with too many cells but pads a short one, and keeps a blank one as a row: with
+        # no line over width cells, the right total of commas means every line has exactly `width` cells
+        if width > 1 and b'"' not in data and b"\x00" not in data and data.count(b",") == lines * (width - 1):
+            table = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, new_columns=names,
+                                quote_char=None)
+            if table.height == lines and (len(data) <= max_row or table.select(
+                    pl.sum_horizontal(pl.all().str.len_bytes()).max()).item() + width - 1 <= max_row):
+                table = table.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+                return RawChunk(table, [], 0, first_row + table.height)
     except (UnicodeDecodeError, pl.exceptions.PolarsError):
         pass
     return split_records(_decode_lines(block, encoding), width, first_row, max_row)
@@ -428,10 +426,9 @@ def read_xlsx(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[RawChunk
 
 
 def _money(text: pl.Expr) -> pl.Expr:
+    # the pattern admits at most two decimals, so the cast (which would cut a third) is exact
     ok = text.str.contains(r"^\d{1,13}(\.\d{1,2})?$")
-    whole = text.str.extract(r"^(\d+)", 1).cast(pl.Int64, strict=False)
-    cents = text.str.extract(r"\.(\d{1,2})$", 1).str.pad_end(2, "0").cast(pl.Int64, strict=False).fill_null(0)
-    return pl.when(ok).then(whole * 100 + cents)
+    return pl.when(ok).then((text.cast(pl.Decimal(15, 2), strict=False) * 100).cast(pl.Int64))
 
 
 FIRST_DATE, LAST_DATE = MIN_DATE, MAX_DATE
@@ -484,16 +481,6 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
     raise ValueError("set_of columns are converted by their distinct values: see set_values")
 
 
-def _by_distinct_values(column: pl.Series, value: pl.Expr, spec: FieldSpec) -> pl.Expr:
-    """Convert each distinct cell once and map the column through the result: a list holds a few
-    thousand distinct dates (or yes/no words) however long it is."""
-    distinct = column.drop_nulls().unique()
-    if distinct.len() * 8 > max(column.len(), 1):
-        return value
-    converted = pl.DataFrame({column.name: distinct}).select(value.alias("v"))["v"]
-    return pl.col(column.name).replace_strict(distinct, converted, default=None, return_dtype=dtype(spec))
-
-
 def canonical_set(text: str, lookup: dict[str, str]) -> str | None:
     """"高校毕业生、退役军人" → "|college_graduate|veteran|"; "无" → "|"; None if any item is unknown."""
     if text in NONE_WORDS:
@@ -533,41 +520,77 @@ def _shown_values(values: pl.Series) -> pl.Series:
     return pl.select(pl.when(long).then(values.str.slice(0, SHOWN_VALUE) + "…").otherwise(values)).to_series()
 
 
+DISTINCT_SHARE = 8  # a column is typed by its distinct values when each repeats this often on average
+
+
+def clean(spec: FieldSpec, cell: pl.Expr) -> pl.Expr:
+    """A raw cell stripped, empty as null, then prepared for conversion."""
+    text = cell.str.strip_chars()
+    return prepare(spec, pl.when(text == "").then(None).otherwise(text))
+
+
+def _typed(name: str, spec: FieldSpec, text: pl.Series, cities: dict[str, str]) -> tuple[pl.Expr, str]:
+    """(typed value from the cleaned column `text`, the reason a non-empty cell that types to null is bad)."""
+    t = pl.col(text.name)
+    if name == "city":
+        value = t.replace_strict(cities, default=None, return_dtype=pl.String)
+        reason = "没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）"
+    elif spec.type == "set_of":
+        value, reason = set_values(spec, text)
+    else:
+        value, reason = convert(spec, t)
+    value = value.cast(dtype(spec))
+    if spec.type == "date":
+        value = pl.when(value.is_between(pl.lit(FIRST_DATE), pl.lit(LAST_DATE))).then(value)
+    return value, reason
+
+
+# types whose columns hold few distinct values however long the list (dates, yes/no, choices, small counts)
+FEW_VALUES = ("date", "bool", "one_of", "set_of", "int")
+
+
 def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str]) -> Parsed:
-    """Text columns → typed columns, in passes so no expression is computed twice. A row with any bad
-    cell is rejected, with one error row per bad cell."""
+    """Text columns → typed columns. A column of few distinct values (dates, yes/no, choices) is cleaned and
+    converted once per distinct value and mapped back; the others cell by cell. A row with any bad cell is
+    rejected, with one error row per bad cell."""
     cat = catalog()
     fields = [(position, name, cat.fields[name]) for position, name in header.fields.items()]
-    texts = []
+    frame = raw.frame
+    values, bad, reasons, cellwise = [], {}, {}, []
     for position, name, spec in fields:
-        text = pl.col(f"c{position}").str.strip_chars()
-        texts.append(prepare(spec, pl.when(text == "").then(None).otherwise(text)).alias(f"t:{name}"))
-    staged = raw.frame.select(pl.col(ROW), *texts)
-    values, reasons = [], {}
-    for position, name, spec in fields:
-        text = pl.col(f"t:{name}")
-        if name == "city":
-            value = text.replace_strict(cities, default=None, return_dtype=pl.String)
-            reasons[name] = "没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）"
-        elif spec.type == "set_of":
-            value, reasons[name] = set_values(spec, staged[f"t:{name}"])
-        else:
-            value, reasons[name] = convert(spec, text)
-            value = _by_distinct_values(staged[f"t:{name}"], value.cast(dtype(spec)), spec) if spec.type in (
-                "date", "bool", "one_of") else value
-        values.append(value.cast(dtype(spec)).alias(name))
+        column = frame[f"c{position}"]
+        distinct = column.drop_nulls().unique() if spec.type in FEW_VALUES or name == "city" else None
+        if distinct is None or distinct.len() * DISTINCT_SHARE > max(frame.height, 1):
+            cellwise.append((position, name, spec))
+            continue
+        table = pl.DataFrame({"raw": distinct}).with_columns(clean(spec, pl.col("raw")).alias("t"))
+        value, reasons[name] = _typed(name, spec, table["t"], cities)
+        table = table.with_columns(value.alias("v"))
+        values.append(pl.col(column.name).replace_strict(table["raw"], table["v"], default=None,
+                                                         return_dtype=dtype(spec)).alias(name))
+        wrong = table.filter(pl.col("t").is_not_null() & pl.col("v").is_null())["raw"]
+        bad[name] = pl.col(column.name).is_in(wrong.implode()).fill_null(False) if wrong.len() else pl.lit(False)
+    def cleaned(position: int, spec: FieldSpec) -> pl.Expr:
+        cell = pl.col(f"c{position}")
+        if spec.type == "money" and not frame[f"c{position}"].str.contains(r"[^0-9.]").any():
+            return pl.when(cell == "").then(None).otherwise(cell)  # plain numbers: nothing to strip or remove
+        return clean(spec, cell)
+
+    staged = frame.with_columns(cleaned(position, spec).alias(f"t:{name}") for position, name, spec in cellwise)
+    for position, name, spec in cellwise:
+        value, reasons[name] = _typed(name, spec, staged[f"t:{name}"], cities)
+        values.append(value.alias(name))
+        bad[name] = pl.col(f"t:{name}").is_not_null() & pl.col(name).is_null()
     staged = staged.with_columns(values)
-    dates = [pl.when(pl.col(n).is_between(pl.lit(FIRST_DATE), pl.lit(LAST_DATE))).then(pl.col(n)).alias(n)
-             for _, n, spec in fields if spec.type == "date"]
-    if dates:
-        staged = staged.with_columns(dates)
-    bad = {name: pl.col(f"t:{name}").is_not_null() & pl.col(name).is_null() for _, name, _ in fields}
-    staged = staged.with_columns(pl.any_horizontal(list(bad.values())).alias("_bad") if bad else pl.lit(False).alias("_bad"))
+    flags = {name: f"bad:{name}" for name in bad}
+    staged = staged.with_columns([b.alias(flags[n]) for n, b in bad.items()])
+    any_bad = pl.any_horizontal([pl.col(f) for f in flags.values()]) if flags else pl.lit(False)
+    staged = staged.with_columns(any_bad.alias("_bad"))
     rejected = staged.filter(pl.col("_bad"))
     cells = []
     for position, name, spec in fields:
-        shown = pl.lit("（已隐去）") if spec.personal else pl.col(f"t:{name}")
-        cells.append(rejected.filter(bad[name]).select(
+        shown = pl.lit("（已隐去）") if spec.personal else clean(spec, pl.col(f"c{position}"))
+        cells.append(rejected.filter(pl.col(flags[name])).select(
             pl.col(ROW).alias("row"), pl.lit(header.names[position]).alias("column"), shown.cast(pl.String).alias("value"),
             pl.lit(reasons[name]).alias("reason")))
     structural = pl.DataFrame(raw.errors, schema=ERROR_SCHEMA, orient="row")

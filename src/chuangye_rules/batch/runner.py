@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import polars as pl
 
@@ -141,14 +141,15 @@ class Output:
 
 
 class Writer:
-    """Writes a chunk's outputs on a second thread while the next chunk is read and evaluated (polars
-    releases the GIL while it formats and writes, and writing is mostly single-threaded, so the other core
-    is free). One chunk is written at a time: the next waits for it, which bounds memory to about two
-    chunks' results. A write's error (a full disk) is raised in the main thread at the next submit or close."""
+    """Writes the outputs on a second thread while the next rows are read and evaluated (polars releases the
+    GIL while it formats and writes, and writing is mostly single-threaded, so the other core is free). At most
+    `depth` submissions wait or are being written — further submits wait — which bounds the memory they hold.
+    A write's error (a full disk) is raised in the main thread at the next submit or wait."""
 
-    def __init__(self) -> None:
+    def __init__(self, depth: int = 2) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chuangye-writer")
-        self._pending: Future | None = None
+        self._pending: list[Future] = []
+        self.depth = depth
 
     @staticmethod
     def _write(writes: list[tuple[Output, pl.DataFrame]]) -> None:
@@ -156,18 +157,18 @@ class Writer:
             out.write(frame)
 
     def submit(self, writes: list[tuple[Output, pl.DataFrame]]) -> None:
-        self.wait()
+        while self._pending and (self._pending[0].done() or len(self._pending) >= self.depth):
+            self._pending.pop(0).result()
         if writes:
-            self._pending = self._pool.submit(self._write, writes)
+            self._pending.append(self._pool.submit(self._write, writes))
 
     def wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
+        while self._pending:
+            self._pending.pop(0).result()
 
     def stop(self) -> None:
         """Let the write under way finish (its file is then discarded or committed) and end the thread."""
-        self._pending = None
+        self._pending = []
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -258,6 +259,7 @@ def run_batch(
     summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored)
     ids = DuplicateIds()
     writer = Writer()
+    waiting = Waiting(list(compiled), chunk_rows)
     try:
         _remove_earlier_outputs(outdir)
         table = benefit_table(list(compiled.values()))
@@ -276,14 +278,13 @@ def run_batch(
             frame = parsed.frame
             if frame.height:  # echoed in every output: an ID or phone number used as the id is masked
                 frame = frame.with_columns(mask_column(frame["applicant_id"]))
-            # a block of short lines holds many rows, and each row takes up to ~20 kB while it is evaluated:
-            # evaluate at most chunk_rows at once, in equal slices (a block of ordinary lines is one slice)
-            size = -(-frame.height // -(-frame.height // chunk_rows)) if frame.height else 0
-            for start in range(0, frame.height, size or 1):
-                writes += _evaluate(frame.slice(start, size), compiled, city, outputs, summary, budget)
+            waiting.add(_city_parts(frame, compiled, city))
+            for slug, part in waiting.full():
+                writes += _evaluate(slug, part, compiled, outputs, summary, budget)
             writer.submit(writes)
             if progress:
                 progress(summary.read, summary.rejected)
+        writer.submit([w for slug, part in waiting.rest() for w in _evaluate(slug, part, compiled, outputs, summary, budget)])
         writer.wait()
         outputs["results"].header_only(RESULT_SCHEMA)
         outputs["applicants"].header_only(APPLICANT_SCHEMA)
@@ -365,34 +366,67 @@ class DuplicateIds:
         return repeats, groups
 
 
-def _evaluate(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: str | None,
-              outputs: dict[str, Output], summary: BatchSummary, budget: Budget | None) -> list:
-    """Evaluate a slice of applicants; the (output, frame) writes it makes, for the writer thread."""
+class Waiting:
+    """Valid rows waiting to be evaluated, per rulebook. A rulebook is evaluated `size` rows at a time (and
+    what is left at the end): a query of a few thousand expressions costs ~10 ms to plan whatever its rows,
+    so each city gets full batches rather than its fifth of every block read; and a block of very short lines
+    (a million rows) is still evaluated at most `size` rows at once — each row takes up to ~20 kB meanwhile."""
+
+    def __init__(self, slugs: list[str], size: int) -> None:
+        self.size = max(size, 1)
+        self.frames: dict[str, list[pl.DataFrame]] = {s: [] for s in slugs}
+        self.rows = dict.fromkeys(slugs, 0)
+
+    def add(self, parts: dict[str, pl.DataFrame]) -> None:
+        for slug, part in parts.items():
+            self.frames[slug].append(part)
+            self.rows[slug] += part.height
+
+    def full(self) -> Iterator[tuple[str, pl.DataFrame]]:
+        """Batches of exactly `size` rows: one from the city with the most rows waiting (cities fill at the same
+        pace, and evaluating them all in the same block would leave the writer thread idle, then swamped),
+        then any more needed to keep every city under twice `size`."""
+        fullest = max(self.rows, key=self.rows.get, default=None)
+        if fullest is not None and self.rows[fullest] >= self.size:
+            yield fullest, self._take(fullest)
+        for slug in self.rows:
+            while self.rows[slug] >= 2 * self.size:
+                yield slug, self._take(slug)
+
+    def _take(self, slug: str) -> pl.DataFrame:
+        frame = pl.concat(self.frames[slug], rechunk=False)
+        rest = frame.slice(self.size)
+        self.frames[slug], self.rows[slug] = ([rest] if rest.height else []), rest.height
+        return frame.slice(0, self.size)
+
+    def rest(self) -> Iterator[tuple[str, pl.DataFrame]]:
+        for slug, frames in self.frames.items():
+            if frames:
+                yield slug, pl.concat(frames, rechunk=False)
+            self.frames[slug], self.rows[slug] = [], 0
+
+
+def _city_parts(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: str | None) -> dict[str, pl.DataFrame]:
+    """The rows each rulebook evaluates: those naming its city, and those naming none (evaluated against
+    every rulebook, as `check` does)."""
     if frame.height == 0:
-        return []
-    has_city = "city" in frame.columns
-    parts = {}
-    for slug, book in compiled.items():
-        if city or not has_city:
-            part = frame
-        else:  # a row names its city; a row without one is evaluated against every rulebook, as `check` does
-            part = frame.filter(pl.col("city").is_null() | (pl.col("city") == slug))
-        if part.height:
-            parts[slug] = part
-    # the cities' queries run together, so both cores stay busy across cities
-    wides = dict(zip(parts, pl.collect_all([evaluate_lazy(p, compiled[s]) for s, p in parts.items()])))
-    first = _first_rows(compiled)
-    rows = [long_results(wide, compiled[slug], first=first[slug]) for slug, wide in wides.items()]
-    sums = [totals(wide, compiled[slug]) for slug, wide in wides.items()]
-    writes = []
-    if rows:
-        results = pl.concat(rows, how="vertical_relaxed")
-        writes = [(outputs["results"], results), (outputs["applicants"], pl.concat(sums, how="vertical_relaxed"))]
-        summary.result_rows += results.height
+        return {}
+    if city or "city" not in frame.columns:
+        return dict.fromkeys(compiled, frame)
+    parts = {slug: frame.filter(pl.col("city").is_null() | (pl.col("city") == slug)) for slug in compiled}
+    return {slug: part for slug, part in parts.items() if part.height}
+
+
+def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRulebook], outputs: dict[str, Output],
+              summary: BatchSummary, budget: Budget | None) -> list:
+    """Evaluate a batch of one rulebook's applicants; the (output, frame) writes it makes, for the writer thread."""
+    book = compiled[slug]
+    wide = evaluate_lazy(part, book).collect()
+    results = long_results(wide, book, first=_first_rows(compiled)[slug])
+    summary.result_rows += results.height
     if budget is not None:
-        for slug, wide in wides.items():
-            budget.add(compiled[slug], wide)
-    return writes
+        budget.add(book, wide)
+    return [(outputs["results"], results), (outputs["applicants"], totals(wide, book))]
 
 
 def _first_rows(compiled: dict[str, CompiledRulebook]) -> dict[str, int]:
