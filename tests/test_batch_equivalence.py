@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from chuangye_rules import evaluate, load_rulebooks, parse_profile
-from chuangye_rules.batch.compile import compile_rulebook, result_columns
+from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns
 from chuangye_rules.batch.engine import evaluate_chunk, totals
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.synthetic import interesting_values, random_facts
@@ -38,6 +38,7 @@ def test_batch_equals_check_for_random_profiles(all_books, as_of):
     compared = 0
     for book in books:
         compiled = compile_rulebook(book.rulebook, as_of)
+        book_benefits = {b.id: b for b in book.rulebook.benefits}
         wide = evaluate_chunk(frame, compiled)
         sums = totals(wide, compiled).to_dicts()
         rows = wide.to_dicts()
@@ -49,7 +50,7 @@ def test_batch_equals_check_for_random_profiles(all_books, as_of):
                 want = (r.status.value, r.amount.kind, fen(r.amount.value), fen(r.amount.min), fen(r.amount.max),
                         r.missing_facts, r.excluded_by)
                 have = (got[c["status"]], got[c["kind"]], got[c["value"]], got[c["min"]], got[c["max"]],
-                        [m for m in (got[c["missing"]] or "").split(";") if m], got[f"{r.id}::excluded_by"])
+                        missing_names(book_benefits[r.id], got[c["missing"]]), got[f"{r.id}::excluded_by"])
                 assert have == want, f"{book.slug}.{r.id} row {i}: batch {have} != check {want}\n{profile.known()}"
                 compared += 1
             assert (sums[i]["exact_fen"], sums[i]["up_to_fen"], sums[i]["unquantified"]) == (

@@ -22,7 +22,7 @@ from rich.console import Console
 from chuangye_rules import InputError, evaluate, load_rulebook, load_rulebooks, parse_profile
 from chuangye_rules.amounts import compute_amount
 from chuangye_rules.batch.columns import iter_csv, map_headers, parse_chunk
-from chuangye_rules.batch.compile import compile_rulebook, result_columns
+from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns
 from chuangye_rules.batch.engine import ROW, evaluate_chunk, totals
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.runner import cell_cities
@@ -404,6 +404,7 @@ def test_batch_from_csv_text_equals_check(tmp_path_factory, people, as_of, data)
     frame = pl.concat(frames)
     assert frame.height == len(people)
     for slug, book in compiled(as_of).items():
+        book_benefits = {b.id: b for b in book.book.benefits}
         has_city = "city" in frame.columns
         part = frame.filter(pl.col("city").is_null() | (pl.col("city") == slug)) if has_city else frame
         if part.height == 0:
@@ -418,7 +419,7 @@ def test_batch_from_csv_text_equals_check(tmp_path_factory, people, as_of, data)
                 want = (r.status.value, r.amount.kind, fen(r.amount.value), fen(r.amount.min), fen(r.amount.max),
                         r.missing_facts, r.excluded_by)
                 have = (got[c["status"]], got[c["kind"]], got[c["value"]], got[c["min"]], got[c["max"]],
-                        [m for m in (got[c["missing"]] or "").split(";") if m], got[f"{r.id}::excluded_by"])
+                        missing_names(book_benefits[r.id], got[c["missing"]]), got[f"{r.id}::excluded_by"])
                 assert have == want, f"{slug}.{r.id} row {got[ROW]}: batch {have} != check {want}\n{facts}"
 
 

@@ -13,6 +13,7 @@ from functools import reduce
 import polars as pl
 
 from ..catalog import catalog
+from ..evaluation import fact_order
 from .compile import KIND, STATUS, CompiledRulebook, dtype, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
@@ -116,6 +117,7 @@ def safe_text(text: str) -> str:
 
 
 BENEFIT_TEXT = ("city", "benefit_id", "benefit_name", "category", "period", "lead_departments", "clause")
+MASK_BITS = 32  # a (benefit, missing mask) pair as one integer key: row in benefit_table × 2^32 + mask
 
 
 def benefit_table(books: list[CompiledRulebook]) -> pl.DataFrame:
@@ -132,13 +134,14 @@ def benefit_table(books: list[CompiledRulebook]) -> pl.DataFrame:
         "period": [b.period.value for _, b in benefits],
         "lead_departments": [safe_text("、".join(b.departments.lead)) for _, b in benefits],
         "clause": [safe_text(b.clause) for _, b in benefits],
+        "facts": [fact_order(b) for _, b in benefits],
     })
 
 
 LONG_COLUMNS = (ROW, "applicant_id", "city", "benefit_id", "benefit_name", "category", "status", "amount_kind",
                 "value_fen", "min_fen", "max_fen", "period", "lead_departments", "clause", "missing_facts")
 COMPACT_SCHEMA = {ROW: pl.Int64, "applicant_id": pl.String, "_b": pl.UInt32, "status": STATUS, "amount_kind": KIND,
-                  "value_fen": pl.Int64, "min_fen": pl.Int64, "max_fen": pl.Int64, "missing_facts": pl.String}
+                  "value_fen": pl.Int64, "min_fen": pl.Int64, "max_fen": pl.Int64, "missing_mask": pl.UInt32}
 
 
 def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
@@ -164,7 +167,7 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
             pick(row), pick(ids), pl.Series("_b", [first + i], dtype=pl.UInt32).new_from_index(0, taken),
             pick(status).alias("status"), pick(wide[c["kind"]]).alias("amount_kind"),
             pick(wide[c["value"]]).alias("value_fen"), pick(wide[c["min"]]).alias("min_fen"),
-            pick(wide[c["max"]]).alias("max_fen"), pick(wide[c["missing"]]).alias("missing_facts"),
+            pick(wide[c["max"]]).alias("max_fen"), pick(wide[c["missing"]]).alias("missing_mask"),
         ]))
     if not pieces:
         return pl.DataFrame(schema=COMPACT_SCHEMA)
@@ -172,6 +175,14 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
 
 
 def with_benefit_text(long: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
-    """Compact long results with each benefit's text gathered from benefit_table: LONG_COLUMNS."""
+    """Compact long results with each benefit's text gathered from benefit_table, and the missing facts' names
+    (written out once per distinct benefit and mask, a few hundred in a chunk): LONG_COLUMNS."""
     index = long["_b"]
-    return long.with_columns(table[name].gather(index) for name in table.columns).select(LONG_COLUMNS)
+    key = index.cast(pl.UInt64) * (1 << MASK_BITS) + long["missing_mask"].fill_null(0).cast(pl.UInt64)
+    distinct = key.unique()
+    facts = table["facts"].to_list()
+    names = [";".join(f for i, f in enumerate(facts[k >> MASK_BITS]) if k >> i & 1) or None
+             for k in distinct.to_list()]
+    missing = key.replace_strict(distinct, pl.Series(names, dtype=pl.String), return_dtype=pl.String)
+    return long.with_columns(*(table[name].gather(index) for name in BENEFIT_TEXT),
+                             missing.alias("missing_facts")).select(LONG_COLUMNS)
