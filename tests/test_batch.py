@@ -137,7 +137,7 @@ def test_broken_rows_are_rejected_with_row_and_reason(tmp_path):
 
 
 MESSY_ROWS = [  # good and bad spellings of every kind of cell, each repeated so columns have few distinct values
-    "A{i},淮北,个人, 高校毕业生、退役军人 , 2023年6月30日 ,2022/3/1, 是 ,否,是,12,",
+    "A{i},淮北,个人, 高校毕业生、退役军人 , 2023年6月30日 ,{day},  是 ,否,是,12,",
     "A{i},淮北市,个体工商户,无,2023/6/30,20220301,1,0,true,0,",
     "A{i},鄂尔多斯,企业,外星人,2023-06-30,2022-03-01,是,是,是,很多,",
     "A{i},火星,个人,残疾人,2023-02-30,2022-03-01,也许,是,是,3,",
@@ -152,21 +152,40 @@ def test_columns_typed_by_distinct_values_equal_cell_by_cell(tmp_path, monkeypat
     from chuangye_rules.batch import columns
     from chuangye_rules.loading import load_rulebooks
 
-    lines = [MESSY_ROWS[i % len(MESSY_ROWS)].format(i=i) for i in range(300)]
+    day = [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(300)]  # a new date in every block
+    lines = [MESSY_ROWS[i % len(MESSY_ROWS)].format(i=i, day=day[i]) for i in range(300)]
     path = write(tmp_path, HEADER + "\n" + "\n".join(lines) + "\n")
+    monkeypatch.setenv("CHUANGYE_CHUNK_MB", "0.004")  # 4 kB blocks: values learnt in one block, reused later
     cities = runner.cell_cities(load_rulebooks(None))
 
-    def parse(share):
-        monkeypatch.setattr(columns, "DISTINCT_SHARE", share)
+    def parse(limit):
+        monkeypatch.setattr(columns, "KNOWN_LIMIT", limit)
         names, chunks = columns.iter_csv(path, "utf-8")
-        return [columns.parse_chunk(raw, columns.map_headers(names), cities) for raw in chunks]
+        known = {}
+        return [columns.parse_chunk(raw, columns.map_headers(names), cities, known) for raw in chunks]
 
-    by_value, by_cell = parse(1), parse(10**9)
-    assert len(by_value) == len(by_cell) == 1
-    (a,), (b,) = by_value, by_cell
-    assert a.frame.equals(b.frame) and a.errors.equals(b.errors) and a.rejected == b.rejected
-    assert a.frame.height == 100 and a.rejected == 200  # the first two spellings are good, the rest not
-    assert set(a.errors["column"]) >= {"城市", "身份", "毕业时间", "首次创业", "吸纳就业人数", "申请人类型"}
+    by_value, by_cell = parse(1000), parse(0)
+    assert len(by_value) == len(by_cell) > 3
+    for a, b in zip(by_value, by_cell):
+        assert a.frame.equals(b.frame) and a.errors.equals(b.errors) and a.rejected == b.rejected
+    a = pl.concat([p.frame for p in by_value])
+    errors = pl.concat([p.errors for p in by_value])
+    assert a.height == 100 and sum(p.rejected for p in by_value) == 200  # two spellings are good, the rest not
+    assert set(errors["column"]) >= {"城市", "身份", "毕业时间", "首次创业", "吸纳就业人数", "申请人类型"}
+
+
+def test_missing_facts_named_the_same_with_or_without_the_listed_masks(tmp_path, monkeypatch):
+    """Missing facts travel as a bit mask and are named when written: from a list of every mask's text, or
+    (when that list would be too long) once per distinct mask in the rows. Both must write the same file."""
+    from chuangye_rules.batch import engine
+
+    run_batch(EXAMPLE, tmp_path / "listed", as_of=AS_OF)
+    monkeypatch.setattr(engine, "LISTED_MASKS", 0)
+    run_batch(EXAMPLE, tmp_path / "distinct", as_of=AS_OF)
+    listed = (tmp_path / "listed" / "results.csv").read_bytes()
+    assert listed == (tmp_path / "distinct" / "results.csv").read_bytes()
+    missing = read(tmp_path / "listed" / "results.csv")["missing_facts"].drop_nulls()
+    assert missing.str.contains(";").any() and missing.len() > 10
 
 
 def test_a_row_in_another_encoding_is_rejected_not_fatal(tmp_path):

@@ -163,7 +163,7 @@ def _byte_chunks(handle, first: bytes = b"", chunk: int | None = None, max_row: 
     pending = first
     while True:
         # what is pending counts toward the block (the header's read left up to a whole block pending)
-        block = handle.read(max(chunk - len(pending), 1 << 16))
+        block = handle.read(max(chunk - len(pending), chunk // 2))
         if cr_only:
             block = block.replace(b"\r", b"\n")
         data = pending + block
@@ -520,9 +520,6 @@ def _shown_values(values: pl.Series) -> pl.Series:
     return pl.select(pl.when(long).then(values.str.slice(0, SHOWN_VALUE) + "…").otherwise(values)).to_series()
 
 
-DISTINCT_SHARE = 8  # a column is typed by its distinct values when each repeats this often on average
-
-
 def clean(spec: FieldSpec, cell: pl.Expr) -> pl.Expr:
     """A raw cell stripped, empty as null, then prepared for conversion."""
     text = cell.str.strip_chars()
@@ -547,29 +544,71 @@ def _typed(name: str, spec: FieldSpec, text: pl.Series, cities: dict[str, str]) 
 
 # types whose columns hold few distinct values however long the list (dates, yes/no, choices, small counts)
 FEW_VALUES = ("date", "bool", "one_of", "set_of", "int")
+KNOWN_LIMIT = 50_000  # distinct cells a column's KnownValues may hold; past it the column is typed cell by cell
 
 
-def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str]) -> Parsed:
-    """Text columns → typed columns. A column of few distinct values (dates, yes/no, choices) is cleaned and
-    converted once per distinct value and mapped back; the others cell by cell. A row with any bad cell is
-    rejected, with one error row per bad cell."""
+class KnownValues:
+    """The distinct raw cells of one column seen so far, each cleaned and typed once: raw → (value, bad). Kept
+    from block to block, so a list's few thousand dates or identity combinations are converted once per run,
+    and each block costs one lookup per cell."""
+
+    def __init__(self, name: str, spec: FieldSpec, cities: dict[str, str]) -> None:
+        self.name, self.spec, self.cities = name, spec, cities
+        self.raw = pl.Series("raw", [], dtype=pl.String)
+        self.value = pl.Series("v", [], dtype=dtype(spec))
+        self.bad = pl.Series("bad", [], dtype=pl.Boolean)
+        self.reason = ""
+        self.full = False  # too many distinct cells: type this column cell by cell from now on
+
+    def index(self, cell: pl.Expr) -> pl.Expr:
+        """Each cell's row in the table; null for an empty cell or one not yet seen."""
+        return cell.replace_strict(self.raw, pl.Series(range(self.raw.len()), dtype=pl.UInt32), default=None,
+                                   return_dtype=pl.UInt32)
+
+    def learn(self, column: pl.Series, index: pl.Series) -> bool:
+        """Type the cells of `column` not yet known; False if that would pass KNOWN_LIMIT."""
+        new = column.filter(index.is_null()).drop_nulls().unique()
+        if self.raw.len() + new.len() > KNOWN_LIMIT:
+            self.full = True
+            return False
+        table = pl.DataFrame({"raw": new}).with_columns(clean(self.spec, pl.col("raw")).alias("t"))
+        value, self.reason = _typed(self.name, self.spec, table["t"], self.cities)
+        table = table.with_columns(value.alias("v")).with_columns((pl.col("t").is_not_null() & pl.col("v").is_null()).alias("bad"))
+        self.raw = pl.concat([self.raw, table["raw"]], rechunk=True)
+        self.value = pl.concat([self.value, table["v"].cast(dtype(self.spec))], rechunk=True)
+        self.bad = pl.concat([self.bad, table["bad"]], rechunk=True)
+        return True
+
+
+def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
+                known: dict[str, KnownValues] | None = None) -> Parsed:
+    """Text columns → typed columns. A column of few distinct values (dates, yes/no, choices) is typed once
+    per distinct value through `known` (pass the same dict for every block of a list); the others cell by
+    cell. A row with any bad cell is rejected, with one error row per bad cell."""
     cat = catalog()
     fields = [(position, name, cat.fields[name]) for position, name in header.fields.items()]
     frame = raw.frame
+    known = {} if known is None else known
+    for position, name, spec in fields:
+        if (spec.type in FEW_VALUES or name == "city") and name not in known:
+            known[name] = KnownValues(name, spec, cities)
+    looked_up = [(position, name, spec) for position, name, spec in fields if name in known and not known[name].full]
+    index = frame.select(known[name].index(pl.col(f"c{position}")).alias(name) for position, name, _ in looked_up)
     values, bad, reasons, cellwise = [], {}, {}, []
     for position, name, spec in fields:
-        column = frame[f"c{position}"]
-        distinct = column.drop_nulls().unique() if spec.type in FEW_VALUES or name == "city" else None
-        if distinct is None or distinct.len() * DISTINCT_SHARE > max(frame.height, 1):
+        if not any(name == n for _, n, _ in looked_up):
             cellwise.append((position, name, spec))
             continue
-        table = pl.DataFrame({"raw": distinct}).with_columns(clean(spec, pl.col("raw")).alias("t"))
-        value, reasons[name] = _typed(name, spec, table["t"], cities)
-        table = table.with_columns(value.alias("v"))
-        values.append(pl.col(column.name).replace_strict(table["raw"], table["v"], default=None,
-                                                         return_dtype=dtype(spec)).alias(name))
-        wrong = table.filter(pl.col("t").is_not_null() & pl.col("v").is_null())["raw"]
-        bad[name] = pl.col(column.name).is_in(wrong.implode()).fill_null(False) if wrong.len() else pl.lit(False)
+        table, column, where = known[name], frame[f"c{position}"], index[name]
+        if where.null_count() > column.null_count():  # cells not seen before
+            if not table.learn(column, where):
+                cellwise.append((position, name, spec))
+                continue
+            where = frame.select(table.index(pl.col(f"c{position}"))).to_series()
+        reasons[name] = table.reason
+        values.append(pl.lit(table.value).gather(pl.lit(where)).alias(name))
+        bad[name] = pl.lit(table.bad).gather(pl.lit(where)).fill_null(False)
+
     def cleaned(position: int, spec: FieldSpec) -> pl.Expr:
         cell = pl.col(f"c{position}")
         if spec.type == "money" and not frame[f"c{position}"].str.contains(r"[^0-9.]").any():

@@ -8,6 +8,7 @@ engine that hands it chunks.
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from functools import reduce
 
 import polars as pl
@@ -118,15 +119,30 @@ def safe_text(text: str) -> str:
 
 BENEFIT_TEXT = ("city", "benefit_id", "benefit_name", "category", "period", "lead_departments", "clause")
 MASK_BITS = 32  # a (benefit, missing mask) pair as one integer key: row in benefit_table × 2^32 + mask
+LISTED_MASKS = 1 << 18  # the missing-facts text of every possible mask is listed up front if there are no more
 
 
-def benefit_table(books: list[CompiledRulebook]) -> pl.DataFrame:
+def _named(facts: list[str], mask: int) -> str | None:
+    return ";".join(f for i, f in enumerate(facts) if mask >> i & 1) or None
+
+
+@dataclass
+class BenefitTable:
     """Each benefit's own text, one row per benefit, the rulebooks in the order given: a long result names its
     benefit by its row here (`_b`), and the text is gathered only when the rows are written."""
+    text: pl.DataFrame  # BENEFIT_TEXT columns
+    facts: list[list[str]]  # each benefit's fact_order: a missing mask's bits
+    # the text of every mask of every benefit, benefit after benefit, and where each benefit's masks start
+    # (None if that would be more than LISTED_MASKS strings)
+    named: pl.Series | None = None
+    named_at: pl.Series | None = None
+
+
+def benefit_table(books: list[CompiledRulebook]) -> BenefitTable:
     benefits = [(book.slug, cb.benefit) for book in books for cb in book.benefits]
     # Categorical: a row of results gathers 4-byte codes, and polars writes such a column about twice as
     # fast as the same text held as strings
-    return pl.DataFrame(schema_overrides={name: pl.Categorical for name in BENEFIT_TEXT}, data={
+    text = pl.DataFrame(schema_overrides={name: pl.Categorical for name in BENEFIT_TEXT}, data={
         "city": [slug for slug, _ in benefits],
         "benefit_id": [b.id for _, b in benefits],
         "benefit_name": [safe_text(b.name) for _, b in benefits],
@@ -134,8 +150,15 @@ def benefit_table(books: list[CompiledRulebook]) -> pl.DataFrame:
         "period": [b.period.value for _, b in benefits],
         "lead_departments": [safe_text("、".join(b.departments.lead)) for _, b in benefits],
         "clause": [safe_text(b.clause) for _, b in benefits],
-        "facts": [fact_order(b) for _, b in benefits],
     })
+    table = BenefitTable(text, [fact_order(b) for _, b in benefits])
+    if sum(1 << len(f) for f in table.facts) <= LISTED_MASKS:
+        starts = [0]
+        for f in table.facts:
+            starts.append(starts[-1] + (1 << len(f)))
+        table.named_at = pl.Series(starts[:-1], dtype=pl.UInt32)
+        table.named = pl.Series([_named(f, m) for f in table.facts for m in range(1 << len(f))], dtype=pl.Categorical)
+    return table
 
 
 LONG_COLUMNS = (ROW, "applicant_id", "city", "benefit_id", "benefit_name", "category", "status", "amount_kind",
@@ -174,15 +197,16 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
     return pl.concat(pieces, how="vertical", rechunk=False)
 
 
-def with_benefit_text(long: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
-    """Compact long results with each benefit's text gathered from benefit_table, and the missing facts' names
-    (written out once per distinct benefit and mask, a few hundred in a chunk): LONG_COLUMNS."""
-    index = long["_b"]
-    key = index.cast(pl.UInt64) * (1 << MASK_BITS) + long["missing_mask"].fill_null(0).cast(pl.UInt64)
-    distinct = key.unique()
-    facts = table["facts"].to_list()
-    names = [";".join(f for i, f in enumerate(facts[k >> MASK_BITS]) if k >> i & 1) or None
-             for k in distinct.to_list()]
-    missing = key.replace_strict(distinct, pl.Series(names, dtype=pl.String), return_dtype=pl.String)
-    return long.with_columns(*(table[name].gather(index) for name in BENEFIT_TEXT),
+def with_benefit_text(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
+    """Compact long results with each benefit's text gathered from the table, and the missing facts' names:
+    LONG_COLUMNS."""
+    index, mask = long["_b"], long["missing_mask"].fill_null(0)
+    if table.named is not None:
+        missing = table.named.gather(table.named_at.gather(index) + mask)
+    else:  # named once per distinct (benefit, mask) in the rows
+        key = index.cast(pl.UInt64) * (1 << MASK_BITS) + mask.cast(pl.UInt64)
+        distinct = key.unique()
+        names = [_named(table.facts[k >> MASK_BITS], k & ((1 << MASK_BITS) - 1)) for k in distinct.to_list()]
+        missing = key.replace_strict(distinct, pl.Series(names, dtype=pl.String), return_dtype=pl.String)
+    return long.with_columns(*(table.text[name].gather(index) for name in BENEFIT_TEXT),
                              missing.alias("missing_facts")).select(LONG_COLUMNS)

@@ -15,9 +15,11 @@ lists them (`duplicate_rows`, the first 20 groups of row numbers sharing an id).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import re
+import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -76,12 +78,14 @@ def yuan_text(fen: pl.Expr) -> pl.Expr:
 INPUT_COLUMNS = ("applicant_id", "value", "column")
 
 
+def _defused(cell: pl.Expr) -> pl.Expr:
+    return pl.when(cell.str.contains(FORMULA_START)).then(pl.lit("'") + cell).otherwise(cell)
+
+
 def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     """Cells a spreadsheet would run as a formula (= + - @) get a leading apostrophe."""
     strings = [c for c, t in frame.schema.items() if t == pl.String and c in INPUT_COLUMNS]
-    return frame.with_columns(
-        pl.when(pl.col(c).str.contains(FORMULA_START)).then(pl.lit("'") + pl.col(c)).otherwise(pl.col(c)).alias(c)
-        for c in strings)
+    return frame.with_columns(_defused(pl.col(c)).alias(c) for c in strings)
 
 
 class Output:
@@ -91,8 +95,9 @@ class Output:
 
     SLICE = 200_000
 
-    def __init__(self, path: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None):
-        self.path, self.fmt, self.render = path, fmt, render
+    def __init__(self, path: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+                 defuse: bool = True):
+        self.path, self.fmt, self.render, self.defuse = path, fmt, render, defuse
         self.tmp = path.with_name(f".{path.name}.part")
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
@@ -106,7 +111,8 @@ class Output:
             self._emit(self.render(piece) if self.render else piece)
 
     def _emit(self, frame: pl.DataFrame) -> None:
-        frame = neutralise(frame)
+        if self.defuse:
+            frame = neutralise(frame)
         if self.fmt == "csv":
             # the same text ("5000.00"), but polars writes a Decimal column about half as fast as a String one
             frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.String))
@@ -184,12 +190,20 @@ APPLICANT_SCHEMA = {
 }
 
 
-def _result_rows(long: pl.DataFrame) -> pl.DataFrame:
-    """Long results with benefit text (LONG_COLUMNS) as results-file rows."""
+def _yuan(fen: pl.Series, text: bool) -> pl.Series:
+    """yuan_text over a column of amounts, computed once per distinct amount (a benefit's amounts are mostly
+    the same few figures) and as the written text when `text`."""
+    distinct = fen.drop_nulls().unique()
+    dtype = pl.String if text else pl.Decimal(38, 2)
+    converted = pl.select(yuan_text(pl.lit(distinct)).cast(dtype)).to_series()
+    return fen.replace_strict(distinct, converted, default=None, return_dtype=dtype)
+
+
+def _result_rows(long: pl.DataFrame, text: bool = False) -> pl.DataFrame:
+    """Long results with benefit text (LONG_COLUMNS) as results-file rows; amounts as text when `text` (CSV)."""
     return long.select(
         pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category", "status",
-        "amount_kind", yuan_text(pl.col("value_fen")).alias("amount_value"),
-        yuan_text(pl.col("min_fen")).alias("amount_min"), yuan_text(pl.col("max_fen")).alias("amount_max"),
+        "amount_kind", *(pl.lit(_yuan(long[f"{part}_fen"], text)).alias(f"amount_{part}") for part in ("value", "min", "max")),
         "period", "lead_departments", "clause", "missing_facts")
 
 
@@ -214,6 +228,22 @@ def run_batch(
 ) -> BatchSummary:
     """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs. `chunk_rows`: rows
     evaluated at once (default: limits.chunk_rows)."""
+    # Two threads take turns with the GIL between polars calls: hand it over sooner than the default 5 ms.
+    # And nothing here makes reference cycles worth a collector pass over the interpreter's objects.
+    interval, collecting = sys.getswitchinterval(), gc.isenabled()
+    sys.setswitchinterval(0.0005)
+    gc.disable()
+    try:
+        return _run_batch(input_path, outdir, city, as_of, fmt, encoding, rulebook_paths, parameters, chunk_rows,
+                          progress, budget)
+    finally:
+        sys.setswitchinterval(interval)
+        if collecting:
+            gc.enable()
+
+
+def _run_batch(input_path, outdir, city, as_of, fmt, encoding, rulebook_paths, parameters, chunk_rows, progress,
+               budget) -> BatchSummary:
     started = time.perf_counter()
     chunk_rows = chunk_rows or limits.current().chunk_rows
     input_path = Path(input_path)
@@ -260,15 +290,17 @@ def run_batch(
     ids = DuplicateIds()
     writer = Writer()
     waiting = Waiting(list(compiled), chunk_rows)
+    known: dict = {}  # each column's distinct cells already typed, kept from block to block
     try:
         _remove_earlier_outputs(outdir)
         table = benefit_table(list(compiled.values()))
         outputs["results"] = Output(outdir / f"results.{ext}", fmt,
-                                    render=lambda long: _result_rows(with_benefit_text(long, table)))
-        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows)
+                                    render=lambda long: _result_rows(with_benefit_text(long, table), text=fmt == "csv"),
+                                    defuse=False)  # their one input column, the id, is defused as it is read
+        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False)
         outputs["errors"] = Output(outdir / "errors.csv", "csv")
         for raw in chunks:
-            parsed = parse_chunk(raw, header, cities)
+            parsed = parse_chunk(raw, header, cities, known)
             summary.blank_lines += raw.blank_lines
             summary.read += parsed.frame.height + parsed.rejected
             summary.rejected += parsed.rejected
@@ -276,8 +308,9 @@ def run_batch(
             writes = [(outputs["errors"], parsed.errors)] if parsed.errors.height else []
             ids.add(parsed.ids)
             frame = parsed.frame
-            if frame.height:  # echoed in every output: an ID or phone number used as the id is masked
-                frame = frame.with_columns(mask_column(frame["applicant_id"]))
+            if frame.height:  # echoed in every output: an ID or phone number used as the id is masked, and a
+                # formula defused, once per applicant rather than once per result row
+                frame = frame.with_columns(_defused(pl.lit(mask_column(frame["applicant_id"]))).alias("applicant_id"))
             waiting.add(_city_parts(frame, compiled, city))
             for slug, part in waiting.full():
                 writes += _evaluate(slug, part, compiled, outputs, summary, budget)
@@ -374,6 +407,8 @@ class Waiting:
 
     def __init__(self, slugs: list[str], size: int) -> None:
         self.size = max(size, 1)
+        # the first batches are smaller, so the writer thread gets work before five cities have filled up
+        self.batch = max(self.size // 8, 1)
         self.frames: dict[str, list[pl.DataFrame]] = {s: [] for s in slugs}
         self.rows = dict.fromkeys(slugs, 0)
 
@@ -383,11 +418,11 @@ class Waiting:
             self.rows[slug] += part.height
 
     def full(self) -> Iterator[tuple[str, pl.DataFrame]]:
-        """Batches of exactly `size` rows: one from the city with the most rows waiting (cities fill at the same
+        """Full batches (`size` rows, after a few smaller first ones): one from the city with the most rows waiting (cities fill at the same
         pace, and evaluating them all in the same block would leave the writer thread idle, then swamped),
         then any more needed to keep every city under twice `size`."""
         fullest = max(self.rows, key=self.rows.get, default=None)
-        if fullest is not None and self.rows[fullest] >= self.size:
+        if fullest is not None and self.rows[fullest] >= self.batch:
             yield fullest, self._take(fullest)
         for slug in self.rows:
             while self.rows[slug] >= 2 * self.size:
@@ -395,9 +430,10 @@ class Waiting:
 
     def _take(self, slug: str) -> pl.DataFrame:
         frame = pl.concat(self.frames[slug], rechunk=False)
-        rest = frame.slice(self.size)
+        size, self.batch = self.batch, min(2 * self.batch, self.size)
+        rest = frame.slice(size)
         self.frames[slug], self.rows[slug] = ([rest] if rest.height else []), rest.height
-        return frame.slice(0, self.size)
+        return frame.slice(0, size)
 
     def rest(self) -> Iterator[tuple[str, pl.DataFrame]]:
         for slug, frames in self.frames.items():
