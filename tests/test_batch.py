@@ -188,6 +188,29 @@ def test_missing_facts_named_the_same_with_or_without_the_listed_masks(tmp_path,
     assert missing.str.contains(";").any() and missing.len() > 10
 
 
+def test_small_blocks_and_batches_give_the_same_rows_as_one_batch(tmp_path, monkeypatch):
+    """Rows wait per city and are evaluated in batches (the first ones smaller) while earlier batches are
+    written on another thread: however the list is cut, the outputs hold the same rows as one block, one batch."""
+    lines = EXAMPLE.read_text("gb18030").splitlines()
+    body = [line for _ in range(20) for line in lines[1:]]
+    body += [",".join(["X%d" % i] + line.split(",")[1:3] + [""] + line.split(",")[4:]) for i, line in enumerate(lines[1:])]
+    path = write(tmp_path, "\n".join([lines[0], *body]) + "\n")  # the last 15 rows name no city: every rulebook
+
+    def rows(name):
+        frame = read(tmp_path / name / "results.csv")
+        return frame.sort(frame.columns), read(tmp_path / name / "applicants.csv").sort(["row", "city"])
+
+    whole = run_batch(path, tmp_path / "whole", as_of=AS_OF)
+    monkeypatch.setenv("CHUANGYE_CHUNK_MB", "0.004")
+    cut = run_batch(path, tmp_path / "cut", as_of=AS_OF, chunk_rows=16)
+    assert (whole.read, whole.evaluated, whole.result_rows) == (cut.read, cut.evaluated, cut.result_rows)
+    assert whole.read == 315 and whole.evaluated > 200
+    (a, b), (c, d) = rows("whole"), rows("cut")
+    assert a.equals(c) and b.equals(d)
+    assert b.filter(pl.col("applicant_id") == "X0")["city"].sort().to_list() == sorted(
+        ["huaibei", "luan", "ordos", "qingdao", "weihai"])
+
+
 def test_a_row_in_another_encoding_is_rejected_not_fatal(tmp_path):
     good = (HEADER + "\nA1,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n").encode("utf-8")
     bad = "A2,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n".encode("gb18030")
