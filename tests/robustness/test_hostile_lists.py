@@ -186,6 +186,23 @@ def test_duplicate_applicant_ids_are_evaluated_and_reported(tmp_path, chuangye):
     assert sorted(set(applicants["row"].cast(int).to_list())) == [2, 4, 6]
 
 
+def test_duplicate_ids_found_across_blocks_with_their_rows(tmp_path, monkeypatch):
+    """Ids are remembered block after block (as hashes, and which rows have them): repeats far apart, with
+    rejected, blank and id-less rows in between, are found and named by their own row numbers."""
+    lines = [ROW.format(id=f"U{i}") for i in range(400)]
+    lines[10] = ROW.format(id="TWIN")
+    lines[350] = ROW.format(id="TWIN")
+    lines[200] = "D9,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,也许,2,"  # rejected
+    lines[201] = ""  # blank
+    lines[202] = ROW.format(id="")  # no id: named row-N, never a duplicate
+    lines[380] = ROW.format(id="U5")
+    path = write(tmp_path, "\n".join([HEADER, *lines]) + "\n")
+    monkeypatch.setenv("CHUANGYE_CHUNK_MB", "0.004")  # 4 kB blocks: about 60 rows each
+    summary = run_batch(path, tmp_path / "out", as_of=dt.date(2024, 6, 1))
+    assert summary.duplicate_ids == 2
+    assert summary.duplicate_rows == [[7, 382], [12, 352]]
+
+
 def test_no_duplicates_no_warning(tmp_path, chuangye):
     path = write(tmp_path, "\n".join([HEADER, ROW.format(id="A"), ROW.format(id="B"), ROW.format(id="")]) + "\n")
     code, out, err = chuangye("batch", path, "-o", tmp_path / "out", "--as-of", "2024-06-01")

@@ -15,6 +15,7 @@ lists them (`duplicate_rows`, the first 20 groups of row numbers sharing an id).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import json
 import os
@@ -213,6 +214,26 @@ def _applicant_rows(sums: pl.DataFrame) -> pl.DataFrame:
                        yuan_text(pl.col("up_to_fen")).alias("up_to_total"), "unquantified")
 
 
+def _two_threads(run: Callable) -> Callable:
+    """While a batch runs, the main and the writer thread take turns with the GIL between polars calls: hand
+    it over sooner than the default 5 ms. And nothing in a run makes reference cycles worth a collector pass."""
+
+    @functools.wraps(run)
+    def wrapper(*args, **kwargs):
+        interval, collecting = sys.getswitchinterval(), gc.isenabled()
+        sys.setswitchinterval(0.0005)
+        gc.disable()
+        try:
+            return run(*args, **kwargs)
+        finally:
+            sys.setswitchinterval(interval)
+            if collecting:
+                gc.enable()
+
+    return wrapper
+
+
+@_two_threads
 def run_batch(
     input_path: Path,
     outdir: Path,
@@ -228,22 +249,6 @@ def run_batch(
 ) -> BatchSummary:
     """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs. `chunk_rows`: rows
     evaluated at once (default: limits.chunk_rows)."""
-    # Two threads take turns with the GIL between polars calls: hand it over sooner than the default 5 ms.
-    # And nothing here makes reference cycles worth a collector pass over the interpreter's objects.
-    interval, collecting = sys.getswitchinterval(), gc.isenabled()
-    sys.setswitchinterval(0.0005)
-    gc.disable()
-    try:
-        return _run_batch(input_path, outdir, city, as_of, fmt, encoding, rulebook_paths, parameters, chunk_rows,
-                          progress, budget)
-    finally:
-        sys.setswitchinterval(interval)
-        if collecting:
-            gc.enable()
-
-
-def _run_batch(input_path, outdir, city, as_of, fmt, encoding, rulebook_paths, parameters, chunk_rows, progress,
-               budget) -> BatchSummary:
     started = time.perf_counter()
     chunk_rows = chunk_rows or limits.current().chunk_rows
     input_path = Path(input_path)
@@ -367,19 +372,26 @@ def _discard(outputs: dict[str, "Output"], committed: list[Path], outdir: Path) 
 
 
 class DuplicateIds:
-    """Applicant ids seen so far, as 64-bit hashes with their row: 12 bytes a row (240 MB for 20 million rows),
-    never the ids themselves. Found by sorting at the end, which needs no hash table."""
+    """Applicant ids seen so far, as 64-bit hashes: 8 bytes a row (160 MB for 20 million rows), never the ids
+    themselves, and for each block which of its rows they belong to, one bit a row. Found by sorting at the end,
+    which needs no hash table."""
 
     SHOWN = 20
 
     def __init__(self) -> None:
         self.hashes: list[pl.Series] = []
-        self.rows: list[pl.Series] = []
+        self.blocks: list[tuple[int, pl.Series]] = []  # (first row, which rows from there on have an id)
 
     def add(self, ids: pl.DataFrame | None) -> None:
         if ids is not None and ids.height:
             self.hashes.append(ids["applicant_id"].hash(seed=0))
-            self.rows.append(ids[ROW].cast(pl.Int32))
+            rows = ids[ROW]
+            first, last = rows.min(), rows.max()
+            self.blocks.append((first, pl.int_range(first, last + 1, eager=True).is_in(rows.implode())))
+
+    def _rows(self) -> pl.Series:
+        """The row of each hash, in the order added."""
+        return pl.concat([pl.int_range(first, first + has.len(), eager=True).filter(has) for first, has in self.blocks])
 
     def report(self) -> tuple[int, list[list[int]]]:
         """(how many rows repeat an earlier row's id, the first groups of rows that share an id)."""
@@ -393,7 +405,7 @@ class DuplicateIds:
             return 0, []
         repeated = ordered.filter(ordered == ordered.shift(1)).unique()
         del ordered
-        found = pl.DataFrame({"h": hashes, "row": pl.concat(self.rows)}).filter(pl.col("h").is_in(repeated.implode()))
+        found = pl.DataFrame({"h": hashes, "row": self._rows()}).filter(pl.col("h").is_in(repeated.implode()))
         groups = (found.group_by("h").agg(pl.col("row").sort()).sort(pl.col("row").list.first())
                   .head(self.SHOWN)["row"].to_list())
         return repeats, groups
@@ -418,9 +430,9 @@ class Waiting:
             self.rows[slug] += part.height
 
     def full(self) -> Iterator[tuple[str, pl.DataFrame]]:
-        """Full batches (`size` rows, after a few smaller first ones): one from the city with the most rows waiting (cities fill at the same
-        pace, and evaluating them all in the same block would leave the writer thread idle, then swamped),
-        then any more needed to keep every city under twice `size`."""
+        """Batches of `size` rows (the first few smaller): one from the city with the most rows waiting
+        (cities fill at the same pace, and evaluating them all after the same block would leave the writer
+        thread idle, then swamped), then any more needed to keep every city under twice `size`."""
         fullest = max(self.rows, key=self.rows.get, default=None)
         if fullest is not None and self.rows[fullest] >= self.batch:
             yield fullest, self._take(fullest)
