@@ -19,8 +19,10 @@ import functools
 import gc
 import json
 import os
+import queue
 import re
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -179,6 +181,57 @@ class Writer:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
+class Ahead:
+    """Runs an iterator on its own thread, at most `depth` items ahead of its consumer: the next block is read
+    and typed while this one is evaluated. Its error is raised to the consumer; close() stops it early."""
+
+    def __init__(self, items: Iterator, depth: int = 1) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(items,), name="chuangye-reader", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: tuple) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, items: Iterator) -> None:
+        try:
+            for item in items:
+                if not self._put(("item", item)):
+                    return
+            self._put(("end", None))
+        except BaseException as error:  # handed to the consumer, which decides what it means
+            self._put(("error", error))
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()  # a generator's own clean-up (the list's file handle) runs on this thread
+
+    def __iter__(self) -> Iterator:
+        while True:
+            kind, value = self._queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self._thread.join()
+
+
 RESULT_SCHEMA = {
     "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String,
     "category": pl.String, "status": pl.String, "amount_kind": pl.String, "amount_value": pl.Decimal(38, 2),
@@ -296,6 +349,8 @@ def run_batch(
     writer = Writer()
     waiting = Waiting(list(compiled), chunk_rows)
     known: dict = {}  # each column's distinct cells already typed, kept from block to block
+    # the next block is read and typed on its own thread while this one is evaluated
+    reader = Ahead((raw, parse_chunk(raw, header, cities, known)) for raw in chunks)
     try:
         _remove_earlier_outputs(outdir)
         table = benefit_table(list(compiled.values()))
@@ -304,8 +359,7 @@ def run_batch(
                                     defuse=False)  # their one input column, the id, is defused as it is read
         outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False)
         outputs["errors"] = Output(outdir / "errors.csv", "csv")
-        for raw in chunks:
-            parsed = parse_chunk(raw, header, cities, known)
+        for raw, parsed in reader:
             summary.blank_lines += raw.blank_lines
             summary.read += parsed.frame.height + parsed.rejected
             summary.rejected += parsed.rejected
@@ -337,6 +391,7 @@ def run_batch(
     except BaseException as error:
         while True:  # Ctrl-C may arrive twice (polars raises its own as well): the clean-up is finished regardless
             try:
+                reader.close()
                 writer.stop()
                 _discard(outputs, committed, outdir)
                 break
@@ -347,6 +402,7 @@ def run_batch(
                                       f"读写文件失败：{error.strerror or error}，未写出任何结果文件",
                                       "检查磁盘空间、目录权限和名单文件后重新运行")]) from None
         raise
+    reader.close()
     writer.stop()
     return summary
 
