@@ -596,7 +596,7 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
     index = frame.select(known[name].index(pl.col(f"c{position}")).alias(name) for position, name, _ in looked_up)
     values, bad, reasons, cellwise = [], {}, {}, []
     for position, name, spec in fields:
-        if not any(name == n for _, n, _ in looked_up):
+        if name not in index.columns:
             cellwise.append((position, name, spec))
             continue
         table, column, where = known[name], frame[f"c{position}"], index[name]
