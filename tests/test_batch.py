@@ -4,6 +4,7 @@ safe outputs, and results identical to `check` for every row."""
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -209,6 +210,27 @@ def test_small_blocks_and_batches_give_the_same_rows_as_one_batch(tmp_path, monk
     assert a.equals(c) and b.equals(d)
     assert b.filter(pl.col("applicant_id") == "X0")["city"].sort().to_list() == sorted(
         ["huaibei", "luan", "ordos", "qingdao", "weihai"])
+
+
+def test_cells_quoted_in_advance_are_the_csv_polars_would_write(tmp_path, monkeypatch):
+    """CSV results are written without polars checking each cell: the rulebook text is quoted once per benefit
+    and ids once per applicant. The files must be byte for byte what polars' own quoting writes."""
+    mini = (ROOT / "tests" / "fixtures" / "rulebooks" / "mini.yaml").read_text("utf-8")
+    books = tmp_path / "books"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "rulebooks", books)
+    (books / "mini.yaml").write_text(mini.replace("name: 孵化补贴", 'name: \'孵化补贴, "每户"\'')
+                                     .replace("lead: [市人社局]", 'lead: ["市人社局,财政局", "-税务局"]'), "utf-8")
+    ids = ["plain", "a,b", 'say "hi"', "two\nlines", "=1+1", "@x", "末尾\r"]
+    rows = [f'"{i.replace(chr(34), chr(34) * 2)}",测试市,个人,残疾人,,2022-03-01,是,是,是,2,' for i in ids]
+    path = write(tmp_path, HEADER + "\n" + "\n".join(rows) + "\n")
+    run_batch(path, tmp_path / "ahead", as_of=AS_OF, rulebook_paths=[books])
+    monkeypatch.setattr(runner, "PREQUOTE", False)
+    run_batch(path, tmp_path / "polars", as_of=AS_OF, rulebook_paths=[books])
+    for name in ("results.csv", "applicants.csv"):
+        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "polars" / name).read_bytes(), name
+    results = read(tmp_path / "ahead" / "results.csv")
+    assert '孵化补贴, "每户"' in results["benefit_name"].to_list()
+    assert set(results["applicant_id"]) >= {"a,b", 'say "hi"', "two\nlines", "'=1+1", "'@x"}
 
 
 def test_a_row_in_another_encoding_is_rejected_not_fatal(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from functools import reduce
+from typing import Callable
 
 import polars as pl
 
@@ -134,30 +135,38 @@ class BenefitTable:
     facts: list[list[str]]  # each benefit's fact_order: a missing mask's bits
     # the text of every mask of every benefit, benefit after benefit, and where each benefit's masks start
     # (None if that would be more than LISTED_MASKS strings)
+    cell: Callable[[str], str] = str
     named: pl.Series | None = None
     named_at: pl.Series | None = None
 
+    def named_text(self, facts: list[str], mask: int) -> str | None:
+        text = _named(facts, mask)
+        return None if text is None else self.cell(text)
 
-def benefit_table(books: list[CompiledRulebook]) -> BenefitTable:
+
+def benefit_table(books: list[CompiledRulebook], cell: Callable[[str], str] | None = None) -> BenefitTable:
+    """`cell`: applied to every text once here (CSV quoting), instead of to every row written."""
+    cell = cell or (lambda text: text)
     benefits = [(book.slug, cb.benefit) for book in books for cb in book.benefits]
     # Categorical: a row of results gathers 4-byte codes, and polars writes such a column about twice as
     # fast as the same text held as strings
     text = pl.DataFrame(schema_overrides={name: pl.Categorical for name in BENEFIT_TEXT}, data={
-        "city": [slug for slug, _ in benefits],
-        "benefit_id": [b.id for _, b in benefits],
-        "benefit_name": [safe_text(b.name) for _, b in benefits],
-        "category": [b.category.value for _, b in benefits],
-        "period": [b.period.value for _, b in benefits],
-        "lead_departments": [safe_text("、".join(b.departments.lead)) for _, b in benefits],
-        "clause": [safe_text(b.clause) for _, b in benefits],
+        "city": [cell(slug) for slug, _ in benefits],
+        "benefit_id": [cell(b.id) for _, b in benefits],
+        "benefit_name": [cell(safe_text(b.name)) for _, b in benefits],
+        "category": [cell(b.category.value) for _, b in benefits],
+        "period": [cell(b.period.value) for _, b in benefits],
+        "lead_departments": [cell(safe_text("、".join(b.departments.lead))) for _, b in benefits],
+        "clause": [cell(safe_text(b.clause)) for _, b in benefits],
     })
-    table = BenefitTable(text, [fact_order(b) for _, b in benefits])
+    table = BenefitTable(text, [fact_order(b) for _, b in benefits], cell)
     if sum(1 << len(f) for f in table.facts) <= LISTED_MASKS:
         starts = [0]
         for f in table.facts:
             starts.append(starts[-1] + (1 << len(f)))
         table.named_at = pl.Series(starts[:-1], dtype=pl.UInt32)
-        table.named = pl.Series([_named(f, m) for f in table.facts for m in range(1 << len(f))], dtype=pl.Categorical)
+        table.named = pl.Series([table.named_text(f, m) for f in table.facts for m in range(1 << len(f))],
+                                dtype=pl.Categorical)
     return table
 
 
@@ -206,7 +215,7 @@ def with_benefit_text(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
     else:  # named once per distinct (benefit, mask) in the rows
         key = index.cast(pl.UInt64) * (1 << MASK_BITS) + mask.cast(pl.UInt64)
         distinct = key.unique()
-        names = [_named(table.facts[k >> MASK_BITS], k & ((1 << MASK_BITS) - 1)) for k in distinct.to_list()]
+        names = [table.named_text(table.facts[k >> MASK_BITS], k & ((1 << MASK_BITS) - 1)) for k in distinct.to_list()]
         missing = key.replace_strict(distinct, pl.Series(names, dtype=pl.String), return_dtype=pl.String)
     return long.with_columns(*(table.text[name].gather(index) for name in BENEFIT_TEXT),
                              missing.alias("missing_facts")).select(LONG_COLUMNS)

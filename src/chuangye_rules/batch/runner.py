@@ -91,6 +91,19 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(_defused(pl.col(c)).alias(c) for c in strings)
 
 
+PREQUOTE = True  # CSV cells quoted by csv_cell / _csv_cells, written unchecked; False: polars quotes each cell
+
+
+def csv_cell(text: str) -> str:
+    """A cell as CSV writes it: quoted, quotes doubled, when it holds a comma, a quote or a line break."""
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') or text == "" else text
+
+
+def _csv_cells(cell: pl.Expr) -> pl.Expr:
+    return pl.when(cell.str.contains('[,"\r\n]') | (cell == "")).then(
+        pl.lit('"') + cell.str.replace_all('"', '""', literal=True) + pl.lit('"')).otherwise(cell)
+
+
 class Output:
     """One output file, appended chunk by chunk to a temporary name and renamed on success. `render` turns
     what is handed to `write` into the rows written (on the writer thread, a slice at a time, so the full
@@ -99,8 +112,9 @@ class Output:
     SLICE = 200_000
 
     def __init__(self, path: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-                 defuse: bool = True):
-        self.path, self.fmt, self.render, self.defuse = path, fmt, render, defuse
+                 defuse: bool = True, quoted: bool = False):
+        # quoted: every text cell is already as CSV must write it (csv_cell), so the writer checks none of them
+        self.path, self.fmt, self.render, self.defuse, self.quoted = path, fmt, render, defuse, quoted
         self.tmp = path.with_name(f".{path.name}.part")
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
@@ -119,7 +133,8 @@ class Output:
         if self.fmt == "csv":
             # the same text ("5000.00"), but polars writes a Decimal column about half as fast as a String one
             frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.String))
-            frame.write_csv(self._handle, include_header=self.rows == 0)
+            frame.write_csv(self._handle, include_header=self.rows == 0,
+                            quote_style="never" if self.quoted else "necessary")
         elif self.fmt == "jsonl":
             frame.write_ndjson(self._handle)
         else:
@@ -353,11 +368,15 @@ def run_batch(
     reader = Ahead((raw, parse_chunk(raw, header, cities, known)) for raw in chunks)
     try:
         _remove_earlier_outputs(outdir)
-        table = benefit_table(list(compiled.values()))
+        # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
+        # and the rulebook text quoted once per benefit, not once per row written
+        quoted = fmt == "csv" and PREQUOTE
+        table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None)
         outputs["results"] = Output(outdir / f"results.{ext}", fmt,
-                                    render=lambda long: _result_rows(with_benefit_text(long, table), text=fmt == "csv"),
-                                    defuse=False)  # their one input column, the id, is defused as it is read
-        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False)
+                                    render=lambda long: _result_rows(with_benefit_text(long, table), text=quoted),
+                                    defuse=False, quoted=quoted)
+        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False,
+                                       quoted=quoted)
         outputs["errors"] = Output(outdir / "errors.csv", "csv")
         for raw, parsed in reader:
             summary.blank_lines += raw.blank_lines
@@ -369,7 +388,8 @@ def run_batch(
             frame = parsed.frame
             if frame.height:  # echoed in every output: an ID or phone number used as the id is masked, and a
                 # formula defused, once per applicant rather than once per result row
-                frame = frame.with_columns(_defused(pl.lit(mask_column(frame["applicant_id"]))).alias("applicant_id"))
+                shown = _defused(pl.lit(mask_column(frame["applicant_id"])))
+                frame = frame.with_columns((_csv_cells(shown) if quoted else shown).alias("applicant_id"))
             waiting.add(_city_parts(frame, compiled, city))
             for slug, part in waiting.full():
                 writes += _evaluate(slug, part, compiled, outputs, summary, budget)
