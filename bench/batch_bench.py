@@ -9,8 +9,9 @@ It generates a seeded synthetic list (all five cities, every applicant kind and 
 the batch time and rows/s; the polars baseline (read the list + write a CSV the size of the results); their
 ratio (target ≤ 2); the peak memory of the batch process (target < 1 GB at 1M rows); and with --scale, the
 peak memory ratio of the larger run to the smaller (target ≤ 1.2: memory bounded by the chunk, not the file).
-Each is timed --repeat times (default 3), batch and baseline taking turns, each after flushing the disk; the
-medians are compared, because on a shared machine a run's time moves by a quarter with the disk's state.
+Each is timed --repeat times (default 3), batch and baseline taking turns, each from the same state (earlier
+outputs deleted, the disk flushed); the medians are compared, because on a shared machine a run's time moves
+by a quarter with the state of the disk.
 """
 
 from __future__ import annotations
@@ -102,16 +103,22 @@ def _high_water_kb(pid: int) -> int | None:
     return None
 
 
-def settle() -> None:
-    """Flush what earlier steps wrote (the generated list, an earlier output), so that no timed run pays for
-    another's writeback to disk."""
+def settle(*earlier: Path) -> None:
+    """Start a timed run from the same state every time: earlier outputs deleted (their pages freed), what
+    is written flushed to disk, and a second for the disk to finish (deleting gigabytes keeps it busy)."""
+    for path in earlier:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     if hasattr(os, "sync"):
         os.sync()
+    time.sleep(1)
 
 
 def run_batch(path: Path, outdir: Path, as_of: str) -> tuple[float, int, str]:
     """Time the CLI, start-up included, and follow its peak memory while it runs."""
-    settle()
+    settle(outdir)
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(outdir),
@@ -128,16 +135,14 @@ def run_batch(path: Path, outdir: Path, as_of: str) -> tuple[float, int, str]:
     return seconds, peak, stdout
 
 
-def baseline(path: Path, results: Path, scratch: Path) -> float:
+def baseline(path: Path, results: Path, target: Path) -> float:
     """polars alone: read the list, and write an output the size of the batch's results."""
     output = pl.read_csv(results, infer_schema=False)  # prepared outside the timing
-    settle()
+    settle(target)
     started = time.perf_counter()
     pl.read_csv(path, infer_schema=False)
-    output.write_csv(scratch / "baseline.csv")
-    seconds = time.perf_counter() - started
-    (scratch / "baseline.csv").unlink()
-    return seconds
+    output.write_csv(target)
+    return time.perf_counter() - started
 
 
 def measure(rows: int, work: Path, as_of: str, repeat: int) -> dict:
@@ -147,14 +152,14 @@ def measure(rows: int, work: Path, as_of: str, repeat: int) -> dict:
     t = time.perf_counter()
     generate(rows, path)
     gen = time.perf_counter() - t
-    out = work / f"out-{rows}"
     batches, bases, peaks = [], [], []
+    out, target = work / f"out-{rows}", work / f"baseline-{rows}.csv"
     for _ in range(repeat):
-        shutil.rmtree(out, ignore_errors=True)
+        target.unlink(missing_ok=True)
         seconds, peak_kb, stdout = run_batch(path, out, as_of)
         batches.append(seconds)
         peaks.append(peak_kb / 1024)
-        bases.append(baseline(path, out / "results.csv", work))
+        bases.append(baseline(path, out / "results.csv", target))
     return {"rows": rows, "generate_s": gen, "batch_runs": batches, "baseline_runs": bases,
             "batch_s": statistics.median(batches), "baseline_s": statistics.median(bases),
             "ratio": statistics.median(batches) / statistics.median(bases), "peak_mb": max(peaks),
