@@ -509,17 +509,17 @@ class Waiting:
     def full(self) -> Iterator[tuple[str, pl.DataFrame]]:
         """Batches of `size` rows (the first few smaller): one from the city with the most rows waiting
         (cities fill at the same pace, and evaluating them all after the same block would leave the writer
-        thread idle, then swamped), then any more needed to keep every city under twice `size`."""
+        thread idle, then swamped), then more, fullest city first, while over three batches' rows wait in all
+        (what bounds the memory rows take while they wait)."""
         fullest = max(self.rows, key=self.rows.get, default=None)
         if fullest is not None and self.rows[fullest] >= self.batch:
             yield fullest, self._take(fullest)
-        for slug in self.rows:
-            while self.rows[slug] >= 2 * self.size:
-                yield slug, self._take(slug)
+        while sum(self.rows.values()) > 3 * self.size:
+            yield (fullest := max(self.rows, key=self.rows.get)), self._take(fullest)
 
     def _take(self, slug: str) -> pl.DataFrame:
         frame = pl.concat(self.frames[slug], rechunk=False)
-        size, self.batch = self.batch, min(2 * self.batch, self.size)
+        size, self.batch = min(self.batch, frame.height), min(2 * self.batch, self.size)
         rest = frame.slice(size)
         self.frames[slug], self.rows[slug] = ([rest] if rest.height else []), rest.height
         return frame.slice(0, size)
