@@ -397,7 +397,8 @@ def run_batch(
             writer.submit(writes)
             if progress:
                 progress(summary.read, summary.rejected)
-        writer.submit([w for slug, part in waiting.rest() for w in _evaluate(slug, part, compiled, outputs, summary, budget)])
+        for slug, part in waiting.rest():
+            writer.submit(_evaluate(slug, part, compiled, outputs, summary, budget))
         writer.wait()
         outputs["results"].header_only(RESULT_SCHEMA)
         outputs["applicants"].header_only(APPLICANT_SCHEMA)
@@ -515,7 +516,8 @@ class Waiting:
         if fullest is not None and self.rows[fullest] >= self.batch:
             yield fullest, self._take(fullest)
         while sum(self.rows.values()) > 3 * self.size:
-            yield (fullest := max(self.rows, key=self.rows.get)), self._take(fullest)
+            fullest = max(self.rows, key=self.rows.get)
+            yield fullest, self._take(fullest)
 
     def _take(self, slug: str) -> pl.DataFrame:
         frame = pl.concat(self.frames[slug], rechunk=False)
@@ -525,10 +527,12 @@ class Waiting:
         return frame.slice(0, size)
 
     def rest(self) -> Iterator[tuple[str, pl.DataFrame]]:
+        """What is left at the end, still at most `size` rows at a time."""
         for slug, frames in self.frames.items():
-            if frames:
-                yield slug, pl.concat(frames, rechunk=False)
+            frame = pl.concat(frames, rechunk=False) if frames else None
             self.frames[slug], self.rows[slug] = [], 0
+            for start in range(0, frame.height if frame is not None else 0, self.size):
+                yield slug, frame.slice(start, self.size)
 
 
 def _city_parts(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: str | None) -> dict[str, pl.DataFrame]:
