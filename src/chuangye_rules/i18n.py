@@ -90,6 +90,11 @@ def word(key: str, lang: str = "zh", **kwargs: Any) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def heading(key: str, lang: str = "zh") -> str:
+    """A word followed by the colon of its language: "状态：" / "status: "."""
+    return word(key, lang) + ("：" if lang == "zh" else ": ")
+
+
 def label(table: dict, key: str, lang: str = "zh") -> str:
     pair = table.get(key)
     return (pair[0] if lang == "zh" else pair[1]) if pair else key

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .i18n import CATEGORY, PERIOD, STATUS, field_label, label, word
+from .i18n import CATEGORY, PERIOD, STATUS, field_label, heading, label, word
 from .money import yuan
 from .results import AmountResult, BenefitResult, CityResult, Evaluation, Status
 
@@ -69,7 +69,7 @@ def _status_text(r: BenefitResult, lang: str) -> Text:
     text = Text(label(STATUS, r.status.value, lang), style=STATUS_STYLE[r.status])
     if r.status is Status.needs_info and r.missing_facts:
         sep = "、" if lang == "zh" else ", "
-        text.append("\n" + word("missing", lang) + ": " + sep.join(field_label(m, lang) for m in r.missing_facts),
+        text.append("\n" + heading("missing", lang) + sep.join(field_label(m, lang) for m in r.missing_facts),
                     style="yellow")
     if r.status is Status.excluded and r.exclusion_note:
         text.append("\n" + r.exclusion_note, style="magenta")
@@ -111,7 +111,7 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Gr
     if hidden and not show_all:
         items.append(Text(word("hidden", lang, n=hidden), style="dim"))
     t = city.totals
-    summary = f"{word('total_exact', lang)}：{yuan(t.exact, lang)}    {word('total_up_to', lang)}：{yuan(t.up_to, lang)}"
+    summary = f"{heading('total_exact', lang)}{yuan(t.exact, lang)}    {heading('total_up_to', lang)}{yuan(t.up_to, lang)}"
     if t.unquantified:
         summary += f"    {t.unquantified} {word('unquantified', lang)}" if not zh else f"    另有{t.unquantified}{word('unquantified', lang)}"
     items.append(Text(summary, style="bold"))
@@ -119,7 +119,7 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Gr
 
 
 def print_evaluation(evaluation: Evaluation, console: Console, lang: str = "zh", show_all: bool = False) -> None:
-    head = f"{word('applicant', lang)}：{evaluation.applicant_id or '—'}    {word('as_of', lang)}：{evaluation.as_of}"
+    head = f"{heading('applicant', lang)}{evaluation.applicant_id or '—'}    {heading('as_of', lang)}{evaluation.as_of}"
     console.print(Text(head, style="bold"))
     if not evaluation.cities:
         console.print(Text("没有与申请人所在城市对应的规则库" if lang == "zh" else "no rulebook for the applicant's city",
@@ -132,9 +132,9 @@ def print_evaluation(evaluation: Evaluation, console: Console, lang: str = "zh",
 def explain_panel(r: BenefitResult, lang: str = "zh") -> Panel:
     zh = lang == "zh"
     body = Text()
-    body.append(f"{word('status', lang)}：", style="bold")
+    body.append(f"{heading('status', lang)}", style="bold")
     body.append(label(STATUS, r.status.value, lang) + "\n", style=STATUS_STYLE[r.status])
-    body.append(f"{word('amount', lang)}：", style="bold")
+    body.append(f"{heading('amount', lang)}", style="bold")
     body.append(f"{amount_text(r.amount, lang)}（{r.amount.description}；{label(PERIOD, r.period, lang)}"
                 f"{'，' + r.period_note if r.period_note else ''}）\n")
     for part in r.amount.parts:
@@ -144,7 +144,7 @@ def explain_panel(r: BenefitResult, lang: str = "zh") -> Panel:
         for name, text in r.amount.parameter_labels.items():
             body.append(f"    {'缺少参数' if zh else 'missing parameter'} {name}：{text}；"
                         f"{'可用 --param ' if zh else 'supply it with --param '}{name}={'数值' if zh else 'VALUE'}\n", style="yellow")
-    body.append(f"\n{word('reasons', lang)}：\n", style="bold")
+    body.append(f"\n{heading('reasons', lang)}\n", style="bold")
     for reason in r.reasons:
         mark, style = MARK[reason.result]
         body.append("  " * (reason.depth + 1) + mark + " ", style=style)
@@ -154,21 +154,21 @@ def explain_panel(r: BenefitResult, lang: str = "zh") -> Panel:
         body.append("\n")
     if r.missing_facts:
         sep = "、" if zh else ", "
-        body.append(f"\n{word('missing', lang)}：" + sep.join(f"{field_label(m, lang)}（{m}）" for m in r.missing_facts)
+        body.append(f"\n{heading('missing', lang)}" + sep.join(f"{field_label(m, lang)}（{m}）" for m in r.missing_facts)
                     + "\n", style="yellow")
     if r.exclusion_note:
         body.append(f"\n{r.exclusion_note}\n", style="magenta")
-    body.append(f"\n{word('lead', lang)}：", style="bold")
+    body.append(f"\n{heading('lead', lang)}", style="bold")
     body.append("、".join(r.lead_departments) + "\n")
     if r.cooperating_departments:
-        body.append(f"{word('cooperating', lang)}：", style="bold")
+        body.append(f"{heading('cooperating', lang)}", style="bold")
         body.append("、".join(r.cooperating_departments) + "\n")
-    body.append(f"{word('clause', lang)}：", style="bold")
+    body.append(f"{heading('clause', lang)}", style="bold")
     body.append(r.clause + (f"    {word('expired_on', lang, date=r.valid_to)}" if r.status is Status.expired else "") + "\n")
-    body.append(f"{word('quote', lang)}：", style="bold")
+    body.append(f"{heading('quote', lang)}", style="bold")
     body.append("……".join(r.quote) + "\n", style="italic")
     if r.notes:
-        body.append(f"{word('notes', lang)}：", style="bold")
+        body.append(f"{heading('notes', lang)}", style="bold")
         body.append(r.notes + "\n")
     if r.draft:
         body.append("⚠ " + word("draft", lang) + "\n", style="bold yellow")
