@@ -360,9 +360,14 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
 MAX_FACTS = 32  # facts a benefit may depend on: its missing ones are a UInt32 bit mask
 
 
+def mask_names(facts: list[str], mask: int | None) -> list[str]:
+    """The facts whose bits are set in `mask` (bit i: facts[i]), in order."""
+    return [name for i, name in enumerate(facts) if mask and mask >> i & 1]
+
+
 def missing_names(benefit: Benefit, mask: int | None) -> list[str]:
     """The missing facts a `::missing` mask names, in fact_order."""
-    return [name for i, name in enumerate(fact_order(benefit)) if mask and mask >> i & 1]
+    return mask_names(fact_order(benefit), mask)
 
 
 @dataclass

@@ -16,7 +16,7 @@ import polars as pl
 
 from ..catalog import catalog
 from ..evaluation import fact_order
-from .compile import KIND, STATUS, CompiledRulebook, dtype, result_columns
+from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
 
@@ -119,12 +119,12 @@ def safe_text(text: str) -> str:
 
 
 BENEFIT_TEXT = ("city", "benefit_id", "benefit_name", "category", "period", "lead_departments", "clause")
-MASK_BITS = 32  # a (benefit, missing mask) pair as one integer key: row in benefit_table × 2^32 + mask
+MASK_BITS = MAX_FACTS  # a (benefit, missing mask) pair as one integer key: row in benefit_table × 2^32 + mask
 LISTED_MASKS = 1 << 18  # the missing-facts text of every possible mask is listed up front if there are no more
 
 
 def _named(facts: list[str], mask: int) -> str | None:
-    return ";".join(f for i, f in enumerate(facts) if mask >> i & 1) or None
+    return ";".join(mask_names(facts, mask)) or None
 
 
 @dataclass
@@ -133,6 +133,7 @@ class BenefitTable:
     benefit by its row here (`_b`), and the text is gathered only when the rows are written."""
     text: pl.DataFrame  # BENEFIT_TEXT columns
     facts: list[list[str]]  # each benefit's fact_order: a missing mask's bits
+    first: dict[str, int]  # each rulebook's first row (long_results' `first`)
     # the text of every mask of every benefit, benefit after benefit, and where each benefit's masks start
     # (None if that would be more than LISTED_MASKS strings)
     cell: Callable[[str], str] = str
@@ -159,7 +160,10 @@ def benefit_table(books: list[CompiledRulebook], cell: Callable[[str], str] | No
         "lead_departments": [cell(safe_text("、".join(b.departments.lead))) for _, b in benefits],
         "clause": [cell(safe_text(b.clause)) for _, b in benefits],
     })
-    table = BenefitTable(text, [fact_order(b) for _, b in benefits], cell)
+    first, row = {}, 0
+    for book in books:
+        first[book.slug], row = row, row + len(book.benefits)
+    table = BenefitTable(text, [fact_order(b) for _, b in benefits], first, cell)
     if sum(1 << len(f) for f in table.facts) <= LISTED_MASKS:
         starts = [0]
         for f in table.facts:

@@ -39,7 +39,7 @@ from ..yamlsource import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import FORMULA_CHARS, ROW, benefit_table, evaluate_lazy, long_results, totals, with_benefit_text
+from .engine import FORMULA_CHARS, ROW, BenefitTable, benefit_table, evaluate_lazy, long_results, totals, with_benefit_text
 
 FORMATS = ("csv", "jsonl", "xlsx")
 EXCEL_ROWS = 1_048_575
@@ -393,12 +393,12 @@ def run_batch(
                 frame = frame.with_columns((_csv_cells(shown) if quoted else shown).alias("applicant_id"))
             waiting.add(_city_parts(frame, compiled, city))
             for slug, part in waiting.full():
-                writes += _evaluate(slug, part, compiled, outputs, summary, budget)
+                writes += _evaluate(slug, part, compiled, table, outputs, summary, budget)
             writer.submit(writes)
             if progress:
                 progress(summary.read, summary.rejected)
         for slug, part in waiting.rest():
-            writer.submit(_evaluate(slug, part, compiled, outputs, summary, budget))
+            writer.submit(_evaluate(slug, part, compiled, table, outputs, summary, budget))
         writer.wait()
         outputs["results"].header_only(RESULT_SCHEMA)
         outputs["applicants"].header_only(APPLICANT_SCHEMA)
@@ -546,24 +546,16 @@ def _city_parts(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city
     return {slug: part for slug, part in parts.items() if part.height}
 
 
-def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRulebook], outputs: dict[str, Output],
-              summary: BatchSummary, budget: Budget | None) -> list:
+def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRulebook], table: BenefitTable,
+              outputs: dict[str, Output], summary: BatchSummary, budget: Budget | None) -> list:
     """Evaluate a batch of one rulebook's applicants; the (output, frame) writes it makes, for the writer thread."""
     book = compiled[slug]
     wide = evaluate_lazy(part, book).collect()
-    results = long_results(wide, book, first=_first_rows(compiled)[slug])
+    results = long_results(wide, book, first=table.first[slug])
     summary.result_rows += results.height
     if budget is not None:
         budget.add(book, wide)
     return [(outputs["results"], results), (outputs["applicants"], totals(wide, book))]
-
-
-def _first_rows(compiled: dict[str, CompiledRulebook]) -> dict[str, int]:
-    """Each rulebook's first row in benefit_table(compiled.values())."""
-    first, n = {}, 0
-    for slug, book in compiled.items():
-        first[slug], n = n, n + len(book.benefits)
-    return first
 
 
 def _write_summary(path: Path, summary: BatchSummary) -> None:
