@@ -282,6 +282,19 @@ def split_records(lines: list[str], width: int, first_row: int, max_row: int | N
     return RawChunk(frame, errors, blank, row)
 
 
+def _every_cell_present(table: pl.DataFrame, size: int, newlines: int, data: bytes, width: int, max_row: int) -> bool:
+    """Whether every line of a block polars parsed (unquoted, one row per line) had exactly `width` cells, and
+    none is over the row limit. polars refuses a line with too many cells but pads a short one with nulls, so
+    the proof is an account of the block's bytes: each is in a cell, a comma, a newline or a carriage return
+    (which polars drops before a newline). With every CR counted as dropped — the count can only be too high,
+    which fails the account — the bytes add up only if the commas number exactly width - 1 on every row."""
+    returns = data.count(b"\r") if b"\r" in data else 0
+    lengths = table.select(pl.sum_horizontal(pl.all().str.len_bytes()).alias("n"))["n"]
+    if lengths.sum() + table.height * (width - 1) + newlines + returns != size:
+        return False
+    return size <= max_row or lengths.max() + width - 1 <= max_row
+
+
 def split_block(block: bytes, encoding: str, width: int, first_row: int, max_row: int | None = None) -> RawChunk:
     """A block of whole lines as text columns. The common case — valid text, no quotes, no blank, short or
     overlong lines — is parsed by polars directly; anything else takes the careful path (split_records)."""
@@ -289,14 +302,12 @@ def split_block(block: bytes, encoding: str, width: int, first_row: int, max_row
     names = [f"c{i}" for i in range(width)]
     try:
         data = block if encoding in ("utf-8", "utf8") else block.decode(encoding).encode("utf-8")
-        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-        # polars refuses a line with too many cells but pads a short one, and keeps a blank one as a row: with
-        # no line over width cells, the right total of commas means every line has exactly `width` cells
-        if width > 1 and b'"' not in data and b"\x00" not in data and data.count(b",") == lines * (width - 1):
+        newlines = data.count(b"\n")
+        lines = newlines + (0 if data.endswith(b"\n") else 1)
+        if width > 1 and b'"' not in data and b"\x00" not in data:
             table = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, new_columns=names,
                                 quote_char=None)
-            if table.height == lines and (len(data) <= max_row or table.select(
-                    pl.sum_horizontal(pl.all().str.len_bytes()).max()).item() + width - 1 <= max_row):
+            if table.height == lines and _every_cell_present(table, len(data), newlines, data, width, max_row):
                 table = table.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
                 return RawChunk(table, [], 0, first_row + table.height)
     except (UnicodeDecodeError, pl.exceptions.PolarsError):
