@@ -128,6 +128,8 @@ def _cut(data: bytes, chunk: int) -> int:
     cut = data.rfind(b"\n")
     if cut < 0:
         return cut
+    if b'"' not in data:  # (a search stops at the first quote, and runs ten times faster than a count)
+        return cut
     end, odd = cut, data.count(b'"', 0, cut) % 2
     while end >= 0 and odd:
         previous = data.rfind(b"\n", 0, end)
@@ -563,6 +565,8 @@ class KnownValues:
     from block to block, so a list's few thousand dates or identity combinations are converted once per run,
     and each block costs one lookup per cell."""
 
+    COMPARED = 4  # up to this many distinct cells, a cell is found by comparing it with each
+
     def __init__(self, name: str, spec: FieldSpec, cities: dict[str, str]) -> None:
         self.name, self.spec, self.cities = name, spec, cities
         self.raw = pl.Series("raw", [], dtype=pl.String)
@@ -575,7 +579,13 @@ class KnownValues:
 
     def index(self, cell: pl.Expr) -> pl.Expr:
         """Each cell's row in the table; null for an empty cell or one not yet seen. (A cast to an Enum of the
-        cells seen is the same lookup as replace_strict, a third cheaper.)"""
+        cells seen is the same lookup as replace_strict, a third cheaper; for a yes/no column's two or three
+        cells, comparing with each is cheaper still than hashing.)"""
+        if 0 < self.raw.len() <= self.COMPARED:
+            found = pl.lit(None, dtype=pl.UInt32)
+            for row, text in reversed(list(enumerate(self.raw.to_list()))):
+                found = pl.when(cell == text).then(pl.lit(row, dtype=pl.UInt32)).otherwise(found)
+            return found
         return cell.cast(self._cells, strict=False).to_physical()
 
     def bad_cells(self, index: pl.Series) -> pl.Expr | None:
