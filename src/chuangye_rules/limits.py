@@ -9,7 +9,7 @@
 | `max_columns` | 1000 | `CHUANGYE_MAX_COLUMNS` | columns in a batch list's header |
 | `max_xlsx_mb` | 1024 | `CHUANGYE_MAX_XLSX_MB` | an .xlsx list, uncompressed (a "zip bomb" is rejected before it is opened) |
 | `chunk_mb` | 16 | `CHUANGYE_CHUNK_MB` | the block of a CSV list read at a time (memory is bounded by it, not by the file) |
-| `chunk_rows` | 50000 | `CHUANGYE_CHUNK_ROWS` | rows evaluated at once (each costs up to ~20 kB while evaluated, however short its line) |
+| `chunk_rows` | 100000 | `CHUANGYE_CHUNK_ROWS` | rows evaluated at once (each costs up to ~20 kB while evaluated, however short its line) |
 
 The limits are read when a file is read, so a caller (or a test) can change them for one run:
 `CHUANGYE_MAX_ROW_KB=64 chuangye batch list.csv`. A value that is not a positive number is an input error.
@@ -32,7 +32,7 @@ class Limits:
     max_columns: int = 1000
     max_xlsx_mb: float = 1024
     chunk_mb: float = 16
-    chunk_rows: int = 50_000
+    chunk_rows: int = 100_000
 
     @property
     def max_file_bytes(self) -> int:
