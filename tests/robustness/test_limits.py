@@ -16,7 +16,7 @@ def test_the_defaults():
     assert limits.current() == limits.Limits()
     d = limits.DEFAULTS
     assert (d.max_file_mb, d.max_depth, d.max_nodes, d.max_row_kb, d.max_columns, d.max_xlsx_mb, d.chunk_mb,
-            d.chunk_rows) == (5, 200, 500_000, 1024, 1000, 1024, 16, 50_000)
+            d.chunk_rows) == (5, 200, 500_000, 1024, 1000, 1024, 16, 100_000)
     assert d.max_file_bytes == 5 * 1024 * 1024 and d.max_row_bytes == 1024 * 1024
 
 
