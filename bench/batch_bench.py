@@ -10,8 +10,9 @@ the batch time and rows/s; the polars baseline (read the list + write a CSV the 
 ratio (target ≤ 2); the peak memory of the batch process (target < 1 GB at 1M rows); and with --scale, the
 peak memory ratio of the larger run to the smaller (target ≤ 1.2: memory bounded by the chunk, not the file).
 Each is timed --repeat times (default 3), batch and baseline taking turns, each from the same state (earlier
-outputs deleted, the disk flushed); the medians are compared, because on a shared machine a run's time moves
-by a quarter with the state of the disk.
+outputs deleted, the disk flushed), after --warmup untimed turns (default 1: the first run after the list is
+written is the slowest of either); the medians are compared, because on a shared machine a run's time moves
+by a quarter with the state of the disk. The --scale run is for memory: it is run once, with no warm-up.
 """
 
 from __future__ import annotations
@@ -145,15 +146,20 @@ def baseline(path: Path, results: Path, target: Path) -> float:
     return time.perf_counter() - started
 
 
-def measure(rows: int, work: Path, as_of: str, repeat: int) -> dict:
+def measure(rows: int, work: Path, as_of: str, repeat: int, warmup: int = 1) -> dict:
     """Generate the list, then time the batch and the baseline `repeat` times, taking turns so both meet the
-    same state of the (shared, noisy) disk; the medians are compared."""
+    same state of the (shared, noisy) disk; the medians are compared. `warmup` untimed turns of each come
+    first: the first run after the list is written is the slowest of either, by up to half."""
     path = work / f"list-{rows}.csv"
     t = time.perf_counter()
     generate(rows, path)
     gen = time.perf_counter() - t
     batches, bases, peaks = [], [], []
     out, target = work / f"out-{rows}", work / f"baseline-{rows}.csv"
+    for _ in range(warmup):
+        run_batch(path, out, as_of)
+        baseline(path, out / "results.csv", target)
+        target.unlink(missing_ok=True)
     for _ in range(repeat):
         target.unlink(missing_ok=True)
         seconds, peak_kb, stdout = run_batch(path, out, as_of)
@@ -173,16 +179,19 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=0, help="also run this many rows and compare peak memory")
     parser.add_argument("--as-of", default="2024-06-01")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (the medians are compared)")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each before the timed ones")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        first = measure(args.rows, work, args.as_of, args.repeat)
+        first = measure(args.rows, work, args.as_of, args.repeat, args.warmup)
         report(first)
         if args.scale:
             # peak RSS of children is a high-water mark over all children: run the larger one in a fresh process
             proc = subprocess.run([sys.executable, __file__, "--rows", str(args.scale), "--as-of", args.as_of,
-                                   "--repeat", "1"], capture_output=True, text=True)
+                                   "--repeat", "1", "--warmup", "0"], capture_output=True, text=True)
             print(proc.stdout)
+            if proc.returncode != 0 or "peak memory" not in proc.stdout:
+                raise SystemExit(f"the {args.scale:,}-row run failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
             second_peak = float([l for l in proc.stdout.splitlines() if l.startswith("peak memory")][0].split()[2])
             # against the median of the smaller runs' peaks, not their highest (which would flatter the ratio)
             print(f"memory ratio {args.scale:,} / {args.rows:,} rows: {second_peak / first['peak_median_mb']:.2f} "
