@@ -39,7 +39,9 @@ from ..yamlsource import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import FORMULA_CHARS, ROW, BenefitTable, benefit_table, evaluate_lazy, long_results, totals, with_benefit_text
+from .engine import (
+    FORMULA_CHARS, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, totals, with_benefit_text,
+)
 
 FORMATS = ("csv", "jsonl", "xlsx")
 EXCEL_ROWS = 1_048_575
@@ -277,6 +279,15 @@ def _result_rows(long: pl.DataFrame, text: bool = False) -> pl.DataFrame:
         "period", "lead_departments", "clause", "missing_facts")
 
 
+def _joined_result_rows(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
+    """Long results as the CSV writes them (engine.joined_rows), the amounts as text."""
+    rows = joined_rows(long, table)
+    head, status_kind, tail = rows.columns[2], rows.columns[3], rows.columns[-1]
+    return rows.select(
+        pl.col(ROW).alias("row"), "applicant_id", head, status_kind,
+        *(pl.lit(_yuan(rows[f"{part}_fen"], True)).alias(f"amount_{part}") for part in ("value", "min", "max")), tail)
+
+
 def _applicant_rows(sums: pl.DataFrame) -> pl.DataFrame:
     return sums.select(pl.col(ROW).alias("row"), "applicant_id", "city", "eligible", "needs_info",
                        yuan_text(pl.col("exact_fen")).alias("exact_total"),
@@ -372,9 +383,10 @@ def run_batch(
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
         quoted = fmt == "csv" and PREQUOTE
-        table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None)
+        table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None, joined=quoted)
         outputs["results"] = Output(outdir / f"results.{ext}", fmt,
-                                    render=lambda long: _result_rows(with_benefit_text(long, table), text=quoted),
+                                    render=(lambda long: _joined_result_rows(long, table)) if quoted else
+                                    (lambda long: _result_rows(with_benefit_text(long, table))),
                                     defuse=False, quoted=quoted)
         outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False,
                                        quoted=quoted)
