@@ -136,14 +136,33 @@ def run_batch(path: Path, outdir: Path, as_of: str) -> tuple[float, int, str]:
     return seconds, peak, stdout
 
 
+BASELINE = """
+import sys, time
+import polars as pl
+path, results, target = sys.argv[1:4]
+output = pl.read_csv(results, infer_schema=False)  # prepared before the timing
+print("ready", flush=True)
+sys.stdin.readline()  # the parent settles the disk meanwhile
+started = time.perf_counter()
+pl.read_csv(path, infer_schema=False)
+output.write_csv(target)
+print(time.perf_counter() - started, flush=True)
+"""
+
+
 def baseline(path: Path, results: Path, target: Path) -> float:
-    """polars alone: read the list, and write an output the size of the batch's results."""
-    output = pl.read_csv(results, infer_schema=False)  # prepared outside the timing
+    """polars alone: read the list, and write an output the size of the batch's results — in a fresh process
+    like the batch's, so neither inherits the other's memory (the results frame alone takes gigabytes)."""
+    proc = subprocess.Popen([sys.executable, "-c", BASELINE, str(path), str(results), str(target)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    if proc.stdout.readline().strip() != "ready":
+        raise SystemExit("the polars baseline failed to start")
     settle(target)
-    started = time.perf_counter()
-    pl.read_csv(path, infer_schema=False)
-    output.write_csv(target)
-    return time.perf_counter() - started
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+    seconds = float(proc.stdout.readline())
+    proc.wait()
+    return seconds
 
 
 def measure(rows: int, work: Path, as_of: str, repeat: int, warmup: int = 1) -> dict:
