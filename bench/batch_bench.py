@@ -199,15 +199,18 @@ def main() -> None:
     parser.add_argument("--as-of", default="2024-06-01")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (the medians are compared)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each before the timed ones")
+    parser.add_argument("--dir", default=None, help="where the list and outputs are written (default: the system's "
+                        "temporary folder; /dev/shm measures without the disk)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         work = Path(tmp)
         first = measure(args.rows, work, args.as_of, args.repeat, args.warmup)
         report(first)
         if args.scale:
             # peak RSS of children is a high-water mark over all children: run the larger one in a fresh process
             proc = subprocess.run([sys.executable, __file__, "--rows", str(args.scale), "--as-of", args.as_of,
-                                   "--repeat", "1", "--warmup", "0"], capture_output=True, text=True)
+                                   "--repeat", "1", "--warmup", "0", *(["--dir", args.dir] if args.dir else [])],
+                                  capture_output=True, text=True)
             print(proc.stdout)
             if proc.returncode != 0 or "peak memory" not in proc.stdout:
                 raise SystemExit(f"the {args.scale:,}-row run failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
