@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from chuangye_rules import evaluate, load_rulebooks, parse_profile
@@ -56,6 +57,16 @@ def test_batch_equals_check_for_random_profiles(all_books, as_of):
             assert (sums[i]["exact_fen"], sums[i]["up_to_fen"], sums[i]["unquantified"]) == (
                 fen(expected.totals.exact), fen(expected.totals.up_to), expected.totals.unquantified)
     assert compared > N * 100
+
+
+def test_sets_held_as_text_give_the_same_answers(all_books, monkeypatch):
+    """A multiple-choice column is a UInt64 of bits when its vocabulary has at most 64 codes, "|code|code|"
+    text beyond that: with every vocabulary made too big for bits, batch must still give check's answers."""
+    from chuangye_rules.batch import compile as compile_module
+
+    monkeypatch.setattr(compile_module, "SET_BITS", 4)
+    assert frame_from_profiles([parse_profile({"identities": ["veteran"]})])["identities"].dtype == pl.String
+    test_batch_equals_check_for_random_profiles(all_books, dt.date(2024, 6, 1))
 
 
 def test_the_synthetic_profiles_reach_every_status(all_books):

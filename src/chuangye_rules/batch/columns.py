@@ -23,7 +23,7 @@ from ..profile import MAX_DATE, MIN_DATE
 from ..messages import Text
 from ..privacy import mask_text
 from ..yamlsource import InputError, make_problem
-from .compile import dtype
+from .compile import dtype, set_cell
 from .engine import ROW
 
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
@@ -505,23 +505,27 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
     raise ValueError("set_of columns are converted by their distinct values: see set_values")
 
 
-def canonical_set(text: str, lookup: dict[str, str]) -> str | None:
-    """"高校毕业生、退役军人" → "|college_graduate|veteran|"; "无" → "|"; None if any item is unknown."""
+def set_codes(text: str, lookup: dict[str, str]) -> list[str] | None:
+    """"高校毕业生、退役军人" → ["college_graduate", "veteran"]; "无" → []; None if any item is unknown."""
     if text in NONE_WORDS:
-        return "|"
+        return []
     items = [item.strip() for item in re.split(LIST_SEPARATORS, text) if item.strip()]
     codes = [lookup.get(item) for item in items]
     if not codes or None in codes:
         return None
-    return "|" + "|".join(sorted(set(codes))) + "|"
+    return codes
 
 
 def set_values(spec: FieldSpec, column: pl.Series) -> tuple[pl.Expr, str]:
-    """A list column has few distinct values (combinations of identities): parse each distinct value once."""
+    """A list column has few distinct values (combinations of identities): parse each distinct value once,
+    into the column's representation of a set (compile.set_cell)."""
     lookup = _vocabulary_map(spec)
-    mapping = {text: canonical_set(text, lookup) for text in column.drop_nulls().unique().to_list()}
+    mapping = {}
+    for text in column.drop_nulls().unique().to_list():
+        codes = set_codes(text, lookup)
+        mapping[text] = None if codes is None else set_cell(spec, codes)
     allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
-    value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=pl.String)
+    value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=dtype(spec))
     return value, f"含有不认识的取值（可选：{allowed}；都不是请写“无”）"
 
 

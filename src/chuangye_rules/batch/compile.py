@@ -48,10 +48,43 @@ def fen(value: Any) -> int:
 
 
 def dtype(spec: FieldSpec) -> pl.DataType:
+    if spec.type == "set_of":
+        return pl.String if set_bits(spec) is None else pl.UInt64
     return {
         "text": pl.String, "bool": pl.Boolean, "int": pl.Int64, "money": pl.Int64, "number": pl.Float64,
-        "date": pl.Date, "one_of": pl.String, "set_of": pl.String,
+        "date": pl.Date, "one_of": pl.String,
     }[spec.type]
+
+
+SET_BITS = 64
+
+
+def set_bits(spec: FieldSpec) -> dict[str, int] | None:
+    """A multiple-choice field's codes as bits of a UInt64 (a set is then an integer, and "contains" one
+    AND); None for a vocabulary of more than 64 codes, whose sets are written "|code|code|" instead."""
+    codes = list(catalog().vocabularies[spec.vocabulary].labels)
+    return {code: i for i, code in enumerate(codes)} if len(codes) <= SET_BITS else None
+
+
+def set_cell(spec: FieldSpec, codes) -> int | str:
+    """A set of codes as the column holds it (set_bits)."""
+    bits = set_bits(spec)
+    if bits is None:
+        return "|" + "|".join(sorted(codes)) + "|" if codes else "|"
+    return sum(1 << bits[code] for code in set(codes))
+
+
+def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.Expr:
+    """Whether the set in `column` holds every one (or any one) of `codes`; null where it is unknown."""
+    bits = set_bits(spec)
+    if bits is None:
+        tests = [column.str.contains(set_token(code), literal=True) for code in codes]
+        return pl.all_horizontal(tests) if every else pl.any_horizontal(tests)
+    unknown = [code for code in codes if code not in bits]
+    if unknown:
+        raise CompileError(f"{spec.vocabulary} has no code {unknown[0]}")
+    mask = pl.lit(sum(1 << bits[code] for code in codes), dtype=pl.UInt64)
+    return (column & mask) == mask if every else (column & mask) != 0
 
 
 def literal(spec: FieldSpec, value: Any) -> Any:
@@ -159,10 +192,9 @@ def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
         test = one_of(column, [literal(spec, v) for v in operand], dtype(spec))
         test = ~test if op == "not_in" else test
     elif op == "contains":
-        test = column.str.contains(set_token(operand), literal=True)
+        test = _has(spec, column, [operand], every=True)
     elif op in ("contains_any", "contains_all"):
-        tests = [column.str.contains(set_token(code), literal=True) for code in operand]
-        test = pl.any_horizontal(tests) if op == "contains_any" else pl.all_horizontal(tests)
+        test = _has(spec, column, list(operand), every=op == "contains_all")
     elif op == "within_last":
         start = shift(as_of, operand.years, operand.months, operand.days, sign=-1)
         test = (column >= pl.lit(start)) & (column <= pl.lit(as_of))

@@ -6,19 +6,19 @@ import polars as pl
 
 from ..catalog import catalog
 from ..profile import ProfileBase
-from .compile import dtype, fen
+from .compile import dtype, fen, set_cell
 from .engine import ROW
 
 
-def column_value(kind: str, value):
+def column_value(spec, value):
     if value is None:
         return None
-    if kind == "money":
+    if spec.type == "money":
         return fen(value)
-    if kind == "number":
+    if spec.type == "number":
         return float(value)
-    if kind == "set_of":
-        return "|" + "|".join(sorted(value)) + "|" if value else "|"
+    if spec.type == "set_of":
+        return set_cell(spec, value)
     return value
 
 
@@ -26,7 +26,7 @@ def frame_from_profiles(profiles: list[ProfileBase]) -> pl.DataFrame:
     cat = catalog()
     data = {ROW: list(range(1, len(profiles) + 1))}
     for name, spec in cat.fields.items():
-        data[name] = [column_value(spec.type, p.get(name)) for p in profiles]
+        data[name] = [column_value(spec, p.get(name)) for p in profiles]
     schema = {ROW: pl.Int64, **{name: dtype(spec) for name, spec in cat.fields.items()}}
     frame = pl.DataFrame(data, schema=schema)
     return frame.with_columns(pl.coalesce(pl.col("applicant_id"), pl.format("row-{}", pl.col(ROW))).alias("applicant_id"))
