@@ -309,3 +309,22 @@ def test_fen_to_yuan_is_exact():
     fen = [rng.randint(0, 10**15) for _ in range(20000)] + [0, 1, 99, 100, 101, 10**15]
     out = pl.DataFrame({"f": pl.Series(fen, dtype=pl.Int64)}).select(yuan_text(pl.col("f")).alias("y"))["y"].to_list()
     assert all(Decimal(f) / 100 == y for f, y in zip(fen, out))
+
+
+@pytest.mark.parametrize("cells, fen", [
+    (["1200.5", "300", ""], [120050, 30000, None]),  # plain numbers: read as they are
+    (["1,200.50", "800元", "￥3000", " 42 ", ""], [120050, 80000, 300000, 4200, None]),  # one odd cell: all cleaned
+])
+def test_money_cells_plain_or_written_as_people_write_them(tmp_path, books, cells, fen):
+    """A money column is read as plain numbers first, and cleaned (separators, ¥, 元, spaces) only if some cell
+    did not read so: either way each cell gets its exact fen, and a bad one rejects only its row."""
+    from chuangye_rules.batch.columns import iter_csv, map_headers, parse_chunk
+
+    rows = [f"A{i},淮北,个人,{'' if c == '' else chr(34) + c + chr(34)}" for i, c in enumerate(cells)]
+    path = write(tmp_path, "编号,城市,申请人类型,个人承担的利息\n" + "\n".join(rows + ["B,淮北,个人,12.345"]) + "\n")
+    names, chunks = iter_csv(path, "utf-8")
+    parsed = [parse_chunk(raw, map_headers(names), runner.cell_cities(list(books))) for raw in chunks]
+    good = pl.concat([p.frame for p in parsed])
+    assert good["personal_interest_share"].to_list() == fen
+    errors = pl.concat([p.errors for p in parsed])
+    assert errors["value"].to_list() == ["12.345"] and errors["column"].to_list() == ["个人承担的利息"]

@@ -654,16 +654,23 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
         if (flagged := table.bad_cells(where)) is not None:
             bad[name] = flagged
 
-    def cleaned(position: int, spec: FieldSpec) -> pl.Expr:
+    def cleaned(position: int, spec: FieldSpec, plain: bool) -> pl.Expr:
         cell = pl.col(f"c{position}")
-        if spec.type == "money" and not frame[f"c{position}"].str.contains(r"[^0-9.]").any():
-            return pl.when(cell == "").then(None).otherwise(cell)  # plain numbers: nothing to strip or remove
-        return clean(spec, cell)
+        return pl.when(cell == "").then(None).otherwise(cell) if plain else clean(spec, cell)
 
-    staged = frame.with_columns(cleaned(position, spec).alias(f"t:{name}") for position, name, spec in cellwise)
-    for position, name, spec in cellwise:
-        value, reasons[name] = _typed(name, spec, staged[f"t:{name}"], cities)
-        values.append(value.alias(name))
+    # money is read as plain numbers first (nothing to strip or remove: most lists), and a column again with
+    # separators, ¥ and 元 removed only if some cell did not read so
+    staged = frame.with_columns(cleaned(position, spec, spec.type == "money").alias(f"t:{name}")
+                                for position, name, spec in cellwise)
+    typed = {name: _typed(name, spec, staged[f"t:{name}"], cities) for _, name, spec in cellwise}
+    staged = staged.with_columns(value.alias(name) for name, (value, _) in typed.items())
+    again = [(position, name, spec) for position, name, spec in cellwise if spec.type == "money"
+             and (staged[f"t:{name}"].is_not_null() & staged[name].is_null()).any()]
+    if again:
+        staged = staged.with_columns(cleaned(position, spec, False).alias(f"t:{name}") for position, name, spec in again)
+        typed.update({name: _typed(name, spec, staged[f"t:{name}"], cities) for _, name, spec in again})
+        staged = staged.with_columns(typed[name][0].alias(name) for _, name, _ in again)
+    for name, (_, reasons[name]) in typed.items():
         bad[name] = pl.col(f"t:{name}").is_not_null() & pl.col(name).is_null()
     staged = staged.with_columns(values)
     flags = {name: f"bad:{name}" for name in bad}
