@@ -102,6 +102,12 @@ def _totals_exprs(compiled: CompiledRulebook) -> list[pl.Expr]:
     ]
 
 
+def prepare(compiled: CompiledRulebook) -> None:
+    """Build the rulebook's query and totals now (a caller with a thread idle meanwhile), not at its first chunk."""
+    _derived(compiled, "query", _query)
+    _derived(compiled, "totals", _totals_exprs)
+
+
 def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     """Per applicant: counts by status and the exact / up-to totals of cash benefits (fen)."""
     return wide.select(_derived(compiled, "totals", _totals_exprs))

@@ -40,7 +40,8 @@ from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
 from .engine import (
-    FORMULA_CHARS, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, totals, with_benefit_text,
+    FORMULA_CHARS, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, prepare, totals,
+    with_benefit_text,
 )
 
 FORMATS = ("csv", "jsonl", "xlsx")
@@ -391,6 +392,8 @@ def run_batch(
         outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False,
                                        quoted=quoted)
         outputs["errors"] = Output(outdir / "errors.csv", "csv")
+        for book in compiled.values():  # while the reader reads and types the first block
+            prepare(book)
         for raw, parsed in reader:
             summary.blank_lines += raw.blank_lines
             summary.read += parsed.frame.height + parsed.rejected
