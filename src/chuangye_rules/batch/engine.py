@@ -7,7 +7,9 @@ engine that hands it chunks.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Callable
 
 import polars as pl
@@ -81,15 +83,15 @@ def _totals_exprs(compiled: CompiledRulebook) -> list[pl.Expr]:
     for cb in compiled.benefits:
         c = result_columns(cb.benefit.id)
         ok = pl.col(c["status"]) == "eligible"
-        eligible.append(ok.cast(pl.Int32))
-        needs.append((pl.col(c["status"]) == "needs_info").cast(pl.Int32))
+        eligible.append(ok)  # (sum_horizontal counts booleans)
+        needs.append(pl.col(c["status"]) == "needs_info")
         if cb.benefit.id not in cash:
             continue
         kind = pl.col(c["kind"])
         upper = pl.when(kind == "exact").then(pl.col(c["value"])).otherwise(pl.col(c["max"]))
         exact.append(pl.when(ok & (kind == "exact")).then(pl.col(c["value"])).otherwise(0))
         up_to.append(pl.when(ok).then(upper).otherwise(0).fill_null(0))
-        open_.append((ok & (kind.is_in(["not_stated", "formula"]) | upper.is_null())).cast(pl.Int32))
+        open_.append(ok & ((kind == "not_stated") | (kind == "formula") | upper.is_null()))
 
     def total(items):
         return pl.sum_horizontal(items) if items else pl.lit(0)
@@ -212,7 +214,7 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
     for i, cb in enumerate(compiled.benefits):
         c = result_columns(cb.benefit.id)
         status = pl.col(c["status"])
-        pieces.append(lazy.filter(status.is_in(list(statuses))).select(
+        pieces.append(lazy.filter(reduce(operator.or_, [status == s for s in statuses])).select(
             pl.col(ROW), pl.col("applicant_id"), pl.lit(first + i, dtype=pl.UInt32).alias("_b"),
             status.alias("status"), pl.col(c["kind"]).alias("amount_kind"), pl.col(c["value"]).alias("value_fen"),
             pl.col(c["min"]).alias("min_fen"), pl.col(c["max"]).alias("max_fen"),
