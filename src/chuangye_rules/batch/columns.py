@@ -23,7 +23,7 @@ from ..profile import MAX_DATE, MIN_DATE
 from ..messages import Text
 from ..privacy import mask_text
 from ..yamlsource import InputError, make_problem
-from .compile import dtype, set_cell
+from .compile import COMPARED, dtype, set_cell
 from .engine import ROW
 
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
@@ -295,12 +295,13 @@ def split_records(lines: list[str], width: int, first_row: int, max_row: int | N
     return RawChunk(frame, errors, blank, row)
 
 
-def _every_cell_present(table: pl.DataFrame, size: int, newlines: int, data: bytes, width: int, max_row: int) -> bool:
+def _every_cell_present(table: pl.DataFrame, data: bytes, newlines: int, width: int, max_row: int) -> bool:
     """Whether every line of a block polars parsed (unquoted, one row per line) had exactly `width` cells, and
     none is over the row limit. polars refuses a line with too many cells but pads a short one with nulls, so
     the proof is an account of the block's bytes: each is in a cell, a comma, a newline or a carriage return
     (which polars drops before a newline). With every CR counted as dropped — the count can only be too high,
     which fails the account — the bytes add up only if the commas number exactly width - 1 on every row."""
+    size = len(data)
     returns = data.count(b"\r") if b"\r" in data else 0
     lengths = table.select(pl.sum_horizontal(pl.all().str.len_bytes()).alias("n"))["n"]
     if lengths.sum() + table.height * (width - 1) + newlines + returns != size:
@@ -320,7 +321,7 @@ def split_block(block: bytes, encoding: str, width: int, first_row: int, max_row
         if width > 1 and b'"' not in data and b"\x00" not in data:
             table = pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, new_columns=names,
                                 quote_char=None)
-            if table.height == lines and _every_cell_present(table, len(data), newlines, data, width, max_row):
+            if table.height == lines and _every_cell_present(table, data, newlines, width, max_row):
                 table = table.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
                 return RawChunk(table, [], 0, first_row + table.height)
     except (UnicodeDecodeError, pl.exceptions.PolarsError):
@@ -580,8 +581,6 @@ class KnownValues:
     from block to block, so a list's few thousand dates or identity combinations are converted once per run,
     and each block costs one lookup per cell."""
 
-    COMPARED = 4  # up to this many distinct cells, a cell is found by comparing it with each
-
     def __init__(self, name: str, spec: FieldSpec, cities: dict[str, str]) -> None:
         self.name, self.spec, self.cities = name, spec, cities
         self.raw = pl.Series("raw", [], dtype=pl.String)
@@ -596,7 +595,7 @@ class KnownValues:
         """Each cell's row in the table; null for an empty cell or one not yet seen. (A cast to an Enum of the
         cells seen is the same lookup as replace_strict, a third cheaper; for a yes/no column's two or three
         cells, comparing with each is cheaper still than hashing.)"""
-        if 0 < self.raw.len() <= self.COMPARED:
+        if 0 < self.raw.len() <= COMPARED:
             found = pl.lit(None, dtype=pl.UInt32)
             for row, text in reversed(list(enumerate(self.raw.to_list()))):
                 found = pl.when(cell == text).then(pl.lit(row, dtype=pl.UInt32)).otherwise(found)

@@ -98,7 +98,7 @@ def literal(spec: FieldSpec, value: Any) -> Any:
     return value
 
 
-COMPARED = 4  # up to this many values, membership is tested by comparing with each
+COMPARED = 4  # up to this many values, a cell is matched by comparing it with each, not by hashing it
 
 
 def one_of(column: pl.Expr, values: list, dtype: pl.DataType) -> pl.Expr:
@@ -449,7 +449,7 @@ def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides:
         status = plan.add(pl.when(verdict.is_null()).then(_status("needs_info")).when(~verdict).then(_status("not_eligible"))
                           .when(zero).then(_status("not_eligible")).otherwise(_status("eligible")))
     needs = status == "needs_info"
-    open_ = status.is_in(["eligible", "needs_info"])
+    open_ = one_of(status, ["eligible", "needs_info"], STATUS)
     facts = fact_order(benefit)
     if len(facts) > MAX_FACTS:
         raise CompileError(f"{benefit.id} depends on {len(facts)} facts; the batch path names at most {MAX_FACTS}")

@@ -7,16 +7,14 @@ engine that hands it chunks.
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
-from functools import reduce
 from typing import Callable
 
 import polars as pl
 
 from ..catalog import catalog
 from ..evaluation import fact_order
-from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, result_columns
+from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, one_of, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
 
@@ -91,7 +89,7 @@ def _totals_exprs(compiled: CompiledRulebook) -> list[pl.Expr]:
         upper = pl.when(kind == "exact").then(pl.col(c["value"])).otherwise(pl.col(c["max"]))
         exact.append(pl.when(ok & (kind == "exact")).then(pl.col(c["value"])).otherwise(0))
         up_to.append(pl.when(ok).then(upper).otherwise(0).fill_null(0))
-        open_.append(ok & ((kind == "not_stated") | (kind == "formula") | upper.is_null()))
+        open_.append(ok & (one_of(kind, ["not_stated", "formula"], KIND) | upper.is_null()))
 
     def total(items):
         return pl.sum_horizontal(items) if items else pl.lit(0)
@@ -143,6 +141,7 @@ class BenefitTable:
     cell: Callable[[str], str] = str
     # the text of every mask of every benefit, benefit after benefit, and where each benefit's masks start
     # (None if that would be more than LISTED_MASKS strings)
+    # (joined, each text is the benefit's tail and the mask's missing facts: for joined_rows, not with_benefit_text)
     named: pl.Series | None = None
     named_at: pl.Series | None = None
     # joined (CSV): the runs of cells that are the same for every row of a benefit, each written as one cell
@@ -215,7 +214,7 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
     for i, cb in enumerate(compiled.benefits):
         c = result_columns(cb.benefit.id)
         status = pl.col(c["status"])
-        pieces.append(lazy.filter(reduce(operator.or_, [status == s for s in statuses])).select(
+        pieces.append(lazy.filter(one_of(status, list(statuses), STATUS)).select(
             pl.col(ROW), pl.col("applicant_id"), pl.lit(first + i, dtype=pl.UInt32).alias("_b"),
             status.alias("status"), pl.col(c["kind"]).alias("amount_kind"), pl.col(c["value"]).alias("value_fen"),
             pl.col(c["min"]).alias("min_fen"), pl.col(c["max"]).alias("max_fen"),
@@ -245,9 +244,10 @@ def with_benefit_text(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
                              _missing_text(long, table).alias("missing_facts")).select(LONG_COLUMNS)
 
 
-# the runs of results columns that joined_rows writes as one cell each
+# the runs of results columns that joined_rows writes as one cell each, and the names of those cells
 JOINED_HEAD = ("city", "benefit_id", "benefit_name", "category")
 JOINED_TAIL = ("period", "lead_departments", "clause", "missing_facts")
+JOINED = {"head": ",".join(JOINED_HEAD), "status_kind": "status,amount_kind", "tail": ",".join(JOINED_TAIL)}
 
 
 def joined_rows(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
@@ -259,8 +259,8 @@ def joined_rows(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
     index = long["_b"]
     codes = long["status"].to_physical().cast(pl.UInt32) * len(KIND.categories) + long["amount_kind"].to_physical()
     return pl.DataFrame([
-        long[ROW], long["applicant_id"], table.head.gather(index).alias(",".join(JOINED_HEAD)),
-        table.status_kind.gather(codes).alias("status,amount_kind"),
+        long[ROW], long["applicant_id"], table.head.gather(index).alias(JOINED["head"]),
+        table.status_kind.gather(codes).alias(JOINED["status_kind"]),
         long["value_fen"], long["min_fen"], long["max_fen"],
-        _missing_text(long, table).alias(",".join(JOINED_TAIL)),
+        _missing_text(long, table).alias(JOINED["tail"]),
     ])

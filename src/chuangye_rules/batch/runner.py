@@ -40,7 +40,7 @@ from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
 from .engine import (
-    FORMULA_CHARS, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, prepare, totals,
+    FORMULA_CHARS, JOINED, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, prepare, totals,
     with_benefit_text,
 )
 
@@ -273,21 +273,21 @@ def _yuan(fen: pl.Series, text: bool) -> pl.Series:
     return fen.replace_strict(distinct, converted, default=None, return_dtype=dtype)
 
 
-def _result_rows(long: pl.DataFrame, text: bool = False) -> pl.DataFrame:
-    """Long results with benefit text (LONG_COLUMNS) as results-file rows; amounts as text when `text` (CSV)."""
+def _result_rows(long: pl.DataFrame) -> pl.DataFrame:
+    """Long results with benefit text (LONG_COLUMNS) as results-file rows."""
     return long.select(
         pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category", "status",
-        "amount_kind", *(pl.lit(_yuan(long[f"{part}_fen"], text)).alias(f"amount_{part}") for part in ("value", "min", "max")),
+        "amount_kind", *(pl.lit(_yuan(long[f"{part}_fen"], False)).alias(f"amount_{part}") for part in ("value", "min", "max")),
         "period", "lead_departments", "clause", "missing_facts")
 
 
 def _joined_result_rows(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
     """Long results as the CSV writes them (engine.joined_rows), the amounts as text."""
     rows = joined_rows(long, table)
-    head, status_kind, tail = rows.columns[2], rows.columns[3], rows.columns[-1]
     return rows.select(
-        pl.col(ROW).alias("row"), "applicant_id", head, status_kind,
-        *(pl.lit(_yuan(rows[f"{part}_fen"], True)).alias(f"amount_{part}") for part in ("value", "min", "max")), tail)
+        pl.col(ROW).alias("row"), "applicant_id", JOINED["head"], JOINED["status_kind"],
+        *(pl.lit(_yuan(rows[f"{part}_fen"], True)).alias(f"amount_{part}") for part in ("value", "min", "max")),
+        JOINED["tail"])
 
 
 def _applicant_rows(sums: pl.DataFrame) -> pl.DataFrame:
