@@ -351,6 +351,7 @@ def batch(
     output_format: str = typer.Option("csv", "--format", help="csv、jsonl 或 xlsx"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
     report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换输出目录中上次运行写出的结果（其他文件从不覆盖）"),
     show_columns: bool = typer.Option(False, "--show-columns", help="列出可识别的列名及填写方式"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
@@ -387,11 +388,12 @@ def batch(
 
                     summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
                                         encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                        chunk_rows=chunk_rows, progress=tick, budget=budget)
+                                        chunk_rows=chunk_rows, progress=tick, budget=budget,
+                                        overwrite=overwrite)
             else:
                 summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
                                     encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                    chunk_rows=chunk_rows, budget=budget)
+                                    chunk_rows=chunk_rows, budget=budget, overwrite=overwrite)
     except InputError as error:
         _fail(error)
     except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
@@ -409,15 +411,14 @@ def batch(
     typer.echo(f"结果：{summary.outputs['results']}（{summary.result_rows} 行）")
     typer.echo(f"按申请人汇总：{summary.outputs['applicants']}")
     typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+    if summary.earlier_outputs:
+        typer.echo("注意：目录中的 " + "、".join(summary.earlier_outputs) + " 是更早一次运行写出的，不是本次的结果（本次未生成，"
+                   "也未删除）", err=True)
     if budget is not None:
         from .batch.report import print_budget
 
-        report_path = outdir / "report.md"
-        part = outdir / ".report.md.part"
-        part.write_text(budget.markdown(f"政策找人预算报告（评估日期 {summary.as_of}）"), encoding="utf-8")
-        os.replace(part, report_path)
         print_budget(budget, _console())
-        typer.echo(f"报告：{report_path}")
+        typer.echo(f"报告：{summary.outputs['report']}")
 
 
 class _sigterm_as_interrupt:

@@ -11,7 +11,7 @@ import yaml
 
 from . import limits
 from .messages import Text, as_text
-from .privacy import mask_text
+from .problems import InputError, Problem, make_problem  # noqa: F401  (re-exported for older imports)
 
 LONGEST_NUMBER = 50  # digits: no figure in a rulebook or profile has more; Python refuses ints above 4300
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -52,54 +52,6 @@ MESSAGES_ZH = {
     "string_too_long": "文字过长",
     "recursion_loop": "内容循环引用了自身",
 }
-
-
-@dataclass
-class Problem:
-    file: str
-    line: int | None
-    column: int | None
-    message: str
-    hint: str | None = None
-    severity: str = "error"
-    message_en: str | None = None  # the English message (`--lang en`); the Chinese one when None
-    hint_en: str | None = None
-    code: str | None = None  # a stable name for the kind of problem, for CI and tests
-
-    def format(self, lang: str = "zh") -> str:
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        message, hint = self.message, self.hint
-        if lang == "en":
-            message, hint = self.message_en or message, self.hint_en or hint
-        text = f"{where}: {message}"
-        if hint:
-            text += f"（{hint}）" if lang != "en" and _is_zh(hint) else f" ({hint})"
-        return mask_text(text)  # a personal ID or phone number quoted from the input is never printed whole
-
-
-def make_problem(file: str, line: int | None, column: int | None, message: "Text | str",
-                 hint: "Text | str | None" = None, severity: str = "error", code: str | None = None) -> Problem:
-    """A Problem from bilingual (or plain) message and hint."""
-    message = as_text(message)
-    hint = as_text(hint) if hint is not None else None
-    return Problem(file, line, column, message.zh, hint.zh if hint else None, severity,
-                   message.en, hint.en if hint else None, code)
-
-
-def _is_zh(text: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-class InputError(Exception):
-    """One or more problems in a file the user gave us; printed without a traceback."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Interrupting a batch: SIGINT (Ctrl-C) and SIGTERM (`kill`, a service manager) sent to a real `chuangye batch`
-in the middle of a run leave no output that looks complete — no results, applicants, errors or summary, not
-even an earlier run's, and no temporary files — and running it again gives exactly the same outputs as a run
-that was never interrupted."""
+in the middle of a run change nothing in OUTDIR — no new output, no temporary file, an earlier run's outputs
+and the user's own files byte for byte as they were — and running it again gives exactly the same outputs as a
+run that was never interrupted. (tests/robustness/test_faults.py sends them at random moments.)"""
 
 import datetime as dt
 import json
@@ -16,7 +16,7 @@ from unittest import mock
 
 import pytest
 
-from chuangye_rules.batch import runner
+from chuangye_rules.batch import outfolder
 from chuangye_rules.batch.runner import run_batch
 
 HEADER = "编号,城市,申请人类型,身份,毕业时间,注册登记日期,首次创业,正常经营,正常申报纳税,吸纳就业人数,身份证号"
@@ -54,69 +54,88 @@ def outputs(folder: Path) -> dict[str, object]:
     return found
 
 
-def start(listing_path: Path, outdir: Path) -> subprocess.Popen:
+def start(listing_path: Path, outdir: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "chuangye_rules", "batch", str(listing_path), "-o", str(outdir),
-                             "--as-of", "2024-06-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--as-of", "2024-06-01", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **ENV})
+
+
+def staged(outdir: Path, name: str = "results.csv") -> list[Path]:
+    """The run's file `name` in its hidden folder, while the run is under way."""
+    return list(outdir.glob(f".chuangye-运行中-*/{name}"))
 
 
 def wait_until_running(proc: subprocess.Popen, outdir: Path, timeout: float = 60) -> None:
     """Until the first chunk's results are being written: the run is under way, its outputs not complete."""
-    part = outdir / ".results.csv.part"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             pytest.fail(f"the batch ended before it could be interrupted: {proc.stderr.read()}")
-        if part.exists() and part.stat().st_size > 10_000:
-            return
+        parts = staged(outdir)
+        try:
+            if parts and parts[0].stat().st_size > 10_000:
+                return
+        except FileNotFoundError:
+            pass
         time.sleep(0.01)
     proc.kill()
     pytest.fail("the batch never started writing")
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_mid_run_leaves_nothing_and_a_rerun_gives_the_same_result(tmp_path, listing, sig, code):
+def test_a_signal_mid_run_leaves_the_earlier_run_as_it_was_and_a_rerun_gives_the_same_result(tmp_path, listing, sig,
+                                                                                              code):
     path, reference = listing
     outdir = tmp_path / "out"
-    shutil.copytree(reference, outdir)  # an earlier, complete run in the same folder
-    proc = start(path, outdir)
+    shutil.copytree(reference, outdir)  # an earlier, complete run in the same folder, and a file of the user's
+    (outdir / "备注.txt").write_text("我自己的文件", encoding="utf-8")
+    before = snapshot(outdir)
+    proc = start(path, outdir, "--overwrite")
     wait_until_running(proc, outdir)
     proc.send_signal(sig)
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code, stderr
     assert "已中断" in stderr and "Traceback" not in stderr and "内部错误" not in stderr
-    left = sorted(p.name for p in outdir.iterdir())
-    assert left == [], f"an interrupted run leaves nothing that looks complete (nor temporary files): {left}"
-
+    assert snapshot(outdir) == before, "an interrupted run changes nothing: no new file, no temporary one, the " \
+                                       "earlier run's outputs and the user's file byte for byte as they were"
     rerun = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(outdir),
-                            "--as-of", "2024-06-01"], capture_output=True, text=True, env={**os.environ, **ENV},
-                           timeout=120)
+                            "--as-of", "2024-06-01", "--overwrite"], capture_output=True, text=True,
+                           env={**os.environ, **ENV}, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert outputs(outdir) == outputs(reference)
+    assert (outdir / "备注.txt").read_text("utf-8") == "我自己的文件"
 
 
-def test_an_interruption_while_renaming_removes_what_was_already_renamed(tmp_path, listing, monkeypatch):
-    """Ctrl-C between two renames: the first output was already in place; it is removed again."""
+def test_a_failure_while_placing_the_outputs_puts_the_earlier_run_back(tmp_path, listing, monkeypatch):
+    """A failure between placing two outputs: the one already placed is removed, the earlier run's files
+    it replaced are put back, byte for byte."""
     path, _ = listing
-    calls = []
-    real_commit = runner.Output.commit
-
-    def commit(self):
-        calls.append(self.path.name)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        real_commit(self)
-
-    monkeypatch.setattr(runner.Output, "commit", commit)
-    monkeypatch.setenv("CHUANGYE_CHUNK_MB", "16")
     small = tmp_path / "small.csv"
     small.write_text("\n".join(path.read_text("utf-8").splitlines()[:50]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    monkeypatch.setenv("CHUANGYE_CHUNK_MB", "16")
+    run_batch(small, out, as_of=dt.date(2024, 6, 1))
+    before = snapshot(out)
+    calls = []
+    real_place = outfolder.OutFolder._place
+
+    def place(self, name, aside):
+        calls.append(name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_place(self, name, aside)
+
+    monkeypatch.setattr(outfolder.OutFolder, "_place", place)
     with pytest.raises(KeyboardInterrupt):
-        run_batch(small, tmp_path / "out", as_of=dt.date(2024, 6, 1))
+        run_batch(small, out, as_of=dt.date(2023, 6, 1), overwrite=True)
     assert calls[0] == "results.csv"
-    assert sorted(os.listdir(tmp_path / "out")) == []
+    assert snapshot(out) == before
 
 
 def test_a_finished_run_leaves_only_its_outputs(tmp_path, listing):
     _, reference = listing
-    assert sorted(p.name for p in reference.iterdir()) == sorted(FINAL[:4])
+    assert sorted(p.name for p in reference.iterdir()) == sorted([*FINAL[:4], ".chuangye-manifest.json"])

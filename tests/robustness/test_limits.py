@@ -78,12 +78,12 @@ def test_the_row_and_column_limits(monkeypatch, tmp_path):
     summary = run_batch(path, tmp_path / "out", city="huaibei")
     assert summary.rejected == 0
     monkeypatch.setenv("CHUANGYE_MAX_ROW_KB", "1")
-    summary = run_batch(path, tmp_path / "out", city="huaibei")
+    summary = run_batch(path, tmp_path / "out", city="huaibei", overwrite=True)
     assert (summary.read, summary.evaluated, summary.rejected) == (3, 2, 1)
     assert "CHUANGYE_MAX_ROW_KB" in (tmp_path / "out" / "errors.csv").read_text("utf-8-sig")
     monkeypatch.setenv("CHUANGYE_MAX_COLUMNS", "2")
     with pytest.raises(InputError, match="CHUANGYE_MAX_COLUMNS"):
-        run_batch(path, tmp_path / "out", city="huaibei")
+        run_batch(path, tmp_path / "out", city="huaibei", overwrite=True)
 
 
 def test_the_readme_documents_every_limit():

@@ -70,7 +70,7 @@ evaluate(parse_profile({"kind": "individual"}), books, as_of=AS_OF).to_json()
 validate_paths([Path(sys.argv[3])])
 
 events = []
-ALLOWED = {"open", "os.listdir", "os.scandir", "os.rename", "os.replace", "os.remove", "os.mkdir", "os.stat",
+ALLOWED = {"open", "os.link", "os.rmdir", "os.listdir", "os.scandir", "os.rename", "os.replace", "os.remove", "os.mkdir", "os.stat",
            "os.truncate", "os.chmod", "os.utime", "fcntl.fcntl", "object.__getattr__", "object.__setattr__",
            "object.__delattr__", "sys._getframe", "time.sleep", "glob.glob", "glob.glob/2", "builtins.id", "os.walk",
            "os.listxattr", "os.getxattr", "shutil.copyfile", "shutil.copymode", "shutil.copystat", "tempfile.mkstemp",

@@ -21,7 +21,7 @@ from .. import limits
 from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
 from ..profile import MAX_DATE, MIN_DATE
 from ..messages import Text
-from ..privacy import mask_text
+from ..privacy import SUSPECT, mask_text
 from ..yamlsource import InputError, make_problem
 from .compile import COMPARED, dtype, set_cell
 from .engine import ROW
@@ -34,7 +34,7 @@ NONE_WORDS = ["无", "没有", "none", "None"]
 
 def mask_column(series: pl.Series) -> pl.Series:
     """mask_text over a text column, in Python only for the few cells with a run of digits in them."""
-    suspect = series.str.contains(r"\d{3}[\s-]?\d{4}").fill_null(False)
+    suspect = series.str.contains(SUSPECT).fill_null(False)
     if not suspect.any():
         return series
     where = suspect.arg_true()

@@ -1,11 +1,10 @@
-"""`chuangye batch`: a whole list, chunk by chunk, into three outputs written atomically.
+"""`chuangye batch`: a whole list, chunk by chunk, into outputs that appear only when the whole run succeeded.
 
 Outputs (in OUTDIR): results.<fmt> (one row per applicant × benefit that is eligible or needs
 information), applicants.<fmt> (one row per applicant and city: counts and totals), errors.csv (every row
-that could not be read, with row number, column and reason), summary.json. Each is written to a hidden
-temporary file and renamed only when the whole run succeeded, so an interrupted run leaves nothing that
-looks complete: a run first removes the outputs an earlier run left in OUTDIR, and if it is stopped while
-renaming, removes the ones it had already renamed.
+that could not be read, with row number, column and reason), summary.json, and with a budget report.md. They
+are written in a hidden folder of this run's own and placed in OUTDIR together at the end (outfolder.py says
+what a run may and may not touch); a failure or an interruption removes only what this run wrote.
 
 Duplicate applicant ids are not an error: every row is evaluated (and keeps its row number, which tells
 them apart), and summary.json counts the rows whose id an earlier row already used (`duplicate_ids`) and
@@ -15,6 +14,7 @@ lists them (`duplicate_rows`, the first 20 groups of row numbers sharing an id).
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import gc
 import json
@@ -35,10 +35,11 @@ import polars as pl
 from .. import limits
 from ..amounts import checked_parameters
 from ..loading import LoadedRulebook, choose_city, city_names, load_rulebooks
-from ..yamlsource import InputError, Problem
+from ..problems import InputError, Problem
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
+from .outfolder import OutFolder
 from .engine import (
     FORMULA_CHARS, JOINED, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, prepare, totals,
     with_benefit_text,
@@ -63,6 +64,7 @@ class BatchSummary:
     duplicate_ids: int = 0  # evaluated rows whose applicant id an earlier evaluated row already had
     duplicate_rows: list[list[int]] = field(default_factory=list)  # the first groups of rows sharing an id
     outputs: dict[str, str] = field(default_factory=dict)
+    earlier_outputs: list[str] = field(default_factory=list)  # an earlier run's files left in OUTDIR, not this run's
     seconds: float = 0.0
 
     @property
@@ -114,11 +116,11 @@ class Output:
 
     SLICE = 200_000
 
-    def __init__(self, path: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+    def __init__(self, path: Path, tmp: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
                  defuse: bool = True, quoted: bool = False):
+        # path: where the output will be once the run succeeded; tmp: where it is written until then.
         # quoted: every text cell is already as CSV must write it (csv_cell), so the writer checks none of them
-        self.path, self.fmt, self.render, self.defuse, self.quoted = path, fmt, render, defuse, quoted
-        self.tmp = path.with_name(f".{path.name}.part")
+        self.path, self.tmp, self.fmt, self.render, self.defuse, self.quoted = path, tmp, fmt, render, defuse, quoted
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
         self._handle = open(self.tmp, "wb") if fmt != "xlsx" else None
@@ -151,20 +153,21 @@ class Output:
         if self.rows == 0:
             self._emit(pl.DataFrame(schema=schema))
 
-    def commit(self) -> None:
+    def finish(self) -> None:
+        """Complete the file at its temporary name (a full disk shows here at the latest)."""
         if self.fmt == "xlsx":
             frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
             frame.write_excel(self.tmp, worksheet="results", autofit=False)
         else:
             self._handle.close()
-        os.replace(self.tmp, self.path)
 
-    def discard(self) -> None:
+    def close(self) -> None:
+        """Let go of the file handle (the hidden folder with the file is removed by the OutFolder)."""
         try:
             if self._handle and not self._handle.closed:
                 self._handle.close()
-        finally:
-            self.tmp.unlink(missing_ok=True)
+        except OSError:  # a full disk refuses the last flush too; the file is discarded anyway
+            pass
 
 
 class Writer:
@@ -328,52 +331,39 @@ def run_batch(
     chunk_rows: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     budget: Budget | None = None,
+    overwrite: bool = False,
 ) -> BatchSummary:
     """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs. `chunk_rows`: rows
-    evaluated at once (default: limits.chunk_rows)."""
+    evaluated at once (default: limits.chunk_rows). With a `budget`, report.md is written too. `overwrite`: an
+    earlier run's outputs in OUTDIR (and only those, unchanged since) may be replaced."""
     started = time.perf_counter()
     chunk_rows = chunk_rows or limits.current().chunk_rows
     input_path = Path(input_path)
+    outdir = Path(outdir)
     if not input_path.is_file():
         raise InputError([Problem(str(input_path), None, None, "找不到输入文件")])
     if fmt not in FORMATS:
         raise InputError([Problem("--format", None, None, f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）")])
+    ext = "jsonl" if fmt == "jsonl" else fmt
+    names = {"results": f"results.{ext}", "applicants": f"applicants.{ext}", "errors": "errors.csv"}
+    extra = ["summary.json"] + (["report.md"] if budget is not None else [])
+    folder = OutFolder(outdir, [*names.values(), *extra], input_path, overwrite)
+    folder.check()
     as_of = as_of or dt.date.today()
     every = load_rulebooks(rulebook_paths or None)
     books = choose_city(every, city) if city else every
     compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
     cities = cell_cities(every)
-
-    xlsx = input_path.suffix.lower() in (".xlsx", ".xlsm")
-    if xlsx:
-        used = "xlsx"
-        try:
-            names, chunks = read_xlsx(input_path, chunk_rows)
-        except InputError:
-            raise
-        except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
-            raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
-    else:
-        used = encoding or detect_encoding(input_path)
-        names, chunks = iter_csv(input_path, used)
-    if not names:
-        raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
-    header = map_headers(names)
-    if header.problems:
-        raise InputError([Problem(str(input_path), 1, None, p) for p in header.problems])
-    if not header.fields:
-        raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
-                                  "用 chuangye batch --show-columns 查看可用的列名")])
+    used, header, chunks = _open_list(input_path, encoding, chunk_rows)
 
     try:
-        outdir.mkdir(parents=True, exist_ok=True)
+        folder.open()
     except OSError as error:  # a file of that name, no permission, a read-only disk
-        raise InputError([Problem(str(outdir), None, None, f"无法创建输出目录：{error.strerror}",
-                                  "用 -o 指定一个可写的目录")]) from None
-    ext = "jsonl" if fmt == "jsonl" else fmt
+        folder.discard()
+        raise _disk_problem(error, outdir, "无法在输出目录中写文件") from None
     outputs: dict[str, Output] = {}
-    committed: list[Path] = []
-    summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored)
+    summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored,
+                           earlier_outputs=sorted(folder.earlier))
     ids = DuplicateIds()
     writer = Writer()
     waiting = Waiting(list(compiled), chunk_rows)
@@ -381,18 +371,17 @@ def run_batch(
     # the next block is read and typed on its own thread while this one is evaluated
     reader = Ahead((raw, parse_chunk(raw, header, cities, known)) for raw in chunks)
     try:
-        _remove_earlier_outputs(outdir)
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
         quoted = fmt == "csv" and PREQUOTE
         table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None, joined=quoted)
-        outputs["results"] = Output(outdir / f"results.{ext}", fmt,
-                                    render=(lambda long: _joined_result_rows(long, table)) if quoted else
-                                    (lambda long: _result_rows(with_benefit_text(long, table))),
-                                    defuse=False, quoted=quoted)
-        outputs["applicants"] = Output(outdir / f"applicants.{ext}", fmt, render=_applicant_rows, defuse=False,
-                                       quoted=quoted)
-        outputs["errors"] = Output(outdir / "errors.csv", "csv")
+        for key, name in names.items():
+            kind = "csv" if key == "errors" else fmt
+            render = {"results": (lambda long: _joined_result_rows(long, table)) if quoted else
+                      (lambda long: _result_rows(with_benefit_text(long, table))),
+                      "applicants": _applicant_rows, "errors": None}[key]
+            outputs[key] = Output(folder.final(name), folder.path(name), kind, render=render,
+                                  defuse=key == "errors", quoted=quoted and key != "errors")
         for book in compiled.values():  # while the reader reads and types the first block
             prepare(book)
         for raw, parsed in reader:
@@ -422,47 +411,72 @@ def run_batch(
         summary.duplicate_ids, summary.duplicate_rows = ids.report()
         summary.outputs = {k: str(v.path) for k, v in outputs.items()}
         for out in outputs.values():
-            out.commit()
-            committed.append(out.path)
+            out.finish()
+        if budget is not None:
+            summary.outputs["report"] = str(folder.final("report.md"))
+            folder.path("report.md").write_text(budget.markdown(f"政策找人预算报告（评估日期 {summary.as_of}）"),
+                                                encoding="utf-8")
         summary.seconds = round(time.perf_counter() - started, 3)
-        _write_summary(outdir / "summary.json", summary)
+        _write_summary(folder.path("summary.json"), summary)
+        reader.close()
+        writer.stop()
+        folder.commit([*names.values(), *extra])
     except BaseException as error:
         while True:  # Ctrl-C may arrive twice (polars raises its own as well): the clean-up is finished regardless
             try:
                 reader.close()
                 writer.stop()
-                _discard(outputs, committed, outdir)
+                for out in outputs.values():
+                    out.close()
+                folder.discard()
                 break
             except KeyboardInterrupt:
                 pass
-        if isinstance(error, OSError):  # a full disk, a folder made read-only, a list that became unreadable
-            raise InputError([Problem(str(error.filename or outdir), None, None,
-                                      f"读写文件失败：{error.strerror or error}，未写出任何结果文件",
-                                      "检查磁盘空间、目录权限和名单文件后重新运行")]) from None
+        if isinstance(error, OSError):  # a full disk, a folder made read-only or removed, an unreadable list
+            raise _disk_problem(error, outdir, "读写文件失败") from None
+        if isinstance(error, MemoryError):
+            raise InputError([Problem(str(input_path), None, None, "内存不足，运行已停止，未写出任何结果文件",
+                                      "关闭其他程序后重新运行，或把名单分成几个文件")]) from None
         raise
-    reader.close()
-    writer.stop()
     return summary
 
 
-OUTPUT_NAMES = [f"{stem}.{ext}" for stem in ("results", "applicants") for ext in ("csv", "jsonl", "xlsx")] + [
-    "errors.csv", "summary.json", "report.md"]
+_DISK_WORDS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "输出目录所在的磁盘是只读的",
+    errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "输出目录或名单文件在运行中被删除或移动",
+    errno.EIO: "磁盘读写出错",
+}
 
 
-def _remove_earlier_outputs(outdir: Path) -> None:
-    """OUTDIR shows the last run only: if this run does not finish, nothing from an earlier one is left
-    behind looking like its result."""
-    for name in OUTPUT_NAMES:
-        (outdir / name).unlink(missing_ok=True)
+def _disk_problem(error: OSError, outdir: Path, what: str) -> InputError:
+    why = _DISK_WORDS.get(error.errno, error.strerror or str(error))
+    return InputError([Problem(str(error.filename or outdir), None, None,
+                               f"{what}：{why}。未写出任何结果文件，名单和目录中原有的文件都未改动",
+                               "检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录")])
 
 
-def _discard(outputs: dict[str, "Output"], committed: list[Path], outdir: Path) -> None:
-    """Remove every file this run wrote: temporary ones, and any already renamed. Safe to repeat."""
-    for out in outputs.values():
-        out.discard()
-    for path in committed:
-        path.unlink(missing_ok=True)
-    (outdir / ".summary.json.part").unlink(missing_ok=True)
+def _open_list(input_path: Path, encoding: str | None, chunk_rows: int):
+    """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
+    if input_path.suffix.lower() in (".xlsx", ".xlsm"):
+        used = "xlsx"
+        try:
+            names, chunks = read_xlsx(input_path, chunk_rows)
+        except InputError:
+            raise
+        except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
+            raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
+    else:
+        used = encoding or detect_encoding(input_path)
+        names, chunks = iter_csv(input_path, used)
+    if not names:
+        raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
+    header = map_headers(names)
+    if header.problems:
+        raise InputError([Problem(str(input_path), 1, None, p) for p in header.problems])
+    if not header.fields:
+        raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
+                                  "用 chuangye batch --show-columns 查看可用的列名")])
+    return used, header, chunks
 
 
 class DuplicateIds:
@@ -575,8 +589,5 @@ def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRuleboo
 
 
 def _write_summary(path: Path, summary: BatchSummary) -> None:
-    tmp = path.with_name(f".{path.name}.part")
     data = {**asdict(summary), "balanced": summary.balanced}
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
-
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
