@@ -20,7 +20,7 @@ def _digits(n: int) -> str:
 
 
 _EDGE_BEFORE = r"(?<![0-9])(?<![0-9][ \-])"
-_EDGE_AFTER = r"(?![0-9Xx])(?![ \-][0-9])"
+_EDGE_AFTER = r"(?![0-9])(?![ \-][0-9])"
 
 ID_LIKE = re.compile(
     # an 18-character resident ID (the last may be X or x)
@@ -37,7 +37,7 @@ ID_LIKE = re.compile(
 # cheap pre-test: without a run of 7 digits (separators allowed), there is nothing to mask
 SUSPECT = r"\d(?:[ \-]?\d){6}"  # also the batch's polars pre-test of a column (batch/columns.mask_column)
 _DIGITS = re.compile(SUSPECT)
-_NOT_DIGIT = re.compile(r"[^0-9Xx]")
+_NOT_DIGIT = re.compile(r"[^\dXx]")
 
 
 def mask_text(text: str) -> str:

@@ -119,3 +119,71 @@ def test_an_internal_error_message_is_masked_too(chuangye, monkeypatch):
     code, out, err = chuangye("batch", "--show-columns")
     assert code == 3 and "内部错误" in err
     no_secret(err, "the internal error")
+
+
+# ------------------------------------------------------------------ every common way of writing them
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_AROUND = st.text(alphabet="编号身份证电话:： ，,abcXYZ（）()", max_size=6)
+
+
+def _spaced(draw, digits: str) -> str:
+    """The digits with a space or a dash, or nothing, in any gap (at most one each)."""
+    out = digits[0]
+    for ch in digits[1:]:
+        out += draw(st.sampled_from(["", "", "", " ", "-"])) + ch
+    return out
+
+
+@st.composite
+def written_numbers(draw):
+    kind = draw(st.sampled_from(["id18", "id15", "mobile", "landline"]))
+    if kind == "id18":
+        digits = draw(st.from_regex(r"[1-6][0-9]{16}", fullmatch=True)) + draw(st.sampled_from("0123456789Xx"))
+        return digits, _spaced(draw, digits)
+    if kind == "id15":
+        digits = draw(st.from_regex(r"[1-6][0-9]{14}", fullmatch=True))
+        return digits, _spaced(draw, digits)
+    if kind == "mobile":
+        digits = draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+        prefix = draw(st.sampled_from(["", "+86", "+86 ", "+86-", "0086", "0086 ", "86", "86 ", "(+86)", "(86) "]))
+        return digits, prefix + _spaced(draw, digits)
+    area = draw(st.from_regex(r"0[1-9][0-9]{1,2}", fullmatch=True))
+    local = draw(st.from_regex(r"[2-8][0-9]{6,7}", fullmatch=True))
+    form = draw(st.sampled_from(["{a}-{l}", "{a} {l}", "({a}){l}", "（{a}）{l}", "({a}) {l}", "{a}{l}"]))
+    shown_local = _spaced(draw, local) if "{a}{l}" != form else local
+    return area + local, form.format(a=area, l=shown_local)
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text if ch not in " -").upper()
+
+
+@settings(max_examples=400, deadline=None)
+@given(written_numbers(), _AROUND, _AROUND)
+def test_every_common_way_of_writing_a_personal_number_is_masked(number, before, after):
+    digits, written = number
+    text = before + written + after
+    masked = mask_text(text)
+    assert digits.upper() not in _compact(masked), (text, masked)
+    assert "*" in masked
+
+
+@pytest.mark.parametrize("written", ["340602 20000101 1234", "340602-20000101-1234", "3406 0220 0001 0112 34",
+                                     "0561-3051234", "(0561)3051234", "010-87654321", "+86 139-1234-5678"])
+def test_the_numbers_seen_unmasked_in_a_batch_are_masked_everywhere(tmp_path, cli, written):
+    """Issue #13 item 6: written with spaces or dashes, and landlines, they were printed and written whole."""
+    path = tmp_path / "list.csv"
+    path.write_text("编号,城市,申请人类型,身份,联系电话,吸纳就业人数\n"
+                    f"\"{written}\",鄂尔多斯,个人,残疾人,\"{written}\",2\n"
+                    f"A2,鄂尔多斯,个人,残疾人,\"{written}\",\"{written}\"\n", encoding="utf-8")
+    out = tmp_path / "out"
+    done = cli("batch", path, "-o", out, "--as-of", "2024-06-01", "--report")
+    assert done.returncode == 0, done.stderr
+    secret = _compact(written).lstrip("(").replace("(", "").replace(")", "").replace("+86", "")
+    assert secret not in _compact(done.stdout + done.stderr)
+    for file in out.iterdir():
+        text = _compact(file.read_text("utf-8-sig").replace("(", "").replace(")", ""))
+        assert secret not in text, file.name

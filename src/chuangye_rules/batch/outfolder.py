@@ -55,6 +55,7 @@ class OutFolder:
         self.overwrite = overwrite
         self.created_dirs: list[Path] = []  # OUTDIR and parents this run made, innermost last
         self.staging: Path | None = None
+        self.late_interrupt = False  # Ctrl-C or SIGTERM came while the outputs were placed: they are complete
         self.replacing: dict[str, list[int]] = {}  # earlier run's outputs this run may replace, with their stamps
         self.earlier: dict[str, list[int]] = {}  # an earlier run's outputs still there unchanged that this run leaves
 
@@ -102,11 +103,14 @@ class OutFolder:
             missing.append(folder)
             folder = folder.parent
         for folder in reversed(missing):
-            folder.mkdir()
             self.created_dirs.append(folder)
-        staging = self.outdir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-        staging.mkdir()
-        self.staging = staging
+            try:
+                folder.mkdir()
+            except FileExistsError:  # made meanwhile by someone else: not ours
+                self.created_dirs.pop()
+        # remembered before it is made, so that an interruption between the two still removes it
+        self.staging = self.outdir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        self.staging.mkdir()
 
     def path(self, name: str) -> Path:
         """Where this run writes the output `name` until it is placed."""
@@ -119,22 +123,33 @@ class OutFolder:
     # ------------------------------------------------------------------ at the end
 
     def commit(self, names: list[str]) -> None:
-        """Place the staged outputs `names` in OUTDIR, all or none, then the manifest; signals wait meanwhile."""
-        with _signals_held():
-            placed: list[str] = []
-            aside: dict[str, Path] = {}
-            try:
-                for name in names:
-                    self._place(name, aside)
-                    placed.append(name)
-                self._write_manifest(names)
-            except BaseException:
-                for name in placed:
-                    _quietly(os.unlink, self.final(name))
-                for name, moved in aside.items():
-                    _quietly(os.rename, moved, self.final(name))
+        """Place the staged outputs `names` in OUTDIR, all or none, then the manifest; signals wait meanwhile.
+        A signal that arrived while they were placed is not an error: the run is complete (`late_interrupt`)."""
+        placed_all = False
+        try:
+            with _signals_held():
+                self._place_all(names)
+                placed_all = True
+        except KeyboardInterrupt:
+            if not placed_all:
                 raise
-            self._remove_staging()
+            self.late_interrupt = True
+        self._remove_staging()
+
+    def _place_all(self, names: list[str]) -> None:
+        placed: list[str] = []
+        aside: dict[str, Path] = {}
+        try:
+            for name in names:
+                self._place(name, aside)
+                placed.append(name)
+            self._write_manifest(names)
+        except BaseException:
+            for name in placed:
+                _quietly(os.unlink, self.final(name))
+            for name, moved in aside.items():
+                _quietly(os.rename, moved, self.final(name))
+            raise
 
     def _place(self, name: str, aside: dict[str, Path]) -> None:
         staged, target = self.path(name), self.final(name)

@@ -66,6 +66,7 @@ class BatchSummary:
     outputs: dict[str, str] = field(default_factory=dict)
     earlier_outputs: list[str] = field(default_factory=list)  # an earlier run's files left in OUTDIR, not this run's
     seconds: float = 0.0
+    interrupted_when_done: bool = field(default=False, repr=False)  # a signal came as the outputs were placed
 
     @property
     def balanced(self) -> bool:
@@ -356,21 +357,23 @@ def run_batch(
     cities = cell_cities(every)
     used, header, chunks = _open_list(input_path, encoding, chunk_rows)
 
-    try:
-        folder.open()
-    except OSError as error:  # a file of that name, no permission, a read-only disk
-        folder.discard()
-        raise _disk_problem(error, outdir, "无法在输出目录中写文件") from None
     outputs: dict[str, Output] = {}
     summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored,
                            earlier_outputs=sorted(folder.earlier))
     ids = DuplicateIds()
-    writer = Writer()
     waiting = Waiting(list(compiled), chunk_rows)
     known: dict = {}  # each column's distinct cells already typed, kept from block to block
-    # the next block is read and typed on its own thread while this one is evaluated
-    reader = Ahead((raw, parse_chunk(raw, header, cities, known)) for raw in chunks)
+    reader: Ahead | None = None
+    writer: Writer | None = None
+    doing = "无法在输出目录中写文件"
+    noted = _SignalsNoted()
     try:
+        noted.__enter__()
+        folder.open()
+        doing = "读写文件失败"
+        writer = Writer()
+        # the next block is read and typed on its own thread while this one is evaluated
+        reader = Ahead((raw, parse_chunk(raw, header, cities, known)) for raw in chunks)
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
         quoted = fmt == "csv" and PREQUOTE
@@ -421,24 +424,83 @@ def run_batch(
         reader.close()
         writer.stop()
         folder.commit([*names.values(), *extra])
+        summary.interrupted_when_done = folder.late_interrupt
     except BaseException as error:
         while True:  # Ctrl-C may arrive twice (polars raises its own as well): the clean-up is finished regardless
             try:
-                reader.close()
-                writer.stop()
+                if reader is not None:
+                    reader.close()
+                if writer is not None:
+                    writer.stop()
                 for out in outputs.values():
                     out.close()
                 folder.discard()
                 break
             except KeyboardInterrupt:
                 pass
+        noted.__exit__()
+        if not isinstance(error, KeyboardInterrupt) and (noted.received or _interrupted(error)):
+            raise KeyboardInterrupt from None
         if isinstance(error, OSError):  # a full disk, a folder made read-only or removed, an unreadable list
-            raise _disk_problem(error, outdir, "读写文件失败") from None
+            raise _disk_problem(error, outdir, doing) from None
         if isinstance(error, MemoryError):
             raise InputError([Problem(str(input_path), None, None, "内存不足，运行已停止，未写出任何结果文件",
                                       "关闭其他程序后重新运行，或把名单分成几个文件")]) from None
         raise
+    noted.__exit__()
     return summary
+
+
+class _SignalsNoted:
+    """Remembers that Ctrl-C or SIGTERM came during the run (then acts as before: KeyboardInterrupt). polars
+    may swallow the KeyboardInterrupt raised inside one of its calls and raise something else instead; the
+    run is then still reported as interrupted, not as a bug."""
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self) -> None:
+        self.received = False
+        self.previous: dict = {}
+
+    def __enter__(self) -> "_SignalsNoted":
+        import signal
+
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        for name in self.SIGNALS:
+            number = getattr(signal, name)
+            previous = signal.getsignal(number)
+            self.previous[number] = previous
+            signal.signal(number, functools.partial(self._note, previous))
+        return self
+
+    def _note(self, previous, number, frame) -> None:
+        import signal
+
+        self.received = True
+        if callable(previous):
+            previous(number, frame)
+        elif previous != signal.SIG_IGN:  # ignored stays ignored; SIGTERM's default (ending at once) an interrupt
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for number, previous in self.previous.items():
+            signal.signal(number, previous)
+        self.previous = {}
+
+
+def _interrupted(error: BaseException) -> bool:
+    """Whether Ctrl-C or SIGTERM caused this error: one that lands while polars calls back into Python comes
+    out of polars as another error (a TypeError "… is not a Polars data type") with the interrupt inside."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 _DISK_WORDS = {
@@ -448,8 +510,19 @@ _DISK_WORDS = {
 }
 
 
+def _errno_of(error: OSError) -> int | None:
+    """The error's number — polars' own I/O errors carry it only in their text ("[Errno 28] No space left…")."""
+    if error.errno is not None:
+        return error.errno
+    found = re.search(r"\[Errno (\d+)\]|os error (\d+)", str(error))
+    if found:
+        return int(found.group(1) or found.group(2))
+    by_text = {os.strerror(number).lower(): number for number in _DISK_WORDS}
+    return next((n for text, n in by_text.items() if text in str(error).lower()), None)
+
+
 def _disk_problem(error: OSError, outdir: Path, what: str) -> InputError:
-    why = _DISK_WORDS.get(error.errno, error.strerror or str(error))
+    why = _DISK_WORDS.get(_errno_of(error)) or f"{error.strerror or error}"
     return InputError([Problem(str(error.filename or outdir), None, None,
                                f"{what}：{why}。未写出任何结果文件，名单和目录中原有的文件都未改动",
                                "检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录")])
@@ -590,4 +663,5 @@ def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRuleboo
 
 def _write_summary(path: Path, summary: BatchSummary) -> None:
     data = {**asdict(summary), "balanced": summary.balanced}
+    data.pop("interrupted_when_done")
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
