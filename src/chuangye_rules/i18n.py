@@ -45,6 +45,27 @@ PERIOD = {
     "ongoing": ("持续", "ongoing"),
 }
 
+FIELD_TYPE = {
+    "text": ("文字", "text"),
+    "bool": ("是/否", "yes/no"),
+    "int": ("整数", "whole number"),
+    "money": ("金额（元）", "money (yuan)"),
+    "number": ("数字", "number"),
+    "date": ("日期", "date"),
+    "one_of": ("单选", "one of"),
+    "set_of": ("多选", "several of"),
+}
+
+# how a value of each type is written, in a profile or a list's cell
+FIELD_WRITING = {
+    "text": ("任意文字", "text"),
+    "bool": ("是/否（也可 1/0、true/false）", "yes/no (是/否, 1/0 or true/false)"),
+    "int": ("非负整数", "a whole number, 0 or more"),
+    "money": ("金额，单位元，最多两位小数", "yuan, at most two decimals"),
+    "number": ("数字", "a number"),
+    "date": ("日期 2023-07-01（也可 2023/7/1、20230701）", "a date: 2023-07-01 (or 2023/7/1, 20230701)"),
+}
+
 WORDS = {
     "applicant_kind": ("申请人类型", "applicant kind"),
     "in_force": ("文件有效期", "document in force"),
@@ -62,7 +83,7 @@ WORDS = {
     "department": ("去哪办", "where to apply"),
     "total_exact": ("确定金额合计", "total of exact amounts"),
     "total_up_to": ("最高可得合计", "total up to"),
-    "unquantified": ("项金额未定", "with no figure yet"),
+    "unquantified": ("项符合条件的现金待遇金额未定（未列明或待定，未计入合计）", "eligible cash benefits with no figure yet (not in the totals)"),
     "as_of": ("评估日期", "evaluation date"),
     "applicant": ("申请人", "applicant"),
     "none_eligible": ("没有符合条件的待遇", "no benefit qualifies"),

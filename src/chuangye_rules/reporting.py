@@ -73,31 +73,76 @@ def _status_text(r: BenefitResult, lang: str) -> Text:
                     style="yellow")
     if r.status is Status.excluded and r.exclusion_note:
         text.append("\n" + r.exclusion_note, style="magenta")
+    if r.status is Status.not_eligible:
+        for reason in failing_reasons(r)[:2]:
+            shown = f"\n✗ {reason.text}"
+            if reason.value is not None:
+                shown += f"（{'申请人' if lang == 'zh' else 'applicant'}：{reason.value}）"
+            text.append(shown, style="red")
     return text
 
 
-def city_table(city: CityResult, lang: str = "zh", show_all: bool = False) -> Group:
-    zh = lang == "zh"
-    shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
-    shown = display_order(shown)
-    doc = city.document
-    title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else "")
+def failing_reasons(r: BenefitResult) -> list:
+    """The innermost conditions that failed: what a person must read to see why a benefit is not theirs."""
+    reasons = r.reasons
+    return [reason for i, reason in enumerate(reasons) if reason.result is False
+            and (i + 1 == len(reasons) or reasons[i + 1].depth <= reason.depth)]
+
+
+def _benefit_table(shown: list[BenefitResult], title: str, lang: str) -> Table:
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column(word("benefit", lang), ratio=3, overflow="fold")
     table.add_column(word("status", lang), ratio=2, overflow="fold")
     table.add_column(word("amount", lang), ratio=2, overflow="fold")
     table.add_column(word("department", lang), ratio=2, overflow="fold")
     for r in shown:
-        name = Text(r.name if zh else r.name_en, style="bold")
+        name = Text(r.name if lang == "zh" else r.name_en, style="bold")
         name.append(f"\n{r.id}\n{label(CATEGORY, r.category, lang)} · {r.clause}", style="dim")
-        amount = Text(amount_text(r.amount, lang))
-        if r.amount.kind not in ("not_stated", "in_kind"):
-            amount.append(f"\n{label(PERIOD, r.period, lang)}", style="dim")
-        table.add_row(name, _status_text(r, lang), amount, departments_text(r.lead_departments, lang))
+        table.add_row(name, _status_text(r, lang), _amount_cell(r, lang), departments_text(r.lead_departments, lang))
+    return table
+
+
+def _amount_cell(r: BenefitResult, lang: str) -> Text:
+    amount = Text(amount_text(r.amount, lang))
+    if r.amount.kind not in ("not_stated", "in_kind"):
+        amount.append(f"\n{label(PERIOD, r.period, lang)}", style="dim")
+    return amount
+
+
+def _benefit_block(r: BenefitResult, lang: str) -> Text:
+    """One benefit as lines (for a narrow terminal): words wrap, the id stays whole on a line of its own."""
+    sep = "：" if lang == "zh" else ": "
+    block = Text("\n")
+    block.append(r.name if lang == "zh" else r.name_en, style="bold")
+    block.append("\n")
+    block.append(r.id, style="dim")
+    block.append(f"\n{label(CATEGORY, r.category, lang)} · {r.clause}\n", style="dim")
+    block.append(word("status", lang) + sep)
+    block.append_text(_status_text(r, lang))
+    block.append("\n" + word("amount", lang) + sep)
+    block.append_text(Text(amount_text(r.amount, lang) + (
+        f"，{label(PERIOD, r.period, lang)}" if r.amount.kind not in ("not_stated", "in_kind") else "")))
+    block.append("\n" + word("department", lang) + sep + departments_text(r.lead_departments, lang))
+    return block
+
+
+def city_table(city: CityResult, lang: str = "zh", show_all: bool = False, width: int | None = None) -> Group:
+    zh = lang == "zh"
+    shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
+    shown = display_order(shown)
+    doc = city.document
+    title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else "")
     items: list = []
     if doc.draft:
         items.append(Text("⚠ " + word("draft", lang), style="bold yellow"))
-    items.append(table)
+    # a benefit id is never broken across lines (it is copied into `explain`): where the id column of a table
+    # would be narrower than the longest id, each benefit is a block of lines instead
+    widest_id = max((len(r.id) for r in shown), default=0)
+    if width is not None and widest_id > (width - 13) * 3 // 9 - 2:
+        items.append(Text(title, style="bold"))
+        items += [_benefit_block(r, lang) for r in shown]
+    else:
+        items.append(_benefit_table(shown, title, lang))
     hidden = len(city.benefits) - len(shown)
     expired = [r for r in city.benefits if r.status is Status.expired]
     if expired and len(expired) == len(city.benefits):
@@ -125,7 +170,7 @@ def print_evaluation(evaluation: Evaluation, console: Console, lang: str = "zh",
         console.print(Text("没有与申请人所在城市对应的规则库" if lang == "zh" else "no rulebook for the applicant's city",
                            style="yellow"))
     for city in evaluation.cities:
-        console.print(city_table(city, lang, show_all))
+        console.print(city_table(city, lang, show_all, console.width))
         console.print()
 
 

@@ -21,6 +21,7 @@ from .. import limits
 from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
 from ..profile import MAX_DATE, MIN_DATE
 from ..messages import Text
+from ..i18n import FIELD_WRITING, label
 from ..privacy import SUSPECT, mask_text
 from ..yamlsource import InputError, make_problem
 from .compile import COMPARED, dtype, set_cell
@@ -73,17 +74,13 @@ def map_headers(names: list[str]) -> Header:
 def column_guide(lang: str = "zh") -> list[tuple[str, str, str, str]]:
     """(field, Chinese header, other accepted headers, how to write values) for `batch --show-columns`."""
     cat = catalog()
-    how = {
-        "text": "文本", "bool": "是/否（也可 1/0、true/false）", "int": "非负整数", "money": "金额，单位元，最多两位小数",
-        "number": "数字", "date": "日期 2023-07-01（也可 2023/7/1、20230701）",
-    }
     rows = []
     for name, spec in cat.fields.items():
         if spec.vocabulary:
             values = "、".join(cat.vocabularies[spec.vocabulary].labels.values())
             text = ("可多选，用 、，; | 分隔，“无”表示都不是；可选: " if spec.type == "set_of" else "可选: ") + values
         else:
-            text = how[spec.type]
+            text = label(FIELD_WRITING, spec.type, "zh")
         rows.append((name, spec.zh, "、".join(spec.aliases), text))
     return rows
 
