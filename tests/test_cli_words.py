@@ -78,3 +78,74 @@ def test_the_count_of_benefits_without_a_figure_says_what_it_counts():
         n = city["totals"]["unquantified"]
         if n:
             assert f"另有{n}项符合条件的现金待遇金额未定" in done.stdout
+
+
+# ------------------------------------------------------------------ smaller frictions, each seen once
+
+
+def run_in(folder, *args):
+    return subprocess.run([sys.executable, "-m", "chuangye_rules", *map(str, args)], capture_output=True, text=True,
+                          cwd=folder, env={**os.environ, "COLUMNS": "160"}, timeout=120)
+
+
+def test_the_authoring_loop_reads_the_rulebooks_being_edited(tmp_path):
+    source = tmp_path / "原文.txt"
+    source.write_text((ROOT / "rulebooks" / "sources" / "luan.txt").read_text("utf-8"), "utf-8")
+    made = run_in(tmp_path, "new", "zibo", "--zh", "淄博", "--en", "Zibo", "--title", "测试文件", "--issuer", "淄博市",
+                  "--from", "2023-01-01", "--to", "2025-12-31", "--source", source, "--no-input")
+    assert made.returncode == 0, made.stderr
+    tested = run_in(tmp_path, "test")
+    assert tested.returncode == 0 and "1 passed" in tested.stdout, tested.stdout + tested.stderr
+    assert "rulebooks" in tested.stderr and "当前目录" in tested.stderr, "says which folder was read"
+    validated = run_in(tmp_path, "validate")
+    assert validated.returncode == 0 and "zibo.yaml" in validated.stdout and "huaibei" not in validated.stdout
+    covered = run_in(tmp_path, "coverage", "zibo")
+    assert "--city" not in covered.stderr and "zibo" in covered.stdout, covered.stderr
+
+
+def test_rulebooks_says_which_plans_have_ended():
+    done = run("rulebooks", columns=200)
+    assert "已于 2020-12-31 失效" in done.stdout and "正式" not in done.stdout
+
+
+def test_an_empty_rulebook_folder_is_said_so(tmp_path):
+    done = run("check", PROFILE, "--rulebooks", tmp_path, "--city", "huaibei")
+    assert done.returncode == 2 and "可选: \n" not in done.stderr and "没有任何规则库" in done.stderr, done.stderr
+    listed = run("rulebooks", "--rulebooks", tmp_path)
+    assert listed.returncode == 2 and "没有找到规则库" in listed.stderr
+
+
+def test_json_money_is_always_written_the_same_way():
+    evaluation = json.loads(run("check", PROFILE, "--as-of", "2024-06-01", "--format", "json").stdout)
+    figures = [c["totals"][k] for c in evaluation["cities"] for k in ("exact", "up_to")]
+    figures += [b["amount"][k] for c in evaluation["cities"] for b in c["benefits"] for k in ("value", "min", "max")
+                if b["amount"][k] is not None]
+    assert figures and all(re.fullmatch(r"\d+(\.\d*[1-9])?", f) for f in figures), figures
+
+
+def test_load_profile_takes_a_dict_as_the_readme_shows():
+    from chuangye_rules import load_profile
+
+    assert set(load_profile({"kind": "individual", "身份": "退役军人"}).known()["identities"]) == {"veteran"}
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--param", "nm_min_wage_class1_monthly=1e30"], ["过大"]),
+    (["--param", "nm_min_wag=1980"], ["没有名为 nm_min_wag 的参数", "nm_min_wage_class1_monthly"]),
+    (["--as-of", "0001-01-01"], ["超出可评估的范围"]),
+])
+def test_bad_options_get_the_right_reason(args, words):
+    done = run("check", ROOT / "examples" / "profiles" / "ordos-graduate-trainee.yaml", *args)
+    assert done.returncode == 2, done.stderr
+    for word in words:
+        assert word in done.stderr, done.stderr
+    assert "内部错误" not in done.stderr
+
+
+def test_a_multi_line_cell_from_excel_alt_enter_is_a_list(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_text('编号,城市,申请人类型,身份\nA1,鄂尔多斯,个人,"残疾人\n退役军人"\nA2,鄂尔多斯,个人,"残疾人\r\n退役军人"\n',
+                    encoding="utf-8")
+    done = run("batch", path, "-o", tmp_path / "out", "--as-of", "2024-06-01")
+    assert done.returncode == 0, done.stderr
+    assert "评估 2 行 + 拒绝 0 行" in done.stdout

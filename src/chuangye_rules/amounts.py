@@ -33,7 +33,10 @@ def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
             number = None if isinstance(value, bool) else Decimal(str(value) if isinstance(value, float) else value)
         except (InvalidOperation, TypeError, ValueError):
             number = None
-        if number is None or not number.is_finite() or number < 0 or number > MAX_MONEY:
+        if number is not None and number.is_finite() and number > MAX_MONEY:
+            problems.append(Problem(f"--param {name}", None, None, f"参数 {name} 的值 {value} 过大（上限 {MAX_MONEY:,.0f}）",
+                                    f"如 --param {name}=1980"))
+        elif number is None or not number.is_finite() or number < 0:
             problems.append(Problem(f"--param {name}", None, None, f"参数 {name} 的值 {value} 无效：应为不小于 0 的数字",
                                     f"如 --param {name}=1980"))
         else:

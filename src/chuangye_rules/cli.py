@@ -58,11 +58,17 @@ def _fail(error, code: int = 2) -> None:
 def _date(text: Optional[str]) -> Optional[dt.date]:
     if text is None:
         return None
+    from .profile import MAX_DATE, MIN_DATE
+
     try:
-        return dt.date.fromisoformat(text)
+        date = dt.date.fromisoformat(text)
     except ValueError:
         typer.echo(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）", err=True)
         raise typer.Exit(2)
+    if not MIN_DATE <= date <= MAX_DATE:
+        typer.echo(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）", err=True)
+        raise typer.Exit(2)
+    return date
 
 
 def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
@@ -77,11 +83,25 @@ def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
     return out
 
 
+def _say_folder(rulebooks, always: bool = False) -> None:
+    """Which rulebooks a command reads, when none were named: always for the authors' commands (validate,
+    test, coverage), and for the others when it is not the bundled copy (a ./rulebooks folder is preferred)."""
+    if rulebooks:
+        return
+    from .loading import bundled_rulebook_dir, default_rulebook_dir
+
+    folder = default_rulebook_dir()
+    if always or folder.resolve() != bundled_rulebook_dir().resolve():
+        where = "当前目录下的 rulebooks/" if folder.resolve() != bundled_rulebook_dir().resolve() else "内置规则库"
+        typer.echo(f"规则库：{folder}（{where}；用 --rulebooks 指定其他目录）", err=True)
+
+
 def _load_books(rulebooks, city: Optional[str] = None):
     """The rulebooks a command works on; a broken one ends the command with its located problems."""
     from .loading import load_rulebooks
     from .yamlsource import InputError
 
+    _say_folder(rulebooks)
     try:
         return load_rulebooks(rulebooks, city=city)
     except InputError as error:
@@ -160,9 +180,20 @@ def list_rulebooks(rulebooks: Optional[List[Path]] = RULEBOOKS_OPT, lang: Lang =
     for head in (("城市", "city"), ("文件", "document"), ("文号", "number"), ("有效期", "in force"),
                  ("待遇数", "benefits"), ("状态", "state")):
         table.add_column(head[0] if zh else head[1], overflow="fold")
+    if not books:
+        typer.echo("没有找到规则库（*.yaml）" if zh else "no rulebooks (*.yaml) found", err=True)
+        raise typer.Exit(2)
+    today = dt.date.today()
     for b in books:
         doc = b.rulebook.document
-        state = ("征求意见稿" if zh else "draft") if doc.draft else ("正式" if zh else "final")
+        if doc.in_force_to is not None and doc.in_force_to < today:
+            state = f"已于 {doc.in_force_to} 失效" if zh else f"ended {doc.in_force_to}"
+        elif doc.in_force_from > today:
+            state = f"{doc.in_force_from} 起施行" if zh else f"from {doc.in_force_from}"
+        else:
+            state = "现行" if zh else "in force"
+        if doc.draft:
+            state = ("征求意见稿，" if zh else "draft, ") + state
         table.add_row(f"{b.rulebook.city.zh if zh else b.rulebook.city.en}（{b.slug}）", doc.title, doc.number or "—",
                       f"{doc.in_force_from} ~ {doc.in_force_to or '—'}", str(len(b.rulebook.benefits)), state)
     _console().print(table)
@@ -198,6 +229,7 @@ def validate(
     """检查规则库 / check rulebooks: schema, fields, types, quotes, wording, exclusions, dates."""
     from .validation import validate_paths
 
+    _say_folder(paths, always=True)
     report = validate_paths(paths or None, cases)
     if output_format == "json":
         typer.echo(report.to_json())
@@ -220,6 +252,7 @@ def run_tests(
     from .loading import load_rulebooks
     from .yamlsource import InputError
 
+    _say_folder(rulebooks, always=True)
     try:
         count, failures = run_files(paths or None, rulebooks)
     except InputError as error:

@@ -39,11 +39,24 @@ def evaluate(
     wanted = city or profile.get("city")
     if wanted:
         books = choose_city(books, wanted, "--city" if city else "city")
+    _known_parameters(overrides, books)
     facts = profile.known()
     cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang) for b in books]
     applicant_id = profile.get("applicant_id")  # echoed in every output: an ID or phone number used as the id is masked
     return Evaluation(applicant_id=mask_text(applicant_id) if applicant_id else applicant_id, as_of=as_of,
                       parameters=overrides, cities=cities)
+
+
+def _known_parameters(overrides: Mapping[str, Decimal], books: list[LoadedRulebook]) -> None:
+    """A parameter value for no parameter of these rulebooks is a typo, not something to ignore silently."""
+    known = {name for b in books for name in b.rulebook.parameters}
+    unknown = [name for name in overrides if name not in known]
+    if unknown:
+        from .problems import InputError, Problem
+
+        listed = "、".join(sorted(known)) if known else "这些规则库没有参数"
+        raise InputError([Problem(f"--param {name}", None, None, f"没有名为 {name} 的参数", f"可用的参数：{listed}")
+                          for name in unknown])
 
 
 def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,

@@ -48,8 +48,22 @@ def bundled_rulebook_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "rulebooks"
 
 
+def default_rulebook_dir() -> Path:
+    """Where rulebooks are read when no folder is named: `./rulebooks` when the current folder has one with
+    rulebooks in it (an author's working copy, e.g. after `chuangye new`), else the bundled ones. An author who
+    installed the package with `pip install .` would otherwise validate and test the installed copy, not the
+    file being edited."""
+    local = Path.cwd() / "rulebooks"
+    try:
+        if local.is_dir() and any(p.suffix in (".yaml", ".yml") for p in local.iterdir()):
+            return local
+    except OSError:
+        pass
+    return bundled_rulebook_dir()
+
+
 def rulebook_files(paths: Iterable[Path] | None = None) -> list[Path]:
-    roots = list(paths) if paths else [bundled_rulebook_dir()]
+    roots = list(paths) if paths else [default_rulebook_dir()]
     files: list[Path] = []
     for root in roots:
         root = Path(root)
@@ -249,7 +263,8 @@ def choose_city(books: list[LoadedRulebook], name: str, where: str = "--city") -
     chosen = [b for b in books if name in city_names(b)]
     if not chosen:
         known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
-        raise InputError([Problem(where, None, None, f"没有城市 {name!r} 的规则库", f"可选: {known}")])
+        raise InputError([Problem(where, None, None, f"没有城市 {name!r} 的规则库",
+                                  f"可选: {known}" if known else "所指的目录中没有任何规则库（*.yaml）")])
     return chosen
 
 

@@ -8,7 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
@@ -18,7 +18,7 @@ from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located,
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
 MAX_COUNT = 999_999_999  # people, units: the largest count a batch list accepts too (9 digits)
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
-LIST_SEPARATORS = re.compile(r"[、，,；;|/]+")
+LIST_SEPARATORS = re.compile(r"[、，,；;|/\r\n]+")  # a line break: Excel's Alt+Enter in a cell
 NONE_WORDS = ("无", "没有", "none", "None")  # "none of them", as a batch list cell says it too
 _SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate (from a \ud800 escape) cannot be printed or saved
 
@@ -235,8 +235,10 @@ def parse_profile(data: Any, file: str = "<profile>", located: Located | None = 
     raise InputError(problems)
 
 
-def load_profile(path: Path | str) -> ProfileBase:
-    """Read a YAML or JSON profile file."""
+def load_profile(path: "Path | str | Mapping[str, Any]") -> ProfileBase:
+    """Read a YAML or JSON profile file — or take a dict of facts, as a notebook has them."""
+    if isinstance(path, Mapping):
+        return parse_profile(dict(path))
     path = Path(path)
     text = read_text(path, "申请人信息")
     if path.suffix.lower() == ".json":

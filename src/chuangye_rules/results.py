@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from .money import plain
+
+# Money in the JSON: a decimal string in yuan, always written the same way — no exponent, no trailing zeros
+# ("4500", "5000000", "0.5"), whether it was computed ("4500.00") or read from a rulebook ("5000000").
+Yuan = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_used="json")]
 
 SCHEMA_ID = "chuangye.evaluation/1"
 
@@ -31,7 +37,7 @@ class AmountPart(BaseModel):
 
 class AmountOption(BaseModel):
     grade: str
-    value: Decimal
+    value: Yuan
 
 
 class AmountResult(BaseModel):
@@ -41,9 +47,9 @@ class AmountResult(BaseModel):
     model_config = ConfigDict(ser_json_inf_nan="strings")
 
     kind: AmountKind
-    value: Decimal | None = None
-    min: Decimal | None = None
-    max: Decimal | None = None
+    value: Yuan | None = None
+    min: Yuan | None = None
+    max: Yuan | None = None
     description: str = Field(description="the amount rule in Chinese, e.g. 最高1万元")
     formula: str | None = None
     missing: list[str] = Field(default_factory=list, description="facts or parameters the figure still needs")
@@ -95,8 +101,8 @@ class BenefitResult(BaseModel):
 
 
 class Totals(BaseModel):
-    exact: Decimal = Field(description="sum of exact cash amounts of eligible benefits")
-    up_to: Decimal = Field(description="sum of the most each eligible cash benefit can pay (exact ones included)")
+    exact: Yuan = Field(description="sum of exact cash amounts of eligible benefits")
+    up_to: Yuan = Field(description="sum of the most each eligible cash benefit can pay (exact ones included)")
     unquantified: int = Field(description="eligible cash benefits whose figure is not stated or still open")
 
 
@@ -121,7 +127,7 @@ class Evaluation(BaseModel):
     schema_: str = Field(SCHEMA_ID, alias="schema")
     applicant_id: str | None
     as_of: dt.date
-    parameters: dict[str, Decimal] = Field(default_factory=dict, description="parameter values supplied by the caller")
+    parameters: dict[str, Yuan] = Field(default_factory=dict, description="parameter values supplied by the caller")
     cities: list[CityResult]
 
     model_config = ConfigDict(populate_by_name=True)

@@ -19,7 +19,7 @@ import polars as pl
 
 from .. import limits
 from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
-from ..profile import MAX_DATE, MIN_DATE
+from ..profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
 from ..messages import Text
 from ..i18n import FIELD_WRITING, label
 from ..privacy import SUSPECT, mask_text
@@ -29,7 +29,6 @@ from .engine import ROW
 
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
 BAD_ENCODING = "\x00\x01bad-encoding\x01\x00"
-LIST_SEPARATORS = r"[、，,；;|/]"
 NONE_WORDS = ["无", "没有", "none", "None"]
 
 
@@ -78,7 +77,7 @@ def column_guide(lang: str = "zh") -> list[tuple[str, str, str, str]]:
     for name, spec in cat.fields.items():
         if spec.vocabulary:
             values = "、".join(cat.vocabularies[spec.vocabulary].labels.values())
-            text = ("可多选，用 、，; | 分隔，“无”表示都不是；可选: " if spec.type == "set_of" else "可选: ") + values
+            text = ("可多选，用 、，; | 或换行分隔，“无”表示都不是；可选: " if spec.type == "set_of" else "可选: ") + values
         else:
             text = label(FIELD_WRITING, spec.type, "zh")
         rows.append((name, spec.zh, "、".join(spec.aliases), text))
@@ -507,7 +506,7 @@ def set_codes(text: str, lookup: dict[str, str]) -> list[str] | None:
     """"高校毕业生、退役军人" → ["college_graduate", "veteran"]; "无" → []; None if any item is unknown."""
     if text in NONE_WORDS:
         return []
-    items = [item.strip() for item in re.split(LIST_SEPARATORS, text) if item.strip()]
+    items = [item.strip() for item in LIST_SEPARATORS.split(text) if item.strip()]
     codes = [lookup.get(item) for item in items]
     if not codes or None in codes:
         return None
