@@ -300,3 +300,26 @@ def test_serve_binds_to_localhost_by_default():
 
     result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and "127.0.0.1" in result.output
+
+
+# ------------------------------------------------------------------ every bad body: 422, located, in Chinese
+
+
+@pytest.mark.parametrize("body, field", [
+    ("[" * 10000 + "]" * 10000, "body"),                       # nested 10,000 deep
+    (b"\x00\xff\xfe\x89PNG", "body"),                          # binary
+    ('{"profile": ' + "9" * 5000 + "}", "body"),                # a 5000-digit number
+    ('{"profile": [1]}', "profile"),
+    ('{"profile": {"kind": "individual"}, "as_of": "x"}', "as_of"),
+    ('{"profile": {"kind": "individual", "employees": "many"}}', "profile.employees"),
+    ("[]", None),
+    ("{}", "profile"),
+])
+def test_every_bad_body_is_a_located_chinese_422(client, body, field):
+    r = client.post("/evaluate", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    problems = r.json()["problems"]
+    assert problems and problems[0]["field"] == field, problems
+    for problem in problems:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in problem["message"]), problem
+        assert not re.search(r"Input should|There was an error|valid dictionary|Field required", problem["message"])

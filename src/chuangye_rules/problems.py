@@ -21,6 +21,7 @@ class Problem:
     message_en: str | None = None  # the English message (`--lang en`); the Chinese one when None
     hint_en: str | None = None
     code: str | None = None  # a stable name for the kind of problem, for CI and tests
+    field: str | None = None  # the profile field (or request key) the problem is about, where there is one
 
     def format(self, lang: str = "zh") -> str:
         where = self.file

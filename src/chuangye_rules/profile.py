@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -206,7 +207,8 @@ def validation_problems(error: ValidationError, original: dict, file: str, locat
         if expected and parse_error and spec.type in ("bool", "date"):
             message = f"应为{expected}"  # a profile takes the same spellings as a batch list: say them
         hint = f"应为{expected}" if expected and not message.startswith("应为") else None
-        problems.append(_problem(located, file, (key,), f"字段 {label} 的值 {shown!r} 无效：{message}", hint))
+        problem = _problem(located, file, (key,), f"字段 {label} 的值 {shown!r} 无效：{message}", hint)
+        problems.append(dataclasses.replace(problem, field=str(name)) if name is not None else problem)
     return problems
 
 

@@ -38,7 +38,7 @@ from ..loading import LoadedRulebook, bundled_rulebook_dir, load_rulebooks
 from ..profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
 from ..results import Evaluation
 from ..validation import validate_paths
-from ..yamlsource import InputError, Problem, load_located
+from ..yamlsource import MESSAGES_ZH, InputError, Problem, load_located
 from .display import evaluation_display
 from .questions import applicant_kinds, find_book, questions, vocab_label
 
@@ -119,8 +119,38 @@ ERRORS = {422: {"model": ErrorBody, "description": "bad input: each problem name
 NOT_FOUND = {404: {"model": ErrorBody, "description": "no such city or benefit"}}
 
 
+def request_problems(errors: list[dict]) -> list[dict]:
+    """FastAPI's request validation errors as located Chinese problems (its words are pydantic's English): one
+    per place, the union branches pydantic tries (`dict[str,any]`, `str`) folded into their field."""
+    problems, seen = [], set()
+    for item in errors:
+        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
+        loc = [p for p in loc if "[" not in p and p not in ("str", "int", "float", "bool", "function-after")]
+        where = ".".join(loc)
+        kind = item.get("type", "")
+        if kind == "json_invalid":
+            message, where = "JSON 语法错误：" + str((item.get("ctx") or {}).get("error", "")), "body"
+        elif kind == "missing":
+            message = "缺少必填项"
+        elif kind in ("dict_type", "model_type", "model_attributes_type") and where == "":
+            message = "请求体应为 JSON 对象，如 {\"profile\": {…}}"
+        elif where == "profile" and kind in ("dict_type", "string_type"):
+            message = "应为“字段: 值”的对象，或申请人信息文件的 YAML/JSON 文本"
+        else:
+            message = MESSAGES_ZH.get(kind) or "取值无效"
+        if (where, message) in seen:
+            continue
+        seen.add((where, message))
+        problems.append({"file": "<request>", "line": None, "column": None, "hint": None, "severity": "error",
+                         "message": f"{where}：{message}" if where else message, "field": where or None})
+    return problems
+
+
 def _error_response(status: int, error: str, problems: list[Problem | dict]) -> JSONResponse:
     items = [{"field": None, **(asdict(p) if isinstance(p, Problem) else p)} for p in problems]
+    for item in items:  # a profile's field is named where the request has it: profile.<field>
+        if item.get("file") == "<profile>" and item.get("field") and not item["field"].startswith("profile."):
+            item["field"] = "profile." + item["field"]
     detail = items[0]["message"] if items else error
     return JSONResponse(status_code=status, content={"error": error, "detail": detail, "problems": items})
 
@@ -214,23 +244,20 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
 
     @app.exception_handler(RequestValidationError)
     async def _request_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = []
-        for item in error.errors():
-            loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
-            where = ".".join(loc)
-            message = item.get("msg", "invalid")
-            if item.get("type") == "json_invalid":
-                message = f"JSON 语法错误 / invalid JSON: {(item.get('ctx') or {}).get('error', '')}".rstrip(": ")
-                where = ""
-            problems.append({"file": "<request>", "line": None, "column": None, "hint": None, "severity": "error",
-                             "message": f"{where}: {message}" if where else message, "field": where or None})
-        return _error_response(422, "invalid_request", problems)
+        return _error_response(422, "invalid_request", request_problems(error.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:  # a body that is no JSON at all: too deep, a number too long, binary bytes
+            return _error_response(422, "invalid_request", [{
+                "file": "<request>", "line": None, "column": None, "severity": "error", "field": "body",
+                "message": "请求体不是可以读取的 JSON（可能嵌套过深、数字过长，或不是 UTF-8 文本）",
+                "hint": "发送 JSON 对象，如 {\"profile\": {\"kind\": \"individual\"}}"}])
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(error.status_code, "http_error")
+        detail = {404: "没有这个地址 / not found", 405: "不支持这种请求方法 / method not allowed"}.get(
+            error.status_code, str(error.detail))
         return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None),
-                            content={"error": code, "detail": str(error.detail), "problems": []})
+                            content={"error": code, "detail": detail, "problems": []})
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, error: Exception) -> JSONResponse:
