@@ -323,3 +323,13 @@ def test_every_bad_body_is_a_located_chinese_422(client, body, field):
     for problem in problems:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in problem["message"]), problem
         assert not re.search(r"Input should|There was an error|valid dictionary|Field required", problem["message"])
+
+
+def test_english_hints_show_words_not_internal_codes(client):
+    r = client.get("/rulebooks/huaibei/questions", params={"kind": "individual", "lang": "en"})
+    assert r.status_code == 200
+    body = r.json()
+    questions = body["questions"] if isinstance(body, dict) else body
+    hints = " ".join(text for q in questions for text in q["conditions"])
+    assert "national innovation leader" in hints
+    assert not re.findall(r"\b[a-z]+_[a-z_]+\b", hints), "snake_case codes in the English hints"

@@ -50,7 +50,8 @@ class Vocabulary:
         return self.lookup.get(str(value).strip())
 
     def label(self, code: str, lang: str = "zh") -> str:
-        return self.labels.get(code, code) if lang == "zh" else code
+        """The Chinese label; in English the code as words (national innovation leader), never the raw code."""
+        return self.labels.get(code, code) if lang == "zh" else code.replace("_", " ")
 
 
 @dataclass(frozen=True)
