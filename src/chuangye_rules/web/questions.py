@@ -123,7 +123,14 @@ def questions(book: Rulebook, kind: str | None, lang: str = "zh") -> list[dict[s
         _walk_amount(benefit.amount, uses, benefit)
     order = {name: i for i, name in enumerate(cat.fields)}
     names = [n for n in uses if n in cat.fields and n not in NOT_ASKED]
-    names.sort(key=lambda n: (cat.fields[n].type != "set_of", -len(uses[n].benefits), order[n]))
+    # a tie between facts that decide as many of this applicant's benefits goes to the more general fact — the
+    # one more benefits of the whole plan read (在本市范围内创业 before 原单位为事业单位) — then catalog order
+    general: dict[str, _Use] = {}
+    for benefit in book.benefits:
+        _walk_condition(benefit.conditions, general, benefit)
+        _walk_amount(benefit.amount, general, benefit)
+    names.sort(key=lambda n: (cat.fields[n].type != "set_of", -len(uses[n].benefits),
+                              -len(general[n].benefits) if n in general else 0, order[n]))
     return [_question(name, uses[name], lang) for name in names]
 
 
