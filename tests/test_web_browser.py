@@ -238,3 +238,43 @@ def test_an_ordos_first_time_founder_with_a_disability(server, browser, books, t
     assert any(v["amount"] == "5000元" for v in eligible.values())
     _screenshot(browser, tmp_path, "screener-ordos")
     _no_errors(browser)
+
+
+def test_a_caseworker_uploads_a_list_and_downloads_the_results(server, browser, tmp_path):
+    """政策找人 without a terminal: the list page uploads the example list, shows progress, then the download."""
+    import io
+    import zipfile
+
+    browser.get(server + "lists")
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    browser.find_element(By.ID, "list-file").send_keys(str(ROOT / "examples" / "lists" / "applicants-gb18030.csv"))
+    browser.execute_script("arguments[0].value = '2024-06-01'", browser.find_element(By.ID, "list-as-of"))
+    _click(browser, browser.find_element(By.ID, "list-go"))
+    wait.until(lambda d: d.find_element(By.ID, "list-job").get_attribute("data-state") in ("done", "failed"))
+    assert browser.find_element(By.ID, "list-job").get_attribute("data-state") == "done", \
+        browser.find_element(By.ID, "list-error").text
+    summary = browser.find_element(By.ID, "list-summary").text
+    assert "读取 15 行 = 评估 12 行 + 拒绝 3 行" in summary and "2024-06-01" in summary
+    _screenshot(browser, tmp_path, "lists-page")
+    href = browser.find_element(By.ID, "list-download").get_attribute("href")
+    with urllib.request.urlopen(href, timeout=30) as response:
+        archive = zipfile.ZipFile(io.BytesIO(response.read()))
+    assert {"results.csv", "applicants.csv", "errors.csv", "report.md", "summary.json"} <= set(archive.namelist())
+    _no_errors(browser)
+
+
+def test_the_first_questions_are_those_that_decide_the_most_benefits(server, browser):
+    browser.get(server)
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    Select(browser.find_element(By.ID, "city")).select_by_value("huaibei")
+    kind = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=kind][value=individual]"))[0]
+    _click(browser, kind.find_element(By.XPATH, ".."))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#questions .q"))
+    shown = [q.get_attribute("data-field") for q in browser.find_elements(By.CSS_SELECTOR, "#questions .q")]
+    with urllib.request.urlopen(server + "rulebooks/huaibei/questions?kind=individual", timeout=10) as response:
+        asked = json.load(response)["questions"]
+    decides = {q["field"]: len(q["benefits"]) for q in asked}
+    most = sorted(decides.values(), reverse=True)[:5]
+    assert [decides[f] for f in shown[:5]] == most, (shown[:5], decides)

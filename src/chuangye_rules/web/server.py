@@ -20,11 +20,12 @@ from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, Optional, Union
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline  # Swagger UI and ReDoc served from the package, not from a CDN
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,6 +41,7 @@ from ..results import Evaluation
 from ..validation import validate_paths
 from ..yamlsource import MESSAGES_ZH, InputError, Problem, load_located
 from .display import evaluation_display
+from .lists import LIST_MAX_BYTES, JobError, Jobs
 from .questions import applicant_kinds, find_book, questions, vocab_label
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -166,13 +168,16 @@ class BodyTooLarge(HTTPException):
 class BodyLimit:
     """413 for a body over the limit: at once from Content-Length, else while it is read."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.limit = app, limit
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES, larger: dict[str, int] | None = None) -> None:
+        self.app, self.base, self.larger = app, limit, larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # an uploaded list may be larger than a profile or a rulebook: its own limit
+        self.limit = next((n for prefix, n in self.larger.items() if scope.get("path", "").startswith(prefix)),
+                          self.base)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await self._reject(send)
@@ -214,7 +219,8 @@ class BodyLimit:
 # ------------------------------------------------------------------ the app
 
 
-def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: int = MAX_BODY_BYTES,
+               list_max_bytes: int = LIST_MAX_BYTES) -> FastAPI:
     """The API and the page over the bundled rulebooks (or those under `rulebook_paths`).
 
     Raises `InputError` when a rulebook cannot be loaded, as the CLI commands do."""
@@ -230,7 +236,9 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
                       {"name": "web page", "description": "what the screener page at / calls"}],
     )
     app.state.books = books
-    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    jobs = Jobs(rulebook_paths)
+    app.state.jobs = jobs
+    app.add_middleware(BodyLimit, limit=max_body_bytes, larger={"/lists/jobs": list_max_bytes})
 
     # -------------------------------------------------------------- errors: 4xx with the field and the reason
 
@@ -342,6 +350,47 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
         rulebooks = {b.slug: b.rulebook for b in books}
         display = evaluation_display(evaluation, rulebooks, asked, set(profile.known()), request.lang)
         return JSONResponse({"evaluation": evaluation.to_dict(), "display": display})
+
+    # -------------------------------------------------------------- a list in the browser
+
+    @app.api_route("/lists", methods=["GET", "HEAD"], include_in_schema=False)
+    def lists_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "lists.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
+
+    @app.exception_handler(JobError)
+    async def _job_error(request: Request, error: JobError) -> JSONResponse:
+        return _error_response(error.status, error.error, error.problems)
+
+    def client_of(request: Request) -> str:
+        return request.client.host if request.client else "?"
+
+    @app.post("/lists/jobs", tags=["lists"], summary="Evaluate an uploaded list", responses=ERRORS, openapi_extra={
+        "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string",
+                        "format": "binary"}}}}})
+    async def start_list(request: Request, name: str, as_of: Optional[dt.date] = None,
+                         city: Optional[str] = None) -> JSONResponse:
+        """The list's bytes as the body (CSV in UTF-8 or GB18030, or .xlsx), its file name in `name`: the same run
+        as `chuangye batch --report`, on a thread of its own. One job per client at a time (409 otherwise)."""
+        if as_of is not None and not (MIN_DATE <= as_of <= MAX_DATE):
+            raise JobError(422, "invalid_input", f"评估日期应在 {MIN_DATE} 至 {MAX_DATE} 之间", where="as_of")
+        if city:
+            book_or_404(city)
+        body = await request.body()
+        job = jobs.start(client_of(request), name, body, as_of, city)
+        return JSONResponse(job.status(), status_code=202)
+
+    @app.get("/lists/jobs/{job_id}", tags=["lists"], summary="A list job's progress", responses=NOT_FOUND)
+    def list_status(job_id: str, request: Request) -> JSONResponse:
+        return JSONResponse(jobs.get(job_id, client_of(request)).status())
+
+    @app.get("/lists/jobs/{job_id}/download", tags=["lists"], summary="Download the outputs (then deleted)",
+             responses=NOT_FOUND)
+    def list_download(job_id: str, request: Request) -> Response:
+        job = jobs.get(job_id, client_of(request))
+        data = jobs.download(job_id, client_of(request))
+        stem = Path(job.name).stem
+        return Response(data, media_type="application/zip", headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem + '-结果.zip')}"})
 
     # -------------------------------------------------------------- rulebooks
 

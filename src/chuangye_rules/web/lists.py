@@ -1,0 +1,168 @@
+"""A list in the browser (政策找人 without a terminal): a caseworker uploads a CSV or XLSX list on `/lists`, watches
+its progress, and downloads the same outputs `chuangye batch --report` writes, as one zip.
+
+Bounded: the upload has a size limit; one job per client at a time; a job's files live in a temporary folder of
+its own and are deleted right after they are downloaded, or an hour after the job ended, whichever comes first —
+nothing is kept on the server after that. Jobs are in memory only: a restarted server has none. The server
+listens on 127.0.0.1 unless `--host` says otherwise, so by default the list never leaves this machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..problems import InputError, Problem
+
+LIST_MAX_BYTES = 200 * 1024 * 1024  # 200 MB: about a million rows
+KEEP_SECONDS = 3600
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+@dataclass
+class Job:
+    id: str
+    client: str
+    folder: Path
+    name: str
+    state: str = "running"  # running | done | failed
+    read: int = 0
+    rejected: int = 0
+    started: float = field(default_factory=time.monotonic)
+    ended: float | None = None
+    summary: dict[str, Any] | None = None
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def status(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "state": self.state, "read": self.read, "rejected": self.rejected,
+                "seconds": round((self.ended or time.monotonic()) - self.started, 1), "summary": self.summary,
+                "problems": self.problems,
+                "download": f"lists/jobs/{self.id}/download" if self.state == "done" else None}
+
+
+class JobError(Exception):
+    def __init__(self, status: int, error: str, message: str, hint: str | None = None, where: str = "file"):
+        self.status, self.error = status, error
+        self.problems = [Problem(where, None, None, message, hint, field=where)]
+
+
+class Jobs:
+    """The list jobs of one server: at most one running per client, each in its own temporary folder."""
+
+    def __init__(self, rulebook_paths: list[Path | str] | None = None, keep_seconds: float = KEEP_SECONDS) -> None:
+        self.rulebook_paths = rulebook_paths
+        self.keep_seconds = keep_seconds
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+
+    def start(self, client: str, name: str, body: bytes, as_of: dt.date | None, city: str | None) -> Job:
+        self.reap()
+        safe = _safe_name(name)
+        if not body:
+            raise JobError(422, "invalid_input", "上传的名单是空文件", "选择一个 CSV 或 Excel（.xlsx）名单文件")
+        with self.lock:
+            if any(j.client == client and j.state == "running" for j in self.jobs.values()):
+                raise JobError(409, "busy", "您上一份名单还在评估中，请等它完成后再上传下一份", where="job")
+            folder = Path(tempfile.mkdtemp(prefix="chuangye-list-"))
+            job = Job(secrets.token_urlsafe(12), client, folder, safe)
+            self.jobs[job.id] = job
+        (folder / "in").mkdir()
+        path = folder / "in" / safe
+        path.write_bytes(body)
+        threading.Thread(target=self._run, args=(job, path, as_of, city), name=f"chuangye-list-{job.id}",
+                         daemon=True).start()
+        return job
+
+    def _run(self, job: Job, path: Path, as_of: dt.date | None, city: str | None) -> None:
+        from ..batch.budget import Budget
+        from ..batch.runner import run_batch
+
+        def progress(read: int, rejected: int) -> None:
+            job.read, job.rejected = read, rejected
+
+        try:
+            summary = run_batch(path, job.folder / "out", city=city or None, as_of=as_of, budget=Budget(),
+                                rulebook_paths=self.rulebook_paths, progress=progress)
+            job.read, job.rejected = summary.read, summary.rejected
+            job.summary = {"as_of": summary.as_of, "encoding": summary.encoding, "read": summary.read,
+                           "evaluated": summary.evaluated, "rejected": summary.rejected,
+                           "result_rows": summary.result_rows, "duplicate_ids": summary.duplicate_ids,
+                           "ignored_columns": summary.ignored_columns,
+                           "files": sorted(p.name for p in (job.folder / "out").iterdir()
+                                           if not p.name.startswith("."))}
+            job.state = "done"
+        except InputError as error:
+            job.problems = [_shown(p) for p in error.problems]
+            job.state = "failed"
+            shutil.rmtree(job.folder, ignore_errors=True)
+        except Exception:  # a bug: the page says so, the server goes on, nothing of the list is kept
+            job.problems = [{"message": "内部错误：评估没有完成（请把名单的格式告诉维护者）", "field": None}]
+            job.state = "failed"
+            shutil.rmtree(job.folder, ignore_errors=True)
+        finally:
+            if job.folder.exists():  # the list itself is not kept once it has been read
+                shutil.rmtree(job.folder / "in", ignore_errors=True)
+            job.ended = time.monotonic()
+
+    def get(self, job_id: str, client: str) -> Job:
+        self.reap()
+        job = self.jobs.get(job_id)
+        if job is None or job.client != client:  # another client's job does not exist for you
+            raise JobError(404, "not_found", "没有这个评估任务（结果下载一次或一小时后即删除）", where="job")
+        return job
+
+    def download(self, job_id: str, client: str) -> bytes:
+        """The outputs as one zip; the job and its files are deleted as it is handed over."""
+        job = self.get(job_id, client)
+        if job.state != "done":
+            raise JobError(409, "not_ready", "评估还没有完成", where="job")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted((job.folder / "out").iterdir()):
+                if not file.name.startswith("."):
+                    archive.write(file, file.name)
+        self.forget(job)
+        return buffer.getvalue()
+
+    def forget(self, job: Job) -> None:
+        with self.lock:
+            self.jobs.pop(job.id, None)
+        shutil.rmtree(job.folder, ignore_errors=True)
+
+    def reap(self) -> None:
+        """Delete the jobs that ended more than `keep_seconds` ago, with their files."""
+        now = time.monotonic()
+        for job in list(self.jobs.values()):
+            if job.ended is not None and now - job.ended > self.keep_seconds:
+                self.forget(job)
+
+    def close(self) -> None:
+        for job in list(self.jobs.values()):
+            if job.state != "running":
+                self.forget(job)
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded file's name, reduced to a plain file name with a list's suffix (never a path)."""
+    base = Path(name.replace("\\", "/")).name.strip() or "名单.csv"
+    base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base)[:120]
+    if not base.lower().endswith(SUFFIXES):
+        raise JobError(422, "invalid_input", f"不支持的文件类型：{base}", "上传 CSV（.csv）或 Excel（.xlsx）名单")
+    return base
+
+
+def _shown(problem: Problem) -> dict[str, Any]:
+    """A problem of the run, with the server's own folders taken out of the file name."""
+    where = Path(problem.file).name if problem.file and "/" in problem.file else problem.file
+    text = problem.format().replace(problem.file, where, 1) if problem.file else problem.format()
+    return {"message": text, "field": problem.field}
