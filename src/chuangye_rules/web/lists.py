@@ -64,6 +64,7 @@ class Jobs:
         self.keep_seconds = keep_seconds
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
+        self.closed = False
 
     def start(self, client: str, name: str, body: bytes, as_of: dt.date | None, city: str | None) -> Job:
         self.reap()
@@ -113,6 +114,8 @@ class Jobs:
             if job.folder.exists():  # the list itself is not kept once it has been read
                 shutil.rmtree(job.folder / "in", ignore_errors=True)
             job.ended = time.monotonic()
+            if self.closed:
+                self.forget(job)
 
     def get(self, job_id: str, client: str) -> Job:
         self.reap()
@@ -147,6 +150,8 @@ class Jobs:
                 self.forget(job)
 
     def close(self) -> None:
+        """Forget every job and delete its files; a job still running deletes its own when it ends."""
+        self.closed = True
         for job in list(self.jobs.values()):
             if job.state != "running":
                 self.forget(job)

@@ -238,6 +238,7 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
     app.state.books = books
     jobs = Jobs(rulebook_paths)
     app.state.jobs = jobs
+    app.router.on_shutdown.append(jobs.close)  # a stopped server keeps no list or result on its disk
     app.add_middleware(BodyLimit, limit=max_body_bytes, larger={"/lists/jobs": list_max_bytes})
 
     # -------------------------------------------------------------- errors: 4xx with the field and the reason
