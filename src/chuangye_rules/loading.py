@@ -16,6 +16,8 @@ from typing import Iterable
 
 from pydantic import BaseModel, Tag, ValidationError
 
+from . import rulecache
+
 from .catalog import NUMERIC_TYPES, catalog
 from .messages import (
     AMOUNT_KINDS, KEY_HELP, Text, amount_kinds, choices, closest, did_you_mean, field_type, place, value_at, written,
@@ -79,11 +81,48 @@ def rulebook_files(paths: Iterable[Path] | None = None) -> list[Path]:
 
 
 def load_rulebook(path: Path) -> LoadedRulebook:
-    """Load and check one rulebook file; raises InputError listing every problem found."""
+    """Load and check one rulebook file; raises InputError listing every problem found. A file that passed every
+    check before, unchanged, comes from the cache (rulecache.py)."""
+    path = Path(path)
+    raw = _raw_bytes(path)
+    if raw is not None:
+        hit = rulecache.get(raw, lambda relative: _official_text(path, relative))
+        if hit is not None:
+            data, text = hit
+            try:
+                return LoadedRulebook(rulebook=Rulebook.model_validate(data), path=path,
+                                      located=Located(data, str(path)), source_text=text)
+            except ValidationError:
+                pass
     book, problems = inspect_rulebook(path)
     if book is None or any(p.severity == "error" for p in problems):
         raise InputError(problems)
+    if raw is not None and not book.partial:
+        dumped = book.rulebook.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        if Rulebook.model_validate(dumped) == book.rulebook:  # only what reads back as the same rulebook
+            rulecache.put(raw, dumped, book.rulebook.document.source, book.source_text)
     return book
+
+
+def _raw_bytes(path: Path) -> bytes | None:
+    """The file's bytes for the cache key; None (no cache) when it cannot be read or is over the size limit."""
+    from . import limits
+
+    try:
+        if path.stat().st_size > limits.current().max_file_bytes:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _official_text(path: Path, relative: str) -> str | None:
+    if not _inside(relative) or not _is_file(path.parent / relative):
+        return None
+    try:
+        return read_text(path.parent / relative, "文件原文")
+    except InputError:
+        return None
 
 
 def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
