@@ -418,6 +418,7 @@ def batch(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
     report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
     overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换输出目录中上次运行写出的结果（其他文件从不覆盖）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="结果文件的列名和取值：zh 中文（默认），en 字段名和代码（供程序读取）"),
     show_columns: bool = typer.Option(False, "--show-columns", help="列出可识别的列名及填写方式"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
@@ -455,11 +456,12 @@ def batch(
                     summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
                                         encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
                                         chunk_rows=chunk_rows, progress=tick, budget=budget,
-                                        overwrite=overwrite)
+                                        overwrite=overwrite, lang=lang.value)
             else:
                 summary = run_batch(input_path, outdir, city=city, as_of=_date(as_of), fmt=output_format,
                                     encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                    chunk_rows=chunk_rows, budget=budget, overwrite=overwrite)
+                                    chunk_rows=chunk_rows, budget=budget, overwrite=overwrite,
+                                    lang=lang.value)
     except InputError as error:
         _fail(error)
     except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files

@@ -45,6 +45,25 @@ PERIOD = {
     "ongoing": ("持续", "ongoing"),
 }
 
+AMOUNT_KIND = {
+    "exact": ("确定金额", "exact"),
+    "up_to": ("最高", "up_to"),
+    "range": ("区间", "range"),
+    "formula": ("待定（按公式）", "formula"),
+    "not_stated": ("未列明", "not_stated"),
+    "in_kind": ("非现金", "in_kind"),
+}
+
+# the columns of the batch's output files: Chinese for a caseworker; with --lang en the column names are the codes
+OUTPUT_COLUMNS_ZH = {
+    "row": "行号", "applicant_id": "编号", "city": "城市", "benefit_id": "待遇标识", "benefit_name": "待遇名称",
+    "category": "类别", "status": "状态", "amount_kind": "金额类型", "amount_value": "金额（元）",
+    "amount_min": "最低（元）", "amount_max": "最高（元）", "period": "发放方式", "lead_departments": "牵头单位",
+    "clause": "条款", "missing_facts": "缺少的信息", "eligible": "符合条件项数", "needs_info": "需补充信息项数",
+    "exact_total": "确定金额合计（元）", "up_to_total": "最高可得合计（元）", "unquantified": "金额未定项数",
+    "column": "列", "value": "内容", "reason": "原因",
+}
+
 FIELD_TYPE = {
     "text": ("文字", "text"),
     "bool": ("是/否", "yes/no"),

@@ -4,6 +4,7 @@ a spreadsheet will never run. tests/test_batch.py already proves the basic broke
 unclosed quote, NUL, another encoding) in-process; here they meet the command, in harder variants."""
 
 import datetime as dt
+import html
 import io
 import json
 import time
@@ -29,8 +30,10 @@ def write(tmp_path: Path, data, name="list.csv") -> Path:
 
 
 def errors_of(out: Path) -> dict[int, str]:
+    """errors.csv as written by the command (Chinese headers) or by run_batch (lang="en", the library's default)."""
     frame = pl.read_csv(out / "errors.csv", infer_schema=False)
-    return {int(r): reason for r, reason in zip(frame["row"], frame["reason"])}
+    row, reason = ("行号", "原因") if "行号" in frame.columns else ("row", "reason")
+    return {int(r): text for r, text in zip(frame[row], frame[reason])}
 
 
 def summary_of(out: Path) -> dict:
@@ -182,8 +185,8 @@ def test_duplicate_applicant_ids_are_evaluated_and_reported(tmp_path, chuangye):
     assert summary["duplicate_ids"] == 3  # rows 4 and 6 repeat D1, row 7 repeats D2; the rejected D4 is not counted
     assert summary["duplicate_rows"] == [[2, 4, 6], [3, 7]]
     assert "3 行的编号与前面的行重复" in err and "第 2 行、第 4 行、第 6 行" in err
-    applicants = pl.read_csv(tmp_path / "out" / "applicants.csv", infer_schema=False).filter(pl.col("applicant_id") == "D1")
-    assert sorted(set(applicants["row"].cast(int).to_list())) == [2, 4, 6]
+    applicants = pl.read_csv(tmp_path / "out" / "applicants.csv", infer_schema=False).filter(pl.col("编号") == "D1")
+    assert sorted(set(applicants["行号"].cast(int).to_list())) == [2, 4, 6]
 
 
 def test_duplicate_ids_found_across_blocks_with_their_rows(tmp_path, monkeypatch):
@@ -241,11 +244,15 @@ def test_formula_cells_never_reach_a_spreadsheet_as_formulas(tmp_path, fmt):
             frames.append(pl.read_csv(file, infer_schema=False))
         elif fmt == "jsonl":
             frames.append(pl.read_ndjson(file).cast(pl.String))
-        else:
-            frames.append(pl.read_excel(file, infer_schema_length=0))
+        else:  # an xlsx holds the payloads as they are, in string cells: text, never a formula, no apostrophe
             with zipfile.ZipFile(file) as archive:
                 sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+                strings = archive.read("xl/sharedStrings.xml").decode()
             assert sheets and not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets), "no formula cells"
+            if name == "results":
+                kept = set(pl.read_excel(file, infer_schema_length=0)["applicant_id"].to_list())
+                assert {p.strip() for p in PAYLOADS} <= kept and not any(v.startswith("'") for v in kept)
+                assert all(html.escape(p.strip(), quote=False) in strings for p in PAYLOADS)
     cells = [v for frame in frames for column in frame.columns for v in frame[column].cast(pl.String).to_list() if v]
     assert cells
     assert not [v for v in cells if v.startswith(FORMULA_START)]

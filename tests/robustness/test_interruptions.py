@@ -38,7 +38,7 @@ def listing(tmp_path_factory):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     reference = folder / "reference"
     with mock.patch.dict(os.environ, ENV):
-        run_batch(path, reference, as_of=dt.date(2024, 6, 1))
+        run_batch(path, reference, as_of=dt.date(2024, 6, 1), lang="zh")  # as the command writes
     return path, reference
 
 

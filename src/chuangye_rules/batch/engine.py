@@ -14,6 +14,8 @@ import polars as pl
 
 from ..catalog import catalog
 from ..evaluation import fact_order
+from ..i18n import AMOUNT_KIND, CATEGORY, PERIOD, field_label, label
+from ..i18n import STATUS as STATUS_WORDS
 from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, one_of, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
@@ -127,8 +129,8 @@ MASK_BITS = MAX_FACTS  # a (benefit, missing mask) pair as one integer key: row 
 LISTED_MASKS = 1 << 18  # the missing-facts text of every possible mask is listed up front if there are no more
 
 
-def _named(facts: list[str], mask: int) -> str | None:
-    return ";".join(mask_names(facts, mask)) or None
+def _named(facts: list[str], mask: int, word: Callable[[str], str] = str, sep: str = ";") -> str | None:
+    return sep.join(word(name) for name in mask_names(facts, mask)) or None
 
 
 @dataclass
@@ -139,6 +141,8 @@ class BenefitTable:
     facts: list[list[str]]  # each benefit's fact_order: a missing mask's bits
     first: dict[str, int]  # each rulebook's first row (long_results' `first`)
     cell: Callable[[str], str] = str
+    fact_word: Callable[[str], str] = str  # a missing fact as written: its id (en) or its Chinese name (zh)
+    fact_sep: str = ";"
     # the text of every mask of every benefit, benefit after benefit, and where each benefit's masks start
     # (None if that would be more than LISTED_MASKS strings)
     # (joined, each text is the benefit's tail and the mask's missing facts: for joined_rows, not with_benefit_text)
@@ -152,40 +156,52 @@ class BenefitTable:
 
     def named_text(self, b: int, mask: int) -> str | None:
         """Benefit b's missing facts under `mask` as written; joined, after the benefit's tail of cells."""
-        text = _named(self.facts[b], mask)
+        text = _named(self.facts[b], mask, self.fact_word, self.fact_sep)
         text = None if text is None else self.cell(text)
         return text if self.tails is None else self.tails[b] + (text or "")
 
 
 def benefit_table(books: list[CompiledRulebook], cell: Callable[[str], str] | None = None,
-                  joined: bool = False) -> BenefitTable:
+                  joined: bool = False, lang: str = "en") -> BenefitTable:
     """`cell`: applied to every text once here (CSV quoting), instead of to every row written. `joined`: also
-    the joined runs of cells that joined_rows writes (with `cell`, for CSV)."""
+    the joined runs of cells that joined_rows writes (with `cell`, for CSV). `lang`: "zh" writes the city,
+    category, period, status, amount kind and missing facts in Chinese words; "en" as their codes."""
     cell = cell or (lambda text: text)
-    benefits = [(book.slug, cb.benefit) for book in books for cb in book.benefits]
+    zh = lang == "zh"
+    names = {book.slug: (book.book.city.zh if zh else book.slug) for book in books}
+    benefits = [(names[book.slug], cb.benefit) for book in books for cb in book.benefits]
+
+    def word(table: dict, code: str) -> str:
+        return label(table, code, "zh") if zh else code
+
     # Categorical: a row of results gathers 4-byte codes, and polars writes such a column about twice as
     # fast as the same text held as strings
     text = pl.DataFrame(schema_overrides={name: pl.Categorical for name in BENEFIT_TEXT}, data={
         "city": [cell(slug) for slug, _ in benefits],
         "benefit_id": [cell(b.id) for _, b in benefits],
         "benefit_name": [cell(safe_text(b.name)) for _, b in benefits],
-        "category": [cell(b.category.value) for _, b in benefits],
-        "period": [cell(b.period.value) for _, b in benefits],
+        "category": [cell(word(CATEGORY, b.category.value)) for _, b in benefits],
+        "period": [cell(word(PERIOD, b.period.value)) for _, b in benefits],
         "lead_departments": [cell(safe_text("、".join(b.departments.lead))) for _, b in benefits],
         "clause": [cell(safe_text(b.clause)) for _, b in benefits],
     })
     first, row = {}, 0
     for book in books:
         first[book.slug], row = row, row + len(book.benefits)
-    table = BenefitTable(text, [fact_order(b) for _, b in benefits], first, cell)
+    # zh: a missing fact by its catalog name, a missing parameter by its description; "；" between them, as
+    # some names hold a "、" themselves
+    described = {name: p.description for book in books for name, p in book.book.parameters.items()}
+    table = BenefitTable(text, [fact_order(b) for _, b in benefits], first, cell,
+                         fact_word=(lambda name: described.get(name) or field_label(name, "zh")) if zh else str,
+                         fact_sep="；" if zh else ";")
     if joined:
         def runs(names: tuple[str, ...]) -> list[str]:
             return [",".join(cells) for cells in zip(*(text[n].cast(pl.String).to_list() for n in names))]
 
         table.head = pl.Series(runs(JOINED_HEAD), dtype=pl.Categorical)
         table.tails = [run + "," for run in runs(JOINED_TAIL[:-1])]
-        table.status_kind = pl.Series([f"{cell(s)},{cell(k)}" for s in STATUS.categories for k in KIND.categories],
-                                      dtype=pl.Categorical)
+        table.status_kind = pl.Series([f"{cell(word(STATUS_WORDS, s))},{cell(word(AMOUNT_KIND, k))}"
+                                       for s in STATUS.categories for k in KIND.categories], dtype=pl.Categorical)
     if sum(1 << len(f) for f in table.facts) <= LISTED_MASKS:
         starts = [0]
         for f in table.facts:

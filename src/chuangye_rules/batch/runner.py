@@ -34,6 +34,8 @@ import polars as pl
 
 from .. import limits
 from ..amounts import checked_parameters
+from ..i18n import AMOUNT_KIND, OUTPUT_COLUMNS_ZH, label
+from ..i18n import STATUS as STATUS_WORDS
 from ..loading import LoadedRulebook, choose_city, city_names, load_rulebooks
 from ..problems import InputError, Problem
 from .budget import Budget
@@ -118,10 +120,12 @@ class Output:
     SLICE = 200_000
 
     def __init__(self, path: Path, tmp: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-                 defuse: bool = True, quoted: bool = False):
+                 defuse: bool = True, quoted: bool = False, headers: dict[str, str] | None = None):
         # path: where the output will be once the run succeeded; tmp: where it is written until then.
-        # quoted: every text cell is already as CSV must write it (csv_cell), so the writer checks none of them
+        # quoted: every text cell is already as CSV must write it (csv_cell), so the writer checks none of them.
+        # headers: the column names as written (Chinese); a joined column "a,b" is named part by part
         self.path, self.tmp, self.fmt, self.render, self.defuse, self.quoted = path, tmp, fmt, render, defuse, quoted
+        self.headers = headers
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
         self._handle = open(self.tmp, "wb") if fmt != "xlsx" else None
@@ -134,8 +138,10 @@ class Output:
             self._emit(self.render(piece) if self.render else piece)
 
     def _emit(self, frame: pl.DataFrame) -> None:
-        if self.defuse:
+        if self.defuse and self.fmt != "xlsx":  # an xlsx cell written as a string is never a formula
             frame = neutralise(frame)
+        if self.headers:
+            frame = frame.rename({c: ",".join(self.headers.get(p, p) for p in c.split(",")) for c in frame.columns})
         if self.fmt == "csv":
             # the same text ("5000.00"), but polars writes a Decimal column about half as fast as a String one
             frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.String))
@@ -158,7 +164,7 @@ class Output:
         """Complete the file at its temporary name (a full disk shows here at the latest)."""
         if self.fmt == "xlsx":
             frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
-            frame.write_excel(self.tmp, worksheet="results", autofit=False)
+            write_xlsx(frame, self.tmp)
         else:
             self._handle.close()
 
@@ -256,6 +262,28 @@ class Ahead:
         self._thread.join()
 
 
+def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    """An xlsx a caseworker opens as is: the header row frozen, columns as wide as their text, money as numbers
+    in a yuan format. Strings are written as strings (never formulas or links), so no cell needs an apostrophe."""
+    import xlsxwriter
+
+    money = [c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
+    frame = frame.with_columns(pl.col(money).cast(pl.Float64)) if money else frame  # xlsx numbers are doubles
+    with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False}) as book:
+        # polars takes widths in pixels: about 7 a column of text, a Chinese character two columns
+        widths = {c: 7 * min(60, max([_width(c)] + [_width(v) for v in frame[c].cast(pl.String).head(2000)
+                                                      .drop_nulls().to_list()]) + 2) for c in frame.columns}
+        frame.write_excel(book, worksheet="results", autofit=False, freeze_panes=(1, 0),
+                          column_formats={c: '#,##0.00" 元"' for c in money} or None, column_widths=widths,
+                          include_header=True, table_style=None, autofilter=True)
+
+
+def _width(text: str) -> int:
+    """Display width: a Chinese character takes two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
 RESULT_SCHEMA = {
     "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String,
     "category": pl.String, "status": pl.String, "amount_kind": pl.String, "amount_value": pl.Decimal(38, 2),
@@ -277,11 +305,17 @@ def _yuan(fen: pl.Series, text: bool) -> pl.Series:
     return fen.replace_strict(distinct, converted, default=None, return_dtype=dtype)
 
 
-def _result_rows(long: pl.DataFrame) -> pl.DataFrame:
-    """Long results with benefit text (LONG_COLUMNS) as results-file rows."""
+def _result_rows(long: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
+    """Long results with benefit text (LONG_COLUMNS) as results-file rows; status and amount kind as words in zh."""
+    def words(column: str, table: dict) -> pl.Expr:
+        if lang != "zh":
+            return pl.col(column)
+        return pl.col(column).cast(pl.String).replace_strict(
+            {code: label(table, code, "zh") for code in table}, default=pl.col(column).cast(pl.String))
     return long.select(
-        pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category", "status",
-        "amount_kind", *(pl.lit(_yuan(long[f"{part}_fen"], False)).alias(f"amount_{part}") for part in ("value", "min", "max")),
+        pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category",
+        words("status", STATUS_WORDS), words("amount_kind", AMOUNT_KIND),
+        *(pl.lit(_yuan(long[f"{part}_fen"], False)).alias(f"amount_{part}") for part in ("value", "min", "max")),
         "period", "lead_departments", "clause", "missing_facts")
 
 
@@ -294,8 +328,9 @@ def _joined_result_rows(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame
         JOINED["tail"])
 
 
-def _applicant_rows(sums: pl.DataFrame) -> pl.DataFrame:
-    return sums.select(pl.col(ROW).alias("row"), "applicant_id", "city", "eligible", "needs_info",
+def _applicant_rows(sums: pl.DataFrame, cities: dict[str, str] | None = None) -> pl.DataFrame:
+    city = pl.col("city").replace_strict(cities, default=pl.col("city")) if cities else pl.col("city")
+    return sums.select(pl.col(ROW).alias("row"), "applicant_id", city, "eligible", "needs_info",
                        yuan_text(pl.col("exact_fen")).alias("exact_total"),
                        yuan_text(pl.col("up_to_fen")).alias("up_to_total"), "unquantified")
 
@@ -333,10 +368,12 @@ def run_batch(
     progress: Callable[[int, int], None] | None = None,
     budget: Budget | None = None,
     overwrite: bool = False,
+    lang: str = "en",
 ) -> BatchSummary:
     """Evaluate every row of a CSV or XLSX list; see the module docstring for the outputs. `chunk_rows`: rows
     evaluated at once (default: limits.chunk_rows). With a `budget`, report.md is written too. `overwrite`: an
-    earlier run's outputs in OUTDIR (and only those, unchanged since) may be replaced."""
+    earlier run's outputs in OUTDIR (and only those, unchanged since) may be replaced. `lang`: "zh" writes
+    Chinese column names and words (what `chuangye batch` writes by default), "en" the field names and codes."""
     started = time.perf_counter()
     chunk_rows = chunk_rows or limits.current().chunk_rows
     input_path = Path(input_path)
@@ -377,14 +414,18 @@ def run_batch(
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
         quoted = fmt == "csv" and PREQUOTE
-        table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None, joined=quoted)
+        table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None, joined=quoted, lang=lang)
+        city_words = {c.slug: c.book.city.zh for c in compiled.values()} if lang == "zh" else None
+        if city_words and quoted:
+            city_words = {slug: csv_cell(zh) for slug, zh in city_words.items()}
+        headers = OUTPUT_COLUMNS_ZH if lang == "zh" else None
         for key, name in names.items():
             kind = "csv" if key == "errors" else fmt
             render = {"results": (lambda long: _joined_result_rows(long, table)) if quoted else
-                      (lambda long: _result_rows(with_benefit_text(long, table))),
-                      "applicants": _applicant_rows, "errors": None}[key]
+                      (lambda long: _result_rows(with_benefit_text(long, table), lang)),
+                      "applicants": lambda sums: _applicant_rows(sums, city_words), "errors": None}[key]
             outputs[key] = Output(folder.final(name), folder.path(name), kind, render=render,
-                                  defuse=key == "errors", quoted=quoted and key != "errors")
+                                  defuse=key == "errors", quoted=quoted and key != "errors", headers=headers)
         for book in compiled.values():  # while the reader reads and types the first block
             prepare(book)
         for raw, parsed in reader:
@@ -397,7 +438,8 @@ def run_batch(
             frame = parsed.frame
             if frame.height:  # echoed in every output: an ID or phone number used as the id is masked, and a
                 # formula defused, once per applicant rather than once per result row
-                shown = _defused(pl.lit(mask_column(frame["applicant_id"])))
+                shown = pl.lit(mask_column(frame["applicant_id"]))
+                shown = shown if fmt == "xlsx" else _defused(shown)  # an xlsx string cell is never a formula
                 frame = frame.with_columns((_csv_cells(shown) if quoted else shown).alias("applicant_id"))
             waiting.add(_city_parts(frame, compiled, city))
             for slug, part in waiting.full():

@@ -93,7 +93,7 @@ class Jobs:
 
         try:
             summary = run_batch(path, job.folder / "out", city=city or None, as_of=as_of, budget=Budget(),
-                                rulebook_paths=self.rulebook_paths, progress=progress)
+                                rulebook_paths=self.rulebook_paths, progress=progress, lang="zh")
             job.read, job.rejected = summary.read, summary.rejected
             job.summary = {"as_of": summary.as_of, "encoding": summary.encoding, "read": summary.read,
                            "evaluated": summary.evaluated, "rejected": summary.rejected,
