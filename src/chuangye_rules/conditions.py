@@ -53,6 +53,18 @@ def _within_after(value: dt.date, d, as_of: dt.date, facts) -> Truth:
     return start <= value <= shift(start, d.years, d.months, d.days)
 
 
+def _no_later_than(value: dt.date, d, as_of: dt.date, facts) -> Truth:
+    start = facts.get(d.field)
+    if start is None:
+        return None
+    return value <= shift(start, d.years, d.months, d.days)
+
+
+def _same_year_as(value: dt.date, other: str, as_of: dt.date, facts) -> Truth:
+    start = facts.get(other)
+    return None if start is None else value.year == start.year
+
+
 OPERATORS: dict[str, Callable[[Any, Any, dt.date, dict], Truth]] = {
     "eq": _compare(lambda a, b: a == b),
     "ne": _compare(lambda a, b: a != b),
@@ -69,6 +81,8 @@ OPERATORS: dict[str, Callable[[Any, Any, dt.date, dict], Truth]] = {
     "at_least_ago": _at_least_ago,
     "same_year_as_evaluation": lambda v, _, as_of, f: v.year == as_of.year,
     "within_after": _within_after,
+    "no_later_than": _no_later_than,
+    "same_year_as": _same_year_as,
 }
 
 
@@ -78,7 +92,7 @@ def evaluate_condition(node, facts: dict[str, Any], as_of: dt.date) -> Trace:
         if value is None:
             return Trace(node, None, None, missing=[node.field])
         result = OPERATORS[node.op](value, node.operand, as_of, facts)
-        missing = [node.within_after.field] if result is None and node.within_after else []
+        missing = [node.other_field] if result is None and node.other_field else []
         return Trace(node, result, value, missing=missing)
     if isinstance(node, NotOf):
         child = evaluate_condition(node.not_, facts, as_of)
@@ -100,7 +114,7 @@ def evaluate_condition(node, facts: dict[str, Any], as_of: dt.date) -> Trace:
 def condition_fields(node) -> list[str]:
     """The fields a condition reads, in depth-first order: the canonical order of "missing facts"."""
     if isinstance(node, Compare):
-        return [node.field] + ([node.within_after.field] if node.within_after else [])
+        return [node.field] + ([node.other_field] if node.other_field else [])
     children = [node.not_] if isinstance(node, NotOf) else (node.all if isinstance(node, AllOf) else node.any)
     return _unique(f for child in children for f in condition_fields(child))
 

@@ -202,6 +202,13 @@ def describe_condition(node, lang: str = "zh") -> str:
         other = field_label(operand.field, lang)
         return (f"{name}在{other}后{_duration(operand, lang)}内" if lang == "zh"
                 else f"{name} within {_duration(operand, lang)} after {other}")
+    if op == "no_later_than":
+        other = field_label(operand.field, lang)
+        return (f"{name}不晚于{other}后{_duration(operand, lang)}" if lang == "zh"
+                else f"{name} no later than {_duration(operand, lang)} after {other}")
+    if op == "same_year_as":
+        other = field_label(operand, lang)
+        return f"{name}与{other}在同一年" if lang == "zh" else f"{name} in the same year as {other}"
     shown = show_value(node.field, operand if not isinstance(operand, list) else frozenset(operand), lang)
     if isinstance(operand, bool) and op in ("eq", "ne"):
         positive = operand == (op == "eq")

@@ -24,7 +24,8 @@ from .messages import (
 )
 from .schema import (
     AllOf, AnyOf, Benefit, City, Compare, Document, FormulaAmount, GradesAmount, NotEncoded, NotOf, Parameter,
-    PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, Rulebook, Target, TiersAmount, UpToAmount,
+    PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, RELATIVE_OPS, Rulebook, Target, TiersAmount,
+    UpToAmount,
 )
 from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, make_problem, read_text
 
@@ -770,18 +771,19 @@ def _check_condition(cond, path: tuple, located: Located) -> list[Problem]:
                        Text(f"单值字段请用 eq 或 in，如 {{field: {cond.field}, in: [...]}}",
                             f"for a single value use eq or in, e.g. {{field: {cond.field}, in: [...]}}"))
         return _normalise_values(cond, op, spec.vocabulary, at, located)
-    if op in ("within_last", "at_least_ago", "same_year_as_evaluation", "within_after"):
+    if op in ("within_last", "at_least_ago", "same_year_as_evaluation", *RELATIVE_OPS):
         if spec.type != "date":
             return bad(Text(f"{op} 只能用于日期字段，字段 {cond.field} 的类型为{kind.zh}",
                             f"{op} works on date fields; {cond.field} is {kind.en}"),
                        Text("数字请用 gte、lte 等比较", "compare numbers with gte, lte and the like"))
-        if op == "within_after":
-            other = _field_problem(operand.field, at + ("field",), located)
+        if op in RELATIVE_OPS:
+            name = cond.other_field
+            other = _field_problem(name, at + (() if op == "same_year_as" else ("field",)), located)
             if other:
                 return [other]
-            if catalog().fields[operand.field].type != "date":
-                return bad(Text(f"within_after 的参照字段 {operand.field} 不是日期字段",
-                                f"within_after counts from {operand.field}, which is not a date field"),
+            if catalog().fields[name].type != "date":
+                return bad(Text(f"{op} 的参照字段 {name} 不是日期字段",
+                                f"{op} counts from {name}, which is not a date field"),
                            Text("field 写另一个日期字段，如 traineeship_end_date", "name another date field"))
         return []
     values = operand if op in ("in", "not_in") else [operand]

@@ -89,8 +89,10 @@ class RelativeDuration(Duration):
 COMPARE_OPS = (
     "eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in",
     "contains", "contains_any", "contains_all",
-    "within_last", "at_least_ago", "same_year_as_evaluation", "within_after",
+    "within_last", "at_least_ago", "same_year_as_evaluation", "within_after", "no_later_than", "same_year_as",
 )
+# the operators that compare a date with another date field of the same profile (a window between two events)
+RELATIVE_OPS = ("within_after", "no_later_than", "same_year_as")
 
 
 class Compare(Strict):
@@ -130,6 +132,13 @@ class Compare(Strict):
     within_after: RelativeDuration | None = Field(
         None, description="日期在另一个日期当天或之后、且不超过这么久，如 `{field: traineeship_end_date, months: 6}` / "
                           "the date lies within this long after another date")
+    no_later_than: RelativeDuration | None = Field(
+        None, description="日期不晚于另一个日期加这么久（之前也算），如“离校两年内（含在校期间）创业”："
+                          "`{field: graduation_date, years: 2}` / "
+                          "the date is on or before another date plus this long (earlier dates included)")
+    same_year_as: str | None = Field(
+        None, description="日期与另一个日期字段在同一年（“毕业年度内从事个体经营”），如 `same_year_as: graduation_date` / "
+                          "the date is in the same calendar year as another date field")
 
     @model_validator(mode="before")
     @classmethod
@@ -155,6 +164,15 @@ class Compare(Strict):
     @property
     def operand(self) -> Any:
         return getattr(self, "in_" if self.op == "in" else self.op)
+
+    @property
+    def other_field(self) -> str | None:
+        """The second date field a relative window reads (`within_after`, `no_later_than`, `same_year_as`)."""
+        if self.op == "same_year_as":
+            return self.same_year_as
+        if self.op in ("within_after", "no_later_than"):
+            return self.operand.field
+        return None
 
 
 _GROUP_LABEL = "这组条件在结果中的中文读法，照原文写，如 `离校两年内未就业高校毕业生` / how the group reads in Chinese"

@@ -206,6 +206,14 @@ def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
         other = pl.col(operand.field)
         test = (column >= other) & (column <= _shift_expr(other, operand.years, operand.months, operand.days))
         missing[operand.field] = column.is_not_null() & other.is_null()
+    elif op == "no_later_than":
+        other = pl.col(operand.field)
+        test = column <= _shift_expr(other, operand.years, operand.months, operand.days)
+        missing[operand.field] = column.is_not_null() & other.is_null()
+    elif op == "same_year_as":
+        other = pl.col(operand)
+        test = column.dt.year() == other.dt.year()
+        missing[operand] = column.is_not_null() & other.is_null()
     else:  # pragma: no cover - the schema admits no other operator
         raise CompileError(f"operator {op}")
     key = ("compare", node.field, op, repr(operand))

@@ -55,8 +55,8 @@ def _walk_condition(node, uses: dict[str, _Use], benefit: Benefit) -> None:
             use.values.extend(operand)
         elif node.op in ("eq", "ne", "contains"):
             use.values.append(operand)
-        elif node.op == "within_after":
-            _use(uses, operand.field, benefit).conditions.append(node)
+        elif node.other_field:
+            _use(uses, node.other_field, benefit).conditions.append(node)
 
 
 def _use(uses: dict[str, _Use], name: str, benefit: Benefit) -> _Use:
