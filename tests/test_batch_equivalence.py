@@ -35,7 +35,7 @@ def test_batch_equals_check_for_random_profiles(all_books, as_of):
     rng = random.Random(as_of.toordinal())
     interesting = interesting_values([b.rulebook for b in books], as_of)
     profiles = [parse_profile(random_facts(rng, as_of, interesting)) for _ in range(N)]
-    frame = frame_from_profiles(profiles)
+    frame = frame_from_profiles(profiles, [b.rulebook for b in books])
     compared = 0
     for book in books:
         compiled = compile_rulebook(book.rulebook, as_of)
@@ -44,7 +44,7 @@ def test_batch_equals_check_for_random_profiles(all_books, as_of):
         sums = totals(wide, compiled).to_dicts()
         rows = wide.to_dicts()
         for i, profile in enumerate(profiles):
-            expected = evaluate(profile, [book], as_of=as_of, city=book.slug).cities[0]
+            expected = evaluate(profile, books, as_of=as_of, city=book.slug).cities[0]
             for r in expected.benefits:
                 c = result_columns(r.id)
                 got = rows[i]
@@ -79,7 +79,7 @@ def test_the_synthetic_profiles_reach_every_status(all_books):
     for _ in range(300):
         profile = parse_profile(random_facts(rng, as_of, interesting))
         for book in books:
-            for r in evaluate(profile, [book], as_of=as_of, city=book.slug).cities[0].benefits:
+            for r in evaluate(profile, books, as_of=as_of, city=book.slug).cities[0].benefits:
                 seen[r.status.value] = seen.get(r.status.value, 0) + 1
-    for status in ("eligible", "needs_info", "not_eligible", "excluded"):
+    for status in ("eligible", "needs_info", "not_eligible", "excluded", "already_received"):
         assert seen.get(status, 0) >= 3, seen

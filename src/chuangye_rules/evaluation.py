@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 from .amounts import amount_inputs, checked_parameters, compute_amount
 from .conditions import Trace, condition_fields, evaluate_condition
+from .history import HISTORY, Received, received_by_benefit, references, unknown_entries
 from .i18n import describe_condition, show_value, word
 from .loading import LoadedRulebook, choose_city, load_rulebooks
 from .privacy import mask_text
@@ -15,7 +16,8 @@ from .profile import ProfileBase, parse_profile
 from .results import (
     AmountResult, BenefitResult, CityResult, DocumentInfo, Evaluation, Reason, Status, Totals,
 )
-from .schema import CASH_CATEGORIES, Benefit, Compare, Rulebook
+from .money import yuan
+from .schema import CASH_CATEGORIES, Benefit, Compare, PerUnitAmount, Rulebook, TiersAmount
 
 
 def evaluate(
@@ -36,12 +38,14 @@ def evaluate(
     books = list(rulebooks) if rulebooks is not None else load_rulebooks()
     as_of = as_of or dt.date.today()
     overrides = checked_parameters(parameters)
+    facts = profile.known()
+    history = facts.pop(HISTORY, ())
+    _known_history(history, books)  # against every rulebook given: a history may name another city's benefits
     wanted = city or profile.get("city")
     if wanted:
         books = choose_city(books, wanted, "--city" if city else "city")
     _known_parameters(overrides, books)
-    facts = profile.known()
-    cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang) for b in books]
+    cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang, history) for b in books]
     applicant_id = profile.get("applicant_id")  # echoed in every output: an ID or phone number used as the id is masked
     return Evaluation(applicant_id=mask_text(applicant_id) if applicant_id else applicant_id, as_of=as_of,
                       parameters=overrides, cities=cities)
@@ -59,10 +63,25 @@ def _known_parameters(overrides: Mapping[str, Decimal], books: list[LoadedRulebo
                           for name in unknown])
 
 
+def _known_history(history: tuple[Received, ...], books: list[LoadedRulebook]) -> None:
+    """An entry of the history that names no benefit of these rulebooks is a typo, not something to ignore."""
+    unknown = unknown_entries(history, [references(b.slug, b.rulebook.city.zh, b.rulebook.benefits) for b in books])
+    if unknown:
+        from .problems import InputError, Problem
+
+        cities = "、".join(b.rulebook.city.zh for b in books) or "—"
+        raise InputError([Problem("已享受待遇", None, None, f"已享受待遇中的 {e.benefit!r} 不是{cities}规则库中的待遇",
+                                  "写待遇标识（如 one_time_startup_subsidy，见 chuangye check --show-all）或待遇名称",
+                                  field=HISTORY) for e in unknown])
+
+
 def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,
-                      overrides: dict[str, Decimal], lang: str = "zh") -> CityResult:
+                      overrides: dict[str, Decimal], lang: str = "zh",
+                      history: tuple[Received, ...] = ()) -> CityResult:
     results = [evaluate_benefit(book, b, facts, as_of, overrides, lang) for b in book.benefits]
-    apply_exclusions(book, results, lang)
+    received = received_by_benefit(history, references(book.city.slug, book.city.zh, book.benefits))
+    apply_history(book, results, received, lang)
+    apply_exclusions(book, results, lang, set(received))
     doc = book.document
     return CityResult(
         city=book.city.slug, city_zh=book.city.zh, city_en=book.city.en,
@@ -132,7 +151,61 @@ def fact_order(benefit: Benefit) -> list[str]:
     if benefit.conditions is not None:
         names += condition_fields(benefit.conditions)
     names += amount_inputs(benefit.amount)
+    if pays_tiers_once(benefit):
+        names.append(HISTORY)  # the amounts already paid decide what is still due
     return list(dict.fromkeys(names))
+
+
+def paid_once(benefit: Benefit) -> bool:
+    """Money given once (一次性 subsidies and awards): what the history limits. Not a benefit paid per unit (each
+    business or person is paid once: the unit count is of those not yet paid), nor loans, services, honours or
+    rights, whose repetition the documents do not limit."""
+    return (benefit.period.value == "once" and benefit.category in CASH_CATEGORIES
+            and not isinstance(benefit.amount, PerUnitAmount))
+
+
+def pays_tiers_once(benefit: Benefit) -> bool:
+    """A one-off reward in cumulative tiers (首次突破…分别给予): each tier is paid once, whenever it is reached."""
+    return paid_once(benefit) and isinstance(benefit.amount, TiersAmount) and benefit.amount.cumulative
+
+
+def apply_history(book: Rulebook, results: list[BenefitResult], received: dict[str, list[Received]],
+                  lang: str = "zh") -> None:
+    """已享受: a one-off benefit the history names is reported as already received, not as due again; a one-off
+    reward in cumulative tiers pays only what the tiers reached add beyond what was paid (see paid_once for what
+    the history limits)."""
+    for benefit, r in zip(book.benefits, results):
+        entries = received.get(benefit.id)
+        if not entries or not paid_once(benefit) or r.status in (Status.expired, Status.not_yet_in_force):
+            continue
+        if pays_tiers_once(benefit) and r.status is Status.needs_info:
+            continue  # whether a new tier is reached is not known yet
+        if pays_tiers_once(benefit) and r.status is Status.eligible:
+            paid = [e.amount for e in entries]
+            if None in paid:
+                r.status = Status.needs_info
+                r.missing_facts = ordered_missing(benefit, set(r.missing_facts) | {HISTORY})
+                r.reasons.append(Reason(text=word("received_amount_unknown", lang), result=None, field=HISTORY))
+                continue
+            total = sum(paid, Decimal(0))
+            if r.amount.kind != "exact":  # the measure is not known yet: at most what the tiers add beyond what was paid
+                text = word("received_tiers", lang, paid=yuan(total, lang), due="—")
+                if r.amount.max is not None:
+                    r.amount = r.amount.model_copy(update={"max": max(r.amount.max - total, Decimal(0))})
+                r.reasons.append(Reason(text=text, result=None, field=HISTORY))
+                continue
+            due = r.amount.value - total
+            if due > 0:
+                text = word("received_tiers", lang, paid=yuan(total, lang), due=yuan(due, lang))
+                r.amount = r.amount.model_copy(update={"value": due, "description": f"{r.amount.description}；{text}"})
+                r.reasons.append(Reason(text=text, result=True, field=HISTORY))
+                continue
+            r.reasons.append(Reason(text=word("received_all_tiers", lang, paid=yuan(total, lang)), result=False,
+                                    field=HISTORY))
+        else:
+            r.reasons.append(Reason(text=word("received_once", lang), result=False, field=HISTORY))
+        r.status = Status.already_received
+        r.missing_facts = []
 
 
 def ordered_missing(benefit: Benefit, missing: set[str]) -> list[str]:
@@ -161,14 +234,22 @@ def value_of(amount: AmountResult) -> Decimal:
     return amount.upper if amount.upper is not None else Decimal(-1)
 
 
-def apply_exclusions(book: Rulebook, results: list[BenefitResult], lang: str = "zh") -> None:
-    """不得重复享受: of two eligible benefits that exclude each other, keep the more valuable one (the earlier
-    one in the rulebook on a tie) and mark the other as excluded, saying why."""
+def apply_exclusions(book: Rulebook, results: list[BenefitResult], lang: str = "zh",
+                     received: set[str] | frozenset[str] = frozenset()) -> None:
+    """不得重复享受: a benefit that may not be combined with one already received (`received`: ids from the
+    history) is excluded; of two eligible benefits that exclude each other, the more valuable one is kept (the
+    earlier one in the rulebook on a tie) and the other marked as excluded, saying why."""
     by_id = {r.id: r for r in results}
     order = {b.id: i for i, b in enumerate(book.benefits)}
     pairs = {tuple(sorted((b.id, other), key=order.get)) for b in book.benefits for other in b.exclusive_with}
     for first, second in sorted(pairs, key=lambda p: (order[p[0]], order[p[1]])):
         a, b = by_id[first], by_id[second]
+        for got, other in ((a, b), (b, a)):
+            if got.id in received and other.id not in received and other.status in (Status.eligible, Status.needs_info):
+                other.status = Status.excluded
+                other.excluded_by = got.id
+                other.missing_facts = []
+                other.exclusion_note = word("excluded_by_history", lang, other=got.name if lang == "zh" else got.name_en)
         if a.status is not Status.eligible or b.status is not Status.eligible:
             continue
         keep, drop = (a, b) if value_of(a.amount) >= value_of(b.amount) else (b, a)

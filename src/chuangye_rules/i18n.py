@@ -19,6 +19,7 @@ STATUS = {
     "excluded": ("不可同时享受", "excluded"),
     "expired": ("已过期", "expired"),
     "not_yet_in_force": ("尚未生效", "not yet in force"),
+    "already_received": ("已享受", "already received"),
 }
 
 CATEGORY = {
@@ -107,6 +108,12 @@ WORDS = {
     "applicant": ("申请人", "applicant"),
     "none_eligible": ("没有符合条件的待遇", "no benefit qualifies"),
     "hidden": ("另有 {n} 项不符合或已过期，使用 --show-all 查看", "{n} more not eligible or expired: use --show-all"),
+    "excluded_by_history": ("已享受“{other}”，与之不得重复享受", "{other} was already received, and cannot be combined with this"),
+    "received_once": ("已享受过（一次性待遇，不再重复给予）", "already received (a one-off benefit, not given again)"),
+    "received_tiers": ("已发放 {paid}，尚未发放的档次 {due}", "{paid} already paid; the tiers not yet paid: {due}"),
+    "received_all_tiers": ("已达到的档次均已发放（已发放 {paid}）", "every tier reached has been paid ({paid} already paid)"),
+    "received_amount_unknown": ("已享受过，但未写明已发放的金额，无法算出尚未发放的档次",
+                                "received before, but the amount paid is not stated: the tiers still due cannot be worked out"),
     "excluded_by": ("与“{other}”不得重复享受，已保留金额较高的一项", "cannot be combined with {other}; the more valuable one is kept"),
     "unknown": ("未提供", "not given"),
     "yes": ("是", "yes"),

@@ -69,6 +69,12 @@ def profile_schema() -> dict[str, Any]:
                 prop["anyOf"].insert(-1, text)
             codes = "、".join(f"{code} {label}" for code, label in vocab.labels.items())
             allowed = f"；可选值（写代码或中文名）/ allowed values (code or Chinese label): {codes}"
+        if name == "received":  # history.parse_received: entries, bare ids or names, or one separated string
+            for branch in prop["anyOf"]:
+                if branch.get("type") == "array":
+                    branch["items"] = {"anyOf": [branch["items"], {"type": "string"}]}
+            prop["anyOf"].insert(-1, {"type": "string", "description": "用、分隔的待遇标识或名称，金额写在=之后 / "
+                                                                      "ids or names separated by 、, an amount after ="})
         names = list(dict.fromkeys((name, spec.zh, *spec.aliases)))
         for key in names:
             others = "、".join(n for n in names if n != key)

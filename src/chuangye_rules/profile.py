@@ -14,6 +14,7 @@ from typing import Any, Mapping, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from .catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog, date_text
+from .history import HISTORY, Received, parse_received
 from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
@@ -52,7 +53,8 @@ class ProfileBase(BaseModel):
         return getattr(self, name, None)
 
     def known(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
+        # the values themselves (model_dump would turn the history's entries into dicts)
+        return {k: v for k in type(self).model_fields if (v := getattr(self, k)) is not None}
 
 
 def _check_value(spec: FieldSpec, value: Any) -> Any:
@@ -133,6 +135,15 @@ def profile_model() -> type[ProfileBase]:
     definitions: dict[str, Any] = {}
     validators: dict[str, Any] = {}
     for name, spec in cat.fields.items():
+        if name == HISTORY:  # a list of entries, not a text (history.py)
+            definitions[name] = (Optional[tuple[Received, ...]],
+                                 Field(None, title=spec.zh, description=f"{spec.zh} / {spec.en}"))
+
+            def entries(cls, value):
+                return parse_received(value) or None
+
+            validators["_history"] = field_validator(name, mode="before")(classmethod(entries))
+            continue
         definitions[name] = (
             Optional[_python_type(spec)],
             Field(None, title=spec.zh, description=f"{spec.zh} / {spec.en}"),

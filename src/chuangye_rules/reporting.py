@@ -18,8 +18,9 @@ STATUS_STYLE = {
     Status.excluded: "magenta",
     Status.expired: "dim",
     Status.not_yet_in_force: "dim",
+    Status.already_received: "cyan",
 }
-SHOWN_BY_DEFAULT = (Status.eligible, Status.needs_info, Status.excluded)
+SHOWN_BY_DEFAULT = (Status.eligible, Status.needs_info, Status.excluded, Status.already_received)
 MARK = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
 
 

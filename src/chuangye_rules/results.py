@@ -25,6 +25,7 @@ class Status(str, Enum):
     excluded = "excluded"
     expired = "expired"
     not_yet_in_force = "not_yet_in_force"
+    already_received = "already_received"  # a one-off benefit the applicant's history says was received
 
 
 AmountKind = Literal["exact", "up_to", "range", "formula", "not_stated", "in_kind"]

@@ -94,6 +94,9 @@ def value_of(name: str, spec) -> st.SearchStrategy:
         return st.frozensets(st.sampled_from(sorted(cat.vocabularies[spec.vocabulary].labels)), max_size=4)
     if name == "city":
         return st.sampled_from(sorted(b.slug for b in books()))
+    if name == "received":  # benefits of any city, with and without the amounts paid
+        pool = sorted({v for v in near if isinstance(v, str)})
+        return st.lists(st.sampled_from(pool), max_size=3).map("、".join)
     pool = [v for v in near if isinstance(v, str)]
     return st.one_of(SAFE_TEXT, st.sampled_from(pool)) if pool else SAFE_TEXT
 

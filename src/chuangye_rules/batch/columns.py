@@ -19,6 +19,7 @@ import polars as pl
 
 from .. import limits
 from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
+from ..history import HISTORY, cell_codes, parse_received
 from ..profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
 from ..messages import Text
 from ..i18n import FIELD_WRITING, label
@@ -551,10 +552,26 @@ def clean(spec: FieldSpec, cell: pl.Expr) -> pl.Expr:
     return prepare(spec, pl.when(text == "").then(None).otherwise(text))
 
 
-def _typed(name: str, spec: FieldSpec, text: pl.Series, cities: dict[str, str]) -> tuple[pl.Expr, str]:
+def history_values(column: pl.Series, benefits: dict[str, list[str]]) -> tuple[pl.Expr, str]:
+    """The history column (已享受待遇) as history.cell_codes writes it, each distinct cell parsed once."""
+    mapping = {}
+    for text in column.drop_nulls().unique().to_list():
+        try:
+            mapping[text] = cell_codes(parse_received(text), benefits)
+        except ValueError:
+            mapping[text] = None
+    value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=pl.String)
+    return value, ("应为已享受的待遇标识或名称，用、分隔，已发放金额写在=之后，如 "
+                   "one_time_startup_subsidy、startup_talent_referral_reward=20000（都没有请留空或写“无”）")
+
+
+def _typed(name: str, spec: FieldSpec, text: pl.Series, cities: dict[str, str],
+           benefits: dict[str, list[str]] | None = None) -> tuple[pl.Expr, str]:
     """(typed value from the cleaned column `text`, the reason a non-empty cell that types to null is bad)."""
     t = pl.col(text.name)
-    if name == "city":
+    if name == HISTORY:
+        value, reason = history_values(text, benefits or {})
+    elif name == "city":
         value = t.replace_strict(cities, default=None, return_dtype=pl.String)
         reason = "没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）"
     elif spec.type == "set_of":
@@ -577,8 +594,9 @@ class KnownValues:
     from block to block, so a list's few thousand dates or identity combinations are converted once per run,
     and each block costs one lookup per cell."""
 
-    def __init__(self, name: str, spec: FieldSpec, cities: dict[str, str]) -> None:
-        self.name, self.spec, self.cities = name, spec, cities
+    def __init__(self, name: str, spec: FieldSpec, cities: dict[str, str],
+                 benefits: dict[str, list[str]] | None = None) -> None:
+        self.name, self.spec, self.cities, self.benefits = name, spec, cities, benefits
         self.raw = pl.Series("raw", [], dtype=pl.String)
         self.value = pl.Series("v", [], dtype=dtype(spec))
         self.bad = pl.Series("bad", [], dtype=pl.Boolean)
@@ -609,7 +627,7 @@ class KnownValues:
             self.full = True
             return False
         table = pl.DataFrame({"raw": new}).with_columns(clean(self.spec, pl.col("raw")).alias("t"))
-        value, self.reason = _typed(self.name, self.spec, table["t"], self.cities)
+        value, self.reason = _typed(self.name, self.spec, table["t"], self.cities, self.benefits)
         table = table.with_columns(value.alias("v")).with_columns((pl.col("t").is_not_null() & pl.col("v").is_null()).alias("bad"))
         self.raw = pl.concat([self.raw, table["raw"]], rechunk=True)
         self.value = pl.concat([self.value, table["v"].cast(dtype(self.spec))], rechunk=True)
@@ -620,7 +638,7 @@ class KnownValues:
 
 
 def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
-                known: dict[str, KnownValues] | None = None) -> Parsed:
+                known: dict[str, KnownValues] | None = None, benefits: dict[str, list[str]] | None = None) -> Parsed:
     """Text columns → typed columns. A column of few distinct values (dates, yes/no, choices) is typed once
     per distinct value through `known` (pass the same dict for every block of a list); the others cell by
     cell. A row with any bad cell is rejected, with one error row per bad cell."""
@@ -629,8 +647,8 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
     frame = raw.frame
     known = {} if known is None else known
     for position, name, spec in fields:
-        if (spec.type in FEW_VALUES or name == "city") and name not in known:
-            known[name] = KnownValues(name, spec, cities)
+        if (spec.type in FEW_VALUES or name in ("city", HISTORY)) and name not in known:
+            known[name] = KnownValues(name, spec, cities, benefits)
     looked_up = [(position, name, spec) for position, name, spec in fields if name in known and not known[name].full]
     index = frame.select(known[name].index(pl.col(f"c{position}")).alias(name) for position, name, _ in looked_up)
     values, bad, reasons, cellwise = [], {}, {}, []
@@ -657,13 +675,13 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
     # separators, ¥ and 元 removed only if some cell did not read so
     staged = frame.with_columns(cleaned(position, spec, spec.type == "money").alias(f"t:{name}")
                                 for position, name, spec in cellwise)
-    typed = {name: _typed(name, spec, staged[f"t:{name}"], cities) for _, name, spec in cellwise}
+    typed = {name: _typed(name, spec, staged[f"t:{name}"], cities, benefits) for _, name, spec in cellwise}
     staged = staged.with_columns(value.alias(name) for name, (value, _) in typed.items())
     again = [(position, name, spec) for position, name, spec in cellwise if spec.type == "money"
              and (staged[f"t:{name}"].is_not_null() & staged[name].is_null()).any()]
     if again:
         staged = staged.with_columns(cleaned(position, spec, False).alias(f"t:{name}") for position, name, spec in again)
-        typed.update({name: _typed(name, spec, staged[f"t:{name}"], cities) for _, name, spec in again})
+        typed.update({name: _typed(name, spec, staged[f"t:{name}"], cities, benefits) for _, name, spec in again})
         staged = staged.with_columns(typed[name][0].alias(name) for _, name, _ in again)
     for name, (_, reasons[name]) in typed.items():
         bad[name] = pl.col(f"t:{name}").is_not_null() & pl.col(name).is_null()

@@ -20,7 +20,8 @@ import polars as pl
 from ..amounts import parameter_value
 from ..catalog import FieldSpec, catalog
 from ..dates import shift
-from ..evaluation import fact_order
+from ..evaluation import fact_order, paid_once, pays_tiers_once
+from ..history import HISTORY
 from ..results import AmountKind, Status
 from ..schema import (
     CASH_CATEGORIES, AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount,
@@ -456,6 +457,8 @@ def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides:
         zero = (money.kind == "exact") & (money.value == 0)
         status = plan.add(pl.when(verdict.is_null()).then(_status("needs_info")).when(~verdict).then(_status("not_eligible"))
                           .when(zero).then(_status("not_eligible")).otherwise(_status("eligible")))
+    if paid_once(benefit) and (as_of >= start and (end is None or as_of <= end)):
+        status, money = _history(book, benefit, status, money, missing, plan)
     needs = status == "needs_info"
     open_ = one_of(status, ["eligible", "needs_info"], STATUS)
     facts = fact_order(benefit)
@@ -471,6 +474,46 @@ def compile_benefit(book: Rulebook, benefit: Benefit, as_of: dt.date, overrides:
         names["status"]: status, names["kind"]: money.kind, names["value"]: money.value,
         names["min"]: money.min, names["max"]: money.max, names["missing"]: shown,
     })
+
+
+def received(book: Rulebook, benefit_id: str) -> pl.Expr:
+    """Whether the history column names this benefit (false where the history is empty)."""
+    token = rf"\|{book.city.slug}\.{benefit_id}[|=]"
+    return pl.col(HISTORY).str.contains(token).fill_null(False)
+
+
+def _paid(book: Rulebook, benefit_id: str) -> tuple[pl.Expr, pl.Expr]:
+    """(fen the history says were paid for this benefit, whether some entry for it gives no amount)."""
+    prefix = rf"\|{book.city.slug}\.{benefit_id}"
+    column = pl.col(HISTORY)
+    amounts = column.str.extract_all(prefix + r"=\d+").list.eval(
+        pl.element().str.extract(r"=(\d+)$", 1).cast(pl.Int64)).list.sum()
+    return amounts.fill_null(0), column.str.contains(prefix + r"\|").fill_null(False)
+
+
+def _history(book: Rulebook, benefit: Benefit, status: pl.Expr, money: Money, missing: dict[str, pl.Expr],
+             plan: Plan) -> tuple[pl.Expr, Money]:
+    """evaluation.apply_history in columns: a one-off benefit received is already received; cumulative tiers
+    pay what the tiers reached add beyond what was paid."""
+    got = plan.add(received(book, benefit.id))
+    if not pays_tiers_once(benefit):
+        return plan.add(pl.when(got).then(_status("already_received")).otherwise(status)), money
+    paid, unstated = (plan.add(e) for e in _paid(book, benefit.id))
+    eligible = got & (status == "eligible")
+    exact = money.kind == "exact"
+    due = money.value - paid
+    new_status = plan.add(
+        pl.when(got & (status == "not_eligible")).then(_status("already_received"))
+        .when(eligible & unstated).then(_status("needs_info"))
+        .when(eligible & exact & (due <= 0)).then(_status("already_received"))
+        .otherwise(status))
+    missing[HISTORY] = eligible & unstated
+    reduced = ~unstated & (new_status == "eligible") & got
+    value = plan.add(pl.when(reduced & exact).then(due).otherwise(money.value))
+    top = money.max - paid
+    high = plan.add(pl.when(reduced & ~exact & money.max.is_not_null())
+                    .then(pl.when(top < 0).then(0).otherwise(top)).otherwise(money.max))
+    return new_status, Money(money.kind, value, money.min, high, money.missing)
 
 
 @dataclass

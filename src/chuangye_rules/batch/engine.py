@@ -16,7 +16,7 @@ from ..catalog import catalog
 from ..evaluation import fact_order
 from ..i18n import AMOUNT_KIND, CATEGORY, PERIOD, field_label, label
 from ..i18n import STATUS as STATUS_WORDS
-from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, one_of, result_columns
+from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, one_of, received, result_columns
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
 
@@ -51,11 +51,24 @@ def _query(compiled: CompiledRulebook) -> list:
     """The steps of evaluate_lazy after the input: the plan's stages, the result columns, the exclusions."""
     steps: list = [("with_columns", stage) for stage in compiled.plan.stages()]
     exprs = {name: expr for cb in compiled.benefits for name, expr in cb.columns.items()}
-    steps.append(("select", [pl.col(ROW), pl.col("applicant_id"), *(e.alias(n) for n, e in exprs.items())]))
+    pairs = compiled.exclusion_pairs()
+    named = list(dict.fromkeys(i for pair in pairs for i in pair))
+    # which benefits of a pair the history names (evaluation.apply_exclusions), dropped once applied
+    flags = [received(compiled.book, i).alias(f"{i}::received") for i in named]
+    steps.append(("select", [pl.col(ROW), pl.col("applicant_id"), *(e.alias(n) for n, e in exprs.items()), *flags]))
     steps.append(("with_columns", [pl.lit(None, dtype=pl.String).alias(f"{cb.benefit.id}::excluded_by")
                                    for cb in compiled.benefits]))
-    for first, second in compiled.exclusion_pairs():
+    for first, second in pairs:
         a, b = result_columns(first)["status"], result_columns(second)["status"]
+        got_a, got_b = pl.col(f"{first}::received"), pl.col(f"{second}::received")
+        for got, mine, other, col in ((got_b, got_a, second, first), (got_a, got_b, first, second)):
+            c = result_columns(col)
+            hit = got & ~mine & one_of(pl.col(c["status"]), ["eligible", "needs_info"], STATUS)
+            steps.append(("with_columns", [
+                pl.when(hit).then(pl.lit("excluded", dtype=STATUS)).otherwise(pl.col(c["status"])).alias(c["status"]),
+                pl.when(hit).then(pl.lit(other)).otherwise(pl.col(f"{col}::excluded_by")).alias(f"{col}::excluded_by"),
+                pl.when(hit).then(pl.lit(0, dtype=pl.UInt32)).otherwise(pl.col(c["missing"])).alias(c["missing"]),
+            ]))
         both = (pl.col(a) == "eligible") & (pl.col(b) == "eligible")
         keep_first = _value_of(first) >= _value_of(second)
         steps.append(("with_columns", [
@@ -66,6 +79,8 @@ def _query(compiled: CompiledRulebook) -> list:
             pl.when(both & keep_first).then(pl.lit(first)).otherwise(pl.col(f"{second}::excluded_by"))
             .alias(f"{second}::excluded_by"),
         ]))
+    if named:
+        steps.append(("drop", [f"{i}::received" for i in named]))
     return steps
 
 
@@ -73,7 +88,8 @@ def evaluate_lazy(frame: pl.DataFrame, compiled: CompiledRulebook) -> pl.LazyFra
     """The query behind evaluate_chunk, for callers that collect several cities' queries together."""
     lazy = ensure_columns(frame).lazy()
     for how, exprs in _derived(compiled, "query", _query):
-        lazy = lazy.with_columns(exprs) if how == "with_columns" else lazy.select(exprs)
+        lazy = (lazy.with_columns(exprs) if how == "with_columns" else lazy.drop(exprs) if how == "drop"
+                else lazy.select(exprs))
     return lazy
 
 

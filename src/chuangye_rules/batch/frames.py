@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 import polars as pl
 
 from ..catalog import catalog
+from ..history import HISTORY, benefit_keys, cell_codes
 from ..profile import ProfileBase
+from ..schema import Rulebook
 from .compile import dtype, fen, set_cell
 from .engine import ROW
 
@@ -22,10 +26,15 @@ def column_value(spec, value):
     return value
 
 
-def frame_from_profiles(profiles: list[ProfileBase]) -> pl.DataFrame:
+def frame_from_profiles(profiles: list[ProfileBase], rulebooks: Iterable[Rulebook] = ()) -> pl.DataFrame:
+    """`rulebooks`: those whose benefits a profile's history may name (as a list's 已享受待遇 cell is read)."""
     cat = catalog()
+    keys = benefit_keys(rulebooks)
     data = {ROW: list(range(1, len(profiles) + 1))}
     for name, spec in cat.fields.items():
+        if name == HISTORY:
+            data[name] = [None if p.get(name) is None else cell_codes(p.get(name), keys) for p in profiles]
+            continue
         data[name] = [column_value(spec, p.get(name)) for p in profiles]
     schema = {ROW: pl.Int64, **{name: dtype(spec) for name, spec in cat.fields.items()}}
     frame = pl.DataFrame(data, schema=schema)

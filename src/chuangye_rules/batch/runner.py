@@ -34,6 +34,7 @@ import polars as pl
 
 from .. import limits
 from ..amounts import checked_parameters
+from ..history import benefit_keys
 from ..i18n import AMOUNT_KIND, OUTPUT_COLUMNS_ZH, label
 from ..i18n import STATUS as STATUS_WORDS
 from ..loading import LoadedRulebook, choose_city, city_names, load_rulebooks
@@ -410,7 +411,8 @@ def run_batch(
         doing = "读写文件失败"
         writer = Writer()
         # the next block is read and typed on its own thread while this one is evaluated
-        reader = Ahead((raw, parse_chunk(raw, header, cities, known)) for raw in chunks)
+        benefits = benefit_keys(b.rulebook for b in every)  # as evaluate() checks a profile's history
+        reader = Ahead((raw, parse_chunk(raw, header, cities, known, benefits)) for raw in chunks)
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
         quoted = fmt == "csv" and PREQUOTE

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from ..catalog import catalog
 from ..dates import shift
+from ..evaluation import paid_once, pays_tiers_once
+from ..history import HISTORY
 from ..schema import (
     AllOf, AnyOf, Compare, GradesAmount, NotOf, PercentageAmount, PerUnitAmount, Rulebook, TiersAmount,
 )
@@ -33,7 +35,14 @@ def interesting_values(books: list[Rulebook], as_of: dt.date) -> dict[str, list]
     values: dict[str, list] = {name: [] for name in cat.fields}
     one_day = dt.timedelta(days=1)
     for book in books:
+        paired = {i for b in book.benefits for i in (b.id, *b.exclusive_with) if b.exclusive_with}
         for benefit in book.benefits:
+            # histories that matter: one-off money received (tiers with and without the amounts paid), and a
+            # benefit whose partner is then excluded
+            if paid_once(benefit) or benefit.id in paired:
+                values[HISTORY].append(f"{book.city.slug}.{benefit.id}")
+            if pays_tiers_once(benefit):
+                values[HISTORY] += [f"{book.city.slug}.{benefit.id}={t.value}" for t in benefit.amount.tiers]
             for node in (_compares(benefit.conditions) if benefit.conditions else ()):
                 spec = cat.fields[node.field]
                 op, x = node.op, node.operand
@@ -69,7 +78,11 @@ def random_facts(rng: random.Random, as_of: dt.date, interesting: dict[str, list
         if spec.personal or rng.random() > present:
             continue
         near = [v for v in interesting.get(name, []) if v is not None]
-        if spec.type == "bool":
+        if name == HISTORY:
+            if not near or rng.random() < 0.5:
+                continue
+            value = "、".join(rng.sample(near, min(len(near), rng.choice([1, 1, 2, 3]))))
+        elif spec.type == "bool":
             value = rng.random() < 0.6
         elif spec.type == "int":
             pool = [int(v) for v in near if Decimal(v) >= 0] + [0, 1, 2, 3, 10, 60]

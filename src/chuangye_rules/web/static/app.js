@@ -22,7 +22,7 @@ const UI = {
     use_date: (d) => `改为 ${d} 评估`,
     loading: "正在计算…", error: "无法计算，请检查以下信息：", network: "无法连接服务器，请稍后再试。",
     eligible: "符合条件", excluded: "不可同时享受", needs_info: "需补充信息", not_eligible: "不符合条件",
-    other_kind: "面向其他类型申请人的待遇", expired: "已过期或尚未生效",
+    other_kind: "面向其他类型申请人的待遇", expired: "已过期或尚未生效", already_received: "已享受（一次性待遇不再重复给予）",
     next_q: "下一步请回答：", next_unlocks: (n) => `（${n}项待遇在等这个答案）`, answer: "去回答",
     still_needed: "还需：", why_not: "原因：", where: "去哪办：", content: "内容：", amount: "金额：",
     totals_note: "合计只含补贴、奖励和贴息；贷款额度、投资和场地等不计入。",
@@ -51,6 +51,7 @@ const UI = {
     loading: "Working…", error: "Could not evaluate. Please check:", network: "Cannot reach the server; please try again.",
     eligible: "Eligible", excluded: "Cannot be combined", needs_info: "Needs more information", not_eligible: "Not eligible",
     other_kind: "Benefits for other kinds of applicant", expired: "Expired or not yet in force",
+    already_received: "Already received (one-off benefits are not given again)",
     next_q: "Answer next: ", next_unlocks: (n) => ` (${n} benefits wait for this answer)`, answer: "Answer",
     still_needed: "Still needed: ", why_not: "Why not: ", where: "Where to apply: ", content: "What: ", amount: "Amount: ",
     totals_note: "Totals add subsidies, awards and interest subsidies only; loan limits, investment and space are not added.",
@@ -358,7 +359,8 @@ function renderResults(data) {
 }
 
 function renderCity(city, disp, ev) {
-  const by = {eligible: [], excluded: [], needs_info: [], not_eligible: [], other_kind: [], expired: []};
+  const by = {eligible: [], excluded: [], needs_info: [], already_received: [], not_eligible: [], other_kind: [],
+              expired: []};
   const byId = Object.fromEntries(city.benefits.map((b) => [b.id, b]));
   for (const id of disp.order) {
     const b = byId[id];
@@ -390,7 +392,7 @@ function renderCity(city, disp, ev) {
     by[g].forEach((b) => sec.append(card(b, disp.benefits[b.id])));
     out.push(sec);
   }
-  for (const g of ["not_eligible", "other_kind", "expired"]) {
+  for (const g of ["already_received", "not_eligible", "other_kind", "expired"]) {
     if (!by[g].length) continue;
     out.push(h("details", {class: `group g-${g}`, dataset: {group: g}},
       h("summary", {}, `${t(g)}${count(by[g].length)}`),
