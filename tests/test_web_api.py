@@ -333,3 +333,24 @@ def test_english_hints_show_words_not_internal_codes(client):
     hints = " ".join(text for q in questions for text in q["conditions"])
     assert "national innovation leader" in hints
     assert not re.findall(r"\b[a-z]+_[a-z_]+\b", hints), "snake_case codes in the English hints"
+
+
+def test_the_history_question_and_its_answer(client):
+    """The page's last, optional question lists the benefits a history changes; answered, the API reports them
+    as already received, or excluded beside one received; an unknown entry is a located problem."""
+    asked = client.get("/rulebooks/ordos/questions?kind=individual").json()["questions"]
+    history = asked[-1]
+    assert history["field"] == "received" and history["type"] == "set_of"
+    assert {"one_time_startup_subsidy", "incubation_subsidy"} & {o["value"] for o in history["options"]}
+    founder = {"kind": "individual", "city": "ordos", "identities": ["disabled"], "first_time_business": True,
+               "business_registered_date": "2022-09-01", "operating_normally": True, "employees": 2,
+               "files_tax_normally": True}
+    for received, status in ((["one_time_startup_subsidy"], "already_received"), (["incubation_subsidy"], "excluded"),
+                             ([], "eligible")):
+        body = client.post("/evaluate", json={"profile": {**founder, "received": received}, "as_of": AS_OF}).json()
+        got = {b["id"]: b["status"] for c in body["cities"] for b in c["benefits"]}
+        assert got["one_time_startup_subsidy"] == status, (received, body)
+    response = client.post("/evaluate", json={"profile": {**founder, "received": ["没有这项"]}, "as_of": AS_OF})
+    assert response.status_code == 422
+    problem = response.json()["problems"][0]
+    assert problem["field"] == "received" and "没有这项" in problem["message"]

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from ..catalog import catalog
+from ..evaluation import paid_once
+from ..history import HISTORY
 from ..i18n import describe_condition
 from ..loading import city_names
 from ..schema import (
@@ -23,7 +25,7 @@ from ..schema import (
 )
 
 # facts the page asks in its first step (or never: a name is not a condition)
-NOT_ASKED = {"kind", "city", "applicant_id", "name", "id_number", "phone"}
+NOT_ASKED = {"kind", "city", "applicant_id", "name", "id_number", "phone", "received"}
 OTHER = "其他"  # a text answer that matches none of the values a rulebook compares with
 MAX_CONDITION_TEXTS = 4
 
@@ -131,7 +133,27 @@ def questions(book: Rulebook, kind: str | None, lang: str = "zh") -> list[dict[s
         _walk_amount(benefit.amount, general, benefit)
     names.sort(key=lambda n: (cat.fields[n].type != "set_of", -len(uses[n].benefits),
                               -len(general[n].benefits) if n in general else 0, order[n]))
-    return [_question(name, uses[name], lang) for name in names]
+    asked = [_question(name, uses[name], lang) for name in names]
+    history = _history_question(book, kind, lang)
+    return asked + ([history] if history else [])
+
+
+def _history_question(book: Rulebook, kind: str | None, lang: str) -> dict[str, Any] | None:
+    """Last, and optional: which of this applicant's benefits the history changes were already received (a
+    one-off payment, or one of two that cannot be combined). An amount paid is not asked: tiered rewards then
+    say which amount they still need."""
+    zh = lang == "zh"
+    paired = {i for b in book.benefits for i in (b.id, *b.exclusive_with) if b.exclusive_with}
+    chosen = [b for b in benefits_for_kind(book, kind) if paid_once(b) or b.id in paired]
+    if not chosen:
+        return None
+    spec = catalog().fields[HISTORY]
+    return {
+        "field": HISTORY, "type": "set_of", "label": (spec.zh + "（可选）") if zh else f"{spec.en} (optional)",
+        "label_zh": spec.zh, "conditions": [], "more_conditions": 0, "for_amount": False,
+        "benefits": [{"id": b.id, "name": b.name if zh else b.name_en} for b in chosen],
+        "options": [{"value": b.id, "label": b.name if zh else b.name_en} for b in chosen], "unit": None,
+    }
 
 
 def _question(name: str, use: _Use, lang: str) -> dict[str, Any]:
