@@ -47,7 +47,8 @@ def test_an_uploaded_list_gives_the_batch_outputs_and_is_then_deleted(client, tm
     download = client.get(status["download"])
     assert download.status_code == 200 and download.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(download.content))
-    assert sorted(archive.namelist()) == ["applicants.csv", "errors.csv", "report.md", "results.csv", "summary.json"]
+    assert sorted(archive.namelist()) == ["applicants.csv", "errors.csv", "report.html", "report.md", "results.csv",
+                                          "summary.json"]
     run_batch(EXAMPLE, tmp_path / "cli", as_of=__import__("datetime").date(2024, 6, 1), budget=Budget(), lang="zh")
     for name in ("results.csv", "applicants.csv", "errors.csv", "report.md"):
         assert archive.read(name) == (tmp_path / "cli" / name).read_bytes(), name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 import time
 from decimal import Decimal, InvalidOperation
@@ -497,7 +498,11 @@ def _print_batch_summary(summary, budget) -> None:
         from .batch.report import print_budget
 
         print_budget(budget, _console())
-        typer.echo(f"报告：{summary.outputs['report']}")
+        typer.echo(f"报告（全部表格）：{summary.outputs['report']}")
+        if "report_html" in summary.outputs:
+            typer.echo(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}")
+        else:
+            typer.echo("图表报告 report.html 需要 matplotlib：pip install 'chuangye-rules[charts]'", err=True)
 
 
 class _sigterm_as_interrupt:
@@ -589,6 +594,10 @@ def main() -> None:
 
     try:
         code = app(standalone_mode=False)
+        # the command is done: a Ctrl-C or SIGTERM from now on changes nothing. Ignored, it cannot end the process
+        # by the signal itself while Python shuts down (which restores the default handlers it had set)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
     except click_errors.NoArgsIsHelpError as error:  # `chuangye` alone: the help, as before
         typer.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
         sys.exit(2)

@@ -687,6 +687,14 @@ def check_rulebook(book: Rulebook, located: Located, known_ids: set[str] | None 
         if doc is not None:
             problems += _check_validity(benefit, base, doc.in_force_from, doc.in_force_to, located)
     names = set(ids) | (known_ids or set())
+    for i, target in enumerate(book.targets):
+        for k, counted in enumerate(target.counts):
+            if counted not in names:
+                problems.append(located.problem(
+                    ("targets", i, "counts", k),
+                    Text(f"counts 中的 {counted} 不是本文件中任何待遇的 id", f"counts names {counted}, which is no benefit id in this file"),
+                    did_you_mean(counted, sorted(names)) or Text("写这个目标计数的待遇 id", "give the id of a benefit the target counts"),
+                    code="unknown_target_benefit"))
     for i, benefit in enumerate(book.benefits):
         for k, other in enumerate(benefit.exclusive_with):
             at = ("benefits", i, "exclusive_with", k)

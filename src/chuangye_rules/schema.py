@@ -515,6 +515,11 @@ class Target(Strict):
     period: Literal["yearly", "total"] = Field("total", description="total 整个期间（默认）或 yearly 每年 / "
                                                                     "over the whole period (default) or each year")
     quote: Quote = Field(description="原文中写这个目标的句子，逐字复制 / the passage stating the target, copied verbatim")
+    counts: list[Identifier] = Field(
+        default_factory=list,
+        description="这个目标计数的待遇 id：预算报告把名单中符合其中任一项的人数放在目标旁；不写则不计数，如 "
+                    "`[one_time_startup_subsidy]` / the benefits this target counts: the budget report sets the number "
+                    "of applicants eligible for any of them beside the target; none, no count")
 
 
 class NotEncoded(Strict):

@@ -26,7 +26,7 @@ ROWS = [
     "N{},,企业,无,,2019-05-20,,是,是,35,",
     "B{},鄂尔多斯,个人,残疾人,,2022-02-30,是,是,是,2,",  # rejected: no such date
 ]
-ENV = {"CHUANGYE_CHUNK_MB": "0.25"}  # many small chunks: the run is long enough to be caught in the middle
+ENV = {"CHUANGYE_CHUNK_MB": "0.1"}  # many small chunks: the run is long enough to be caught in the middle
 FINAL = ("results.csv", "applicants.csv", "errors.csv", "summary.json", "report.md")
 
 

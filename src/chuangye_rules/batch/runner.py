@@ -39,6 +39,7 @@ from ..i18n import AMOUNT_KIND, OUTPUT_COLUMNS_ZH, label
 from ..i18n import STATUS as STATUS_WORDS
 from ..loading import LoadedRulebook, choose_city, city_names, load_rulebooks
 from ..problems import InputError, Problem
+from . import report_html
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
@@ -385,7 +386,9 @@ def run_batch(
         raise InputError([Problem("--format", None, None, f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）")])
     ext = "jsonl" if fmt == "jsonl" else fmt
     names = {"results": f"results.{ext}", "applicants": f"applicants.{ext}", "errors": "errors.csv"}
-    extra = ["summary.json"] + (["report.md"] if budget is not None else [])
+    # report.html beside report.md where matplotlib is installed (the `charts` extra)
+    extra = ["summary.json"] + (["report.md"] + (["report.html"] if report_html.available() else [])
+                                if budget is not None else [])
     folder = OutFolder(outdir, [*names.values(), *extra], input_path, overwrite)
     folder.check()
     as_of = as_of or dt.date.today()
@@ -460,9 +463,12 @@ def run_batch(
         for out in outputs.values():
             out.finish()
         if budget is not None:
+            title = f"政策找人预算报告（评估日期 {summary.as_of}）"
             summary.outputs["report"] = str(folder.final("report.md"))
-            folder.path("report.md").write_text(budget.markdown(f"政策找人预算报告（评估日期 {summary.as_of}）"),
-                                                encoding="utf-8")
+            folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
+            if "report.html" in extra:
+                summary.outputs["report_html"] = str(folder.final("report.html"))
+                folder.path("report.html").write_text(report_html.html_report(budget, title), encoding="utf-8")
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
         reader.close()
