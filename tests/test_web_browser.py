@@ -280,3 +280,29 @@ def test_the_first_questions_are_those_that_decide_the_most_benefits(server, bro
     decides = {q["field"]: len(q["benefits"]) for q in asked[:-1]}
     most = sorted(decides.values(), reverse=True)[:5]
     assert [decides[f] for f in shown[:5]] == most, (shown[:5], decides)
+
+
+def test_an_invalid_answer_is_shown_at_its_question_and_the_results_stay(server, browser):
+    browser.get(server)
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    Select(browser.find_element(By.ID, "city")).select_by_value("huaibei")
+    kind = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=kind][value=individual]"))[0]
+    _click(browser, kind.find_element(By.XPATH, ".."))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#questions .q[data-field='returned_from_abroad_date']"))
+    _click(browser, browser.find_element(By.ID, "go"))
+    wait.until(lambda d: d.find_element(By.ID, "results").get_attribute("data-state") == "done")
+    cards = len(browser.find_elements(By.CSS_SELECTOR, "#results article.benefit"))
+    question = browser.find_element(By.CSS_SELECTOR, ".q[data-field='returned_from_abroad_date']")
+    set_date = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));"
+    browser.execute_script(set_date, question.find_element(By.TAG_NAME, "input"), "1800-01-01")  # before 1900
+    wait.until(lambda d: d.find_element(By.ID, "results").get_attribute("data-state") == "error")
+    error = question.find_element(By.CSS_SELECTOR, ".q-error").text
+    assert "回国日期" in error and "returned_from_abroad_date" not in error, error
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#results article.benefit")) == cards, "the results stay"
+    assert "需要更正" in browser.find_element(By.ID, "answer-problems").text
+    browser.execute_script(set_date, question.find_element(By.TAG_NAME, "input"), "2023-07-01")
+    wait.until(lambda d: d.find_element(By.ID, "results").get_attribute("data-state") == "done")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".q-error, #answer-problems")
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "status of 422" not in e["message"]]
+    assert not severe, severe  # the refused answer's 422 is the only error the browser logs

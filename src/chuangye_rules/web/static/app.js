@@ -20,7 +20,8 @@ const UI = {
     in_force: "有效期", draft: "征求意见稿", doc_no_end: "未规定截止日期",
     out_of_force: (from, to) => `评估日期不在该文件有效期（${from} 至 ${to}）内，所有待遇都会显示为已过期或尚未生效。`,
     use_date: (d) => `改为 ${d} 评估`,
-    loading: "正在计算…", error: "无法计算，请检查以下信息：", network: "无法连接服务器，请稍后再试。",
+    loading: "正在计算…", error: "无法计算，请检查以下信息：",
+    fix_answers: (n) => `有 ${n} 个回答需要更正，见标红的问题；下面是更正前的结果。`, network: "无法连接服务器，请稍后再试。",
     eligible: "符合条件", excluded: "不可同时享受", needs_info: "需补充信息", not_eligible: "不符合条件",
     other_kind: "面向其他类型申请人的待遇", expired: "已过期或尚未生效", already_received: "已享受（一次性待遇不再重复给予）",
     next_q: "下一步请回答：", next_unlocks: (n) => `（${n}项待遇在等这个答案）`, answer: "去回答",
@@ -48,7 +49,8 @@ const UI = {
     in_force: "in force", draft: "draft for comments", doc_no_end: "no end date",
     out_of_force: (from, to) => `The evaluation date is outside the document's validity (${from} to ${to}): every benefit will show as expired or not yet in force.`,
     use_date: (d) => `Evaluate on ${d}`,
-    loading: "Working…", error: "Could not evaluate. Please check:", network: "Cannot reach the server; please try again.",
+    loading: "Working…", error: "Could not evaluate. Please check:",
+    fix_answers: (n) => `${n} answer(s) need correcting: see the questions marked in red; the results below are from before.`, network: "Cannot reach the server; please try again.",
     eligible: "Eligible", excluded: "Cannot be combined", needs_info: "Needs more information", not_eligible: "Not eligible",
     other_kind: "Benefits for other kinds of applicant", expired: "Expired or not yet in force",
     already_received: "Already received (one-off benefits are not given again)",
@@ -328,6 +330,7 @@ async function evaluateNow() {
     const data = await api("ui/evaluate", {profile: profile(), city: state.city, as_of: $("#as-of").value || null,
                                           lang: state.lang});
     if (seq !== state.seq) return;  // a newer answer is already on its way
+    clearAnswerProblems();
     renderResults(data);
     box.dataset.lang = state.lang;
     box.dataset.state = "done";
@@ -340,11 +343,34 @@ async function evaluateNow() {
   }
 }
 
+function clearAnswerProblems() {
+  document.querySelectorAll(".q-error, #answer-problems").forEach((e) => e.remove());
+  document.querySelectorAll(".q.invalid-answer").forEach((e) => e.classList.remove("invalid-answer"));
+}
+
+// a problem with one answer is shown at its question (in the question's words, not the field's internal
+// name), and the results of the last valid answers stay; only what belongs to no question replaces them
 function renderError(err) {
   const problems = (err.data && err.data.problems) || [];
-  $("#results").replaceChildren(h("div", {class: "notice bad"},
-    h("p", {}, err.data ? t("error") : t("network")),
-    problems.length ? h("ul", {}, problems.map((p) => h("li", {}, p.message, p.hint ? `（${p.hint}）` : ""))) : null));
+  clearAnswerProblems();
+  const rest = [];
+  for (const p of problems) {
+    const field = (p.field || "").replace(/^profile\./, "");
+    const q = state.questions.find((x) => x.field === field);
+    const el = q && document.getElementById(`question-${field}`);
+    if (!el) { rest.push(p); continue; }
+    const text = p.message.split(`${field}（${q.label_zh}）`).join(q.label).split(field).join(q.label);
+    el.classList.add("invalid-answer");
+    el.append(h("div", {class: "q-error", role: "alert"}, text, p.hint ? `（${p.hint}）` : ""));
+  }
+  const placed = problems.length - rest.length;
+  if (placed && !rest.length && $("#results article.benefit")) {
+    $("#results").prepend(h("div", {class: "notice bad", id: "answer-problems", role: "alert"}, t("fix_answers", placed)));
+    return;
+  }
+  $("#results").replaceChildren(h("div", {class: "notice bad", id: "answer-problems"},
+    h("p", {}, placed ? t("fix_answers", placed) : (err.data ? t("error") : t("network"))),
+    rest.length ? h("ul", {}, rest.map((p) => h("li", {}, p.message, p.hint ? `（${p.hint}）` : ""))) : null));
 }
 
 const GROUPS = ["eligible", "excluded", "needs_info"];
