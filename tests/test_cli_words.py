@@ -149,3 +149,12 @@ def test_a_multi_line_cell_from_excel_alt_enter_is_a_list(tmp_path):
     done = run("batch", path, "-o", tmp_path / "out", "--as-of", "2024-06-01")
     assert done.returncode == 0, done.stderr
     assert "评估 2 行 + 拒绝 0 行" in done.stdout
+
+
+def test_a_question_with_no_one_to_answer_it_is_a_message_not_a_bug(tmp_path):
+    """`chuangye new zibo` asks for the Chinese name; with its input closed (a script, a pipe) it says what to do."""
+    result = subprocess.run([sys.executable, "-m", "chuangye_rules", "new", "zibo"], cwd=tmp_path, capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert "没有得到回答" in result.stderr and "--no-input" in result.stderr and "内部错误" not in result.stderr
+    assert not (tmp_path / "rulebooks").exists()

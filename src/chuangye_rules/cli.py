@@ -601,6 +601,9 @@ def main() -> None:
     except click_errors.NoArgsIsHelpError as error:  # `chuangye` alone: the help, as before
         typer.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
         sys.exit(2)
+    except typer.Abort:  # a question asked with no one to answer it (input closed, or Ctrl-D)
+        typer.echo("没有得到回答（输入已结束）：请在命令行上用选项给出，或加 --no-input 查看缺少哪些选项", err=True)
+        sys.exit(2)
     except click_errors.UsageError as error:  # typer's own option errors, in Chinese like every other message
         typer.echo(usage_message(error), err=True)
         sys.exit(2)
