@@ -83,13 +83,17 @@ def _wan(fen: int) -> float:
     return float(Decimal(fen) / 1_000_000)  # fen → 万元, for the length of a bar only (labels stay exact)
 
 
-def charts(budget: Budget) -> list[tuple[str, str]]:
-    """(heading, svg) for each chart, city by city."""
+def setup() -> None:
     import matplotlib
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # fonts it lacks: the browser has them
     matplotlib.rcParams.update({"svg.fonttype": "none", "font.family": "sans-serif",
                                 "font.sans-serif": FONTS[:-1] + ["DejaVu Sans"], "font.size": 10})
+
+
+def charts(budget: Budget) -> list[tuple[str, str]]:
+    """(heading, svg) for each chart, city by city."""
+    setup()
     out = []
     for slug, city in budget.city_names.items():
         groups = [(key, members) for key, members, _ in budget.group_lines(slug)

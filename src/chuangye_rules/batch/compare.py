@@ -1,0 +1,487 @@
+"""Reform costing: the same list under two versions of the rules (or two dates, or two parameter values), in one
+pass over the list — per applicant and benefit what changes (gained, lost, amount changed, with the rule change
+that causes it, in words), and per benefit, lead department and city the people and the budget before and after.
+
+`compare()` is the library function (polars frames in, polars frames out, for a notebook); `run_compare()` reads
+a list file as `chuangye batch` does and writes changes.csv, report.md, report.html and summary.json with the
+same guarantees (nothing of the user's touched, every output only when the whole run succeeded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from ..amounts import checked_parameters
+from ..catalog import catalog
+from ..history import benefit_keys
+from ..loading import LoadedRulebook, choose_city
+from ..money import yuan
+from ..problems import InputError, Problem
+from ..rulediff import benefit_changes
+from ..schema import FixedAmount, PerUnitAmount, RangeAmount, Rulebook, UpToAmount
+from . import report_html
+from .budget import Budget, lead_key
+from .columns import parse_chunk
+from .compile import CompiledRulebook, compile_rulebook, result_columns, set_bits
+from .engine import ROW, ensure_columns, evaluate_lazy, totals
+from .outfolder import OutFolder
+
+CHANGES = ("gained", "lost", "amount_changed")
+CHANGE_ZH = {"gained": "新增符合", "lost": "不再符合", "amount_changed": "金额改变"}
+
+
+# ------------------------------------------------------------------------------------------- reforms by option
+
+
+def with_settings(books: list[LoadedRulebook], settings: list[str]) -> list[LoadedRulebook]:
+    """`--set huaibei.returnee_startup_subsidy.amount=8000` (or `.amount.max=…`, `.amount.rate=…`): the books
+    with those figures changed, each checked by the same schema as a rulebook file."""
+    changed = {b.slug: b.rulebook.model_dump(by_alias=True, exclude_none=True) for b in books}
+    problems = []
+    for setting in settings:
+        path, _, value = setting.partition("=")
+        parts = path.strip().split(".")
+        if not value or len(parts) < 3 or parts[2] != "amount":
+            problems.append(Problem(f"--set {setting}", None, None, "写作 城市.待遇标识.amount=金额，如 "
+                                    "huaibei.returnee_startup_subsidy.amount=8000（或 amount.max=…）"))
+            continue
+        slug, benefit_id, keys = parts[0], parts[1], parts[3:]
+        data = changed.get(slug)
+        benefit = next((b for b in (data or {}).get("benefits", []) if b["id"] == benefit_id), None)
+        if benefit is None:
+            problems.append(Problem(f"--set {setting}", None, None, f"没有待遇 {slug}.{benefit_id}",
+                                    "城市和待遇标识见 chuangye benefits"))
+            continue
+        amount = benefit["amount"]
+        key = keys[0] if keys else {"fixed": "value", "up_to": "max", "per_unit": "rate"}.get(amount["kind"])
+        if key is None or key not in amount:
+            problems.append(Problem(f"--set {setting}", None, None, f"{slug}.{benefit_id} 的金额（{amount['kind']}）"
+                                    f"没有可设的 {key or '数额'}", "可设的键：" + "、".join(k for k in amount if k != "kind")))
+            continue
+        try:
+            amount[key] = Decimal(value.strip())
+        except ArithmeticError:
+            problems.append(Problem(f"--set {setting}", None, None, f"{value!r} 不是数字"))
+    if problems:
+        raise InputError(problems)
+    out = []
+    for book in books:
+        try:
+            rulebook = Rulebook.model_validate(changed[book.slug])
+        except ValueError as error:
+            raise InputError([Problem("--set", None, None, f"修改后的 {book.slug} 规则库无效：{str(error)[:300]}")]) from None
+        out.append(LoadedRulebook(rulebook, book.path, book.located, book.source_text, book.partial))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- the comparison
+
+
+@dataclass
+class Comparison:
+    """What a reform changes on one population (fen for money)."""
+
+    changes: list[pl.DataFrame] = field(default_factory=list)
+    base: Budget = field(default_factory=Budget)
+    reform: Budget = field(default_factory=Budget)
+    applicants: list[pl.DataFrame] = field(default_factory=list)  # row, city, kind, identities, before/after totals
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # (city, benefit) -> the rule change in words
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    read: int = 0
+    evaluated: int = 0
+    rejected: int = 0
+
+    def changes_frame(self) -> pl.DataFrame:
+        return pl.concat(self.changes, how="vertical_relaxed") if self.changes else pl.DataFrame(schema=CHANGE_SCHEMA)
+
+    def applicant_frame(self) -> pl.DataFrame:
+        return pl.concat(self.applicants, how="vertical_relaxed") if self.applicants else pl.DataFrame()
+
+    # ------------------------------------------------------------------ tables
+
+    def benefit_table(self) -> pl.DataFrame:
+        """Per city and benefit: people eligible and the exact and up-to budget, before and after."""
+        rows = []
+        for key in sorted(set(self.base.benefits) | set(self.reform.benefits)):
+            a, b = self.base.benefits.get(key), self.reform.benefits.get(key)
+            line = b or a
+            rows.append({
+                "city": key[0], "benefit_id": key[1], "benefit_name": line.name,
+                "lead_departments": "、".join(line.lead), "cash": line.cash,
+                "eligible_before": a.eligible if a else 0, "eligible_after": b.eligible if b else 0,
+                "exact_before": a.exact_fen if a else 0, "exact_after": b.exact_fen if b else 0,
+                "up_to_before": a.up_to_fen if a else 0, "up_to_after": b.up_to_fen if b else 0,
+                "reason": self.reasons.get(key, ""),
+            })
+        frame = pl.DataFrame(rows, schema=BENEFIT_SCHEMA)
+        return frame.with_columns((pl.col("eligible_after") - pl.col("eligible_before")).alias("eligible_change"),
+                                  (pl.col("exact_after") - pl.col("exact_before")).alias("exact_change"),
+                                  (pl.col("up_to_after") - pl.col("up_to_before")).alias("up_to_change"))
+
+    def department_table(self) -> pl.DataFrame:
+        """Per city and set of lead departments (each benefit counted once, as in the budget report)."""
+        frame = self.benefit_table().filter(pl.col("cash"))
+        return (frame.group_by("city", "lead_departments", maintain_order=True)
+                .agg(pl.col("^(exact|up_to)_(before|after|change)$").sum(), pl.len().alias("benefits"))
+                .sort("city", pl.col("up_to_change").abs(), descending=[False, True]))
+
+    def city_table(self) -> pl.DataFrame:
+        applicants = self.applicant_frame()
+        frame = self.benefit_table().filter(pl.col("cash")).group_by("city", maintain_order=True).agg(
+            pl.col("^(exact|up_to)_(before|after|change)$").sum())
+        if applicants.height:
+            people = applicants.group_by("city").agg(
+                (pl.col("eligible_before") > 0).sum().alias("people_before"),
+                (pl.col("eligible_after") > 0).sum().alias("people_after"),
+                pl.col("winner").sum().alias("winners"), pl.col("loser").sum().alias("losers"))
+            frame = frame.join(people, on="city", how="left")
+        return frame
+
+    def groups_table(self) -> pl.DataFrame:
+        """Winners and losers (by the up-to total, then the exact total) by applicant kind and by identity."""
+        applicants = self.applicant_frame()
+        if not applicants.height:
+            return pl.DataFrame(schema={"by": pl.String, "group": pl.String, "applicants": pl.Int64,
+                                        "winners": pl.Int64, "losers": pl.Int64, "up_to_change": pl.Int64})
+        cat = catalog()
+        kinds = cat.vocabularies["applicant_kind"]
+        parts = [applicants.group_by("kind").agg(pl.len().alias("applicants"), pl.col("winner").sum().alias("winners"),
+                                                  pl.col("loser").sum().alias("losers"),
+                                                  pl.col("up_to_change").sum())
+                 .select(pl.lit("申请人类型").alias("by"),
+                         pl.col("kind").replace_strict(dict(kinds.labels), default="未填").alias("group"),
+                         "applicants", "winners", "losers", "up_to_change")]
+        spec = cat.fields["identities"]
+        bits = set_bits(spec)
+        for code, label in cat.vocabularies[spec.vocabulary].labels.items():
+            if bits is None:
+                has = pl.col("identities").str.contains(f"|{code}|", literal=True)
+            else:
+                has = (pl.col("identities") & (1 << bits[code])) != 0
+            chosen = applicants.filter(has.fill_null(False))
+            if chosen.height:
+                parts.append(pl.DataFrame({"by": ["身份"], "group": [label], "applicants": [chosen.height],
+                                           "winners": [int(chosen["winner"].sum())], "losers": [int(chosen["loser"].sum())],
+                                           "up_to_change": [int(chosen["up_to_change"].sum())]}))
+        return pl.concat(parts, how="vertical_relaxed").filter((pl.col("winners") > 0) | (pl.col("losers") > 0))
+
+
+CHANGE_SCHEMA = {
+    ROW: pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "change": pl.String,
+    "status_before": pl.String, "status_after": pl.String, "amount_before": pl.Int64, "amount_after": pl.Int64,
+}
+BENEFIT_SCHEMA = {
+    "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String, "lead_departments": pl.String,
+    "cash": pl.Boolean, "eligible_before": pl.Int64, "eligible_after": pl.Int64, "exact_before": pl.Int64,
+    "exact_after": pl.Int64, "up_to_before": pl.Int64, "up_to_after": pl.Int64, "reason": pl.String,
+}
+
+
+def _upper(wide: pl.DataFrame, benefit_id: str) -> pl.Expr:
+    c = result_columns(benefit_id)
+    return pl.when(pl.col(c["kind"]) == "exact").then(pl.col(c["value"])).otherwise(pl.col(c["max"]))
+
+
+def _side(wide: pl.DataFrame, benefit_id: str, present: bool, suffix: str) -> list[pl.Expr]:
+    if not present:
+        return [pl.lit(None, dtype=pl.String).alias(f"status{suffix}"), pl.lit(None, dtype=pl.String).alias(f"kind{suffix}"),
+                pl.lit(None, dtype=pl.Int64).alias(f"amount{suffix}")]
+    c = result_columns(benefit_id)
+    return [pl.col(c["status"]).cast(pl.String).alias(f"status{suffix}"),
+            pl.col(c["kind"]).cast(pl.String).alias(f"kind{suffix}"), _upper(wide, benefit_id).alias(f"amount{suffix}")]
+
+
+def _changes(slug: str, before: pl.DataFrame | None, after: pl.DataFrame | None, ids: list[str],
+             base_ids: set[str], reform_ids: set[str]) -> pl.DataFrame:
+    """Per applicant and benefit: gained, lost or amount changed (unchanged rows left out)."""
+    frames = []
+    keys = (before if before is not None else after).select(ROW, "applicant_id")
+    for benefit_id in ids:
+        left = before.select(_side(before, benefit_id, benefit_id in base_ids, "_before")) if before is not None \
+            else keys.select(_side(keys, benefit_id, False, "_before"))
+        right = after.select(_side(after, benefit_id, benefit_id in reform_ids, "_after")) if after is not None \
+            else keys.select(_side(keys, benefit_id, False, "_after"))
+        both = pl.concat([keys, left, right], how="horizontal")
+        was = (pl.col("status_before") == "eligible").fill_null(False)
+        now = (pl.col("status_after") == "eligible").fill_null(False)
+        moved = (pl.col("kind_before") != pl.col("kind_after")) | pl.col("amount_before").ne_missing(pl.col("amount_after"))
+        change = (pl.when(~was & now).then(pl.lit("gained")).when(was & ~now).then(pl.lit("lost"))
+                  .when(was & now & moved).then(pl.lit("amount_changed")).otherwise(None))
+        found = both.with_columns(change.alias("change")).filter(pl.col("change").is_not_null())
+        if found.height:
+            frames.append(found.select(ROW, "applicant_id", pl.lit(slug).alias("city"), pl.lit(benefit_id).alias("benefit_id"),
+                                       "change", "status_before", "status_after", "amount_before", "amount_after"))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=CHANGE_SCHEMA)
+
+
+def _applicants(slug: str, part: pl.DataFrame, before: pl.DataFrame | None, after: pl.DataFrame | None,
+                base: CompiledRulebook | None, reform: CompiledRulebook | None) -> pl.DataFrame:
+    def sums(wide, book, suffix):
+        if wide is None:
+            return part.select(ROW, *(pl.lit(0, dtype=pl.Int64).alias(f"{n}{suffix}") for n in ("eligible", "exact", "up_to")))
+        return totals(wide, book).select(ROW, pl.col("eligible").cast(pl.Int64).alias(f"eligible{suffix}"),
+                                         pl.col("exact_fen").alias(f"exact{suffix}"), pl.col("up_to_fen").alias(f"up_to{suffix}"))
+    frame = part.select(ROW, "kind", "identities").join(sums(before, base, "_before"), on=ROW) \
+        .join(sums(after, reform, "_after"), on=ROW)
+    up, exact = pl.col("up_to_after") - pl.col("up_to_before"), pl.col("exact_after") - pl.col("exact_before")
+    return frame.with_columns(pl.lit(slug).alias("city"), up.alias("up_to_change"), exact.alias("exact_change"),
+                              ((up > 0) | ((up == 0) & (exact > 0))).alias("winner"),
+                              ((up < 0) | ((up == 0) & (exact < 0))).alias("loser"))
+
+
+def compare(profiles: pl.DataFrame, base: list[LoadedRulebook], reform: list[LoadedRulebook], as_of: dt.date,
+            reform_as_of: dt.date | None = None, parameters: dict | None = None,
+            reform_parameters: dict | None = None, comparison: Comparison | None = None) -> Comparison:
+    """Both versions on one frame of typed profile columns (as the batch reader gives them, or
+    frames.frame_from_profiles). Call it block after block with the same `comparison` to add them up."""
+    comparison = comparison or Comparison()
+    reform_as_of = reform_as_of or as_of
+    compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in base}
+    compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of,
+                                                checked_parameters(reform_parameters if reform_parameters is not None
+                                                                   else parameters)) for b in reform}
+    return _compare_compiled(profiles, compiled_base, compiled_reform, comparison, None, as_of)
+
+
+def _compare_compiled(frame: pl.DataFrame, base: dict[str, CompiledRulebook], reform: dict[str, CompiledRulebook],
+                      comparison: Comparison, city: str | None, as_of: dt.date) -> Comparison:
+    frame = ensure_columns(frame)
+    for slug in list(dict.fromkeys([*base, *reform])):
+        b, r = base.get(slug), reform.get(slug)
+        part = frame if city or "city" not in frame.columns else frame.filter(pl.col("city").is_null() | (pl.col("city") == slug))
+        if not part.height:
+            continue
+        queries = [q for q in (evaluate_lazy(part, b) if b else None, evaluate_lazy(part, r) if r else None) if q is not None]
+        collected = pl.collect_all(queries)
+        before = collected.pop(0) if b else None
+        after = collected.pop(0) if r else None
+        if b:
+            comparison.base.add(b, before)
+        if r:
+            comparison.reform.add(r, after)
+        base_ids = {cb.benefit.id for cb in b.benefits} if b else set()
+        reform_ids = {cb.benefit.id for cb in r.benefits} if r else set()
+        ids = list(dict.fromkeys([*(cb.benefit.id for cb in (r.benefits if r else [])),
+                                  *(cb.benefit.id for cb in (b.benefits if b else []))]))
+        if not any(k[0] == slug for k in comparison.reasons) and b and r:
+            for change in benefit_changes(b.book, r.book, as_of):
+                comparison.reasons[(slug, change.id)] = change.text
+        for book in (b, r):
+            for cb in (book.benefits if book else []):
+                comparison.names.setdefault((slug, cb.benefit.id), cb.benefit.name)
+        comparison.changes.append(_changes(slug, before, after, ids, base_ids, reform_ids))
+        comparison.applicants.append(_applicants(slug, part, before, after, b, r))
+    return comparison
+
+
+# ------------------------------------------------------------------------------------------- a list file
+
+
+def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], reform: list[LoadedRulebook],
+                as_of: dt.date, reform_as_of: dt.date | None = None, city: str | None = None,
+                parameters: dict | None = None, reform_parameters: dict | None = None, encoding: str | None = None,
+                overwrite: bool = False, lang: str = "zh") -> Comparison:
+    """The list read once, both versions evaluated on every block; the outputs written as `batch` writes its own."""
+    # the batch's reader and cell defusing (imported here: runner imports much else)
+    from .columns import ERROR_SCHEMA
+    from .runner import _open_list, cell_cities, neutralise
+
+    input_path, outdir = Path(input_path), Path(outdir)
+    if not input_path.is_file():
+        raise InputError([Problem(str(input_path), None, None, "找不到输入文件")])
+    if city:
+        base, reform = choose_city(base, city), choose_city(reform, city)
+    # the cities both versions have (a reform file of one city is compared with that city, not with all five)
+    shared = {b.slug for b in base} & {b.slug for b in reform}
+    if not shared:
+        raise InputError([Problem("--reform", None, None, "改革前后的规则库没有共同的城市，无法比较",
+                                  "--base 和 --reform 应是同一城市的两个版本")])
+    base = [b for b in base if b.slug in shared]
+    reform = [b for b in reform if b.slug in shared]
+    names = ["changes.csv", "errors.csv", "report.md", "summary.json"] + (["report.html"] if report_html.available() else [])
+    folder = OutFolder(outdir, names, input_path, overwrite)
+    folder.check()
+    reform_as_of = reform_as_of or as_of
+    compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in base}
+    compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of, checked_parameters(
+        reform_parameters if reform_parameters is not None else parameters)) for b in reform}
+    every = list({b.slug: b for b in [*base, *reform]}.values())
+    used, header, chunks = _open_list(input_path, encoding, 200_000)
+    comparison = Comparison()
+    known: dict = {}
+    benefits = benefit_keys(b.rulebook for b in every)
+    errors = []
+    try:
+        folder.open()
+        for raw in chunks:
+            parsed = parse_chunk(raw, header, cell_cities(every), known, benefits)
+            errors.append(parsed.errors)
+            comparison.read += parsed.frame.height + parsed.rejected
+            comparison.rejected += parsed.rejected
+            comparison.evaluated += parsed.frame.height
+            _compare_compiled(parsed.frame, compiled_base, compiled_reform, comparison, city, as_of)
+        _write_outputs(folder, comparison, as_of, reform_as_of, lang)
+        found = neutralise(pl.concat(errors, how="vertical_relaxed") if errors else pl.DataFrame(schema=ERROR_SCHEMA))
+        if lang == "zh":
+            found = found.rename({"row": "行号", "column": "列", "value": "内容", "reason": "原因"})
+        folder.path("errors.csv").write_bytes(b"\xef\xbb\xbf" + found.write_csv().encode("utf-8"))
+        folder.commit(names)
+    except BaseException:
+        folder.discard()
+        raise
+    return comparison
+
+
+CHANGE_COLUMNS_ZH = {"row": "行号", "applicant_id": "编号", "city": "城市", "benefit_id": "待遇标识",
+                     "benefit_name": "待遇名称", "change": "变化", "status_before": "改革前状态",
+                     "status_after": "改革后状态", "amount_before": "改革前金额（元）", "amount_after": "改革后金额（元）",
+                     "reason": "原因（规则的变化）"}
+
+
+def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, reform_as_of: dt.date, lang: str) -> None:
+    from ..i18n import STATUS, label
+
+    changes = comparison.changes_frame()
+    names = pl.DataFrame([{"city": c, "benefit_id": b, "benefit_name": n} for (c, b), n in comparison.names.items()],
+                         schema={"city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String})
+    reasons = pl.DataFrame([{"city": c, "benefit_id": b, "reason": t} for (c, b), t in comparison.reasons.items()],
+                           schema={"city": pl.String, "benefit_id": pl.String, "reason": pl.String})
+    out = (changes.join(names, on=["city", "benefit_id"], how="left").join(reasons, on=["city", "benefit_id"], how="left")
+           .sort(ROW, "city", "benefit_id")
+           .select(pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "change",
+                   "status_before", "status_after",
+                   *(_yuan_column(c) for c in ("amount_before", "amount_after")),
+                   pl.col("reason").fill_null("评估日期或参数不同")))
+    from .columns import mask_column
+    from .runner import neutralise  # the id comes from the list: masked if personal, never run as a formula
+
+    out = neutralise(out.with_columns(pl.lit(mask_column(out["applicant_id"])).alias("applicant_id")))
+    if lang == "zh":
+        words = {code: label(STATUS, code, "zh") for code in STATUS}
+        out = out.with_columns(pl.col("city").replace_strict(_names(comparison), default=pl.col("city")),pl.col("change").replace_strict(CHANGE_ZH, default=pl.col("change")),
+                               pl.col("status_before").replace_strict(words, default=pl.col("status_before")),
+                               pl.col("status_after").replace_strict(words, default=pl.col("status_after")))
+        out = out.rename(CHANGE_COLUMNS_ZH)
+    folder.path("changes.csv").write_bytes(b"\xef\xbb\xbf" + out.write_csv().encode("utf-8"))
+    title = f"改革测算（改革前 {as_of}，改革后 {reform_as_of}）"
+    folder.path("report.md").write_text(markdown(comparison, title), encoding="utf-8")
+    if "report.html" in folder.names:
+        folder.path("report.html").write_text(compare_html(comparison, title), encoding="utf-8")
+    summary = {"read": comparison.read, "evaluated": comparison.evaluated, "rejected": comparison.rejected,
+               "balanced": comparison.read == comparison.evaluated + comparison.rejected,
+               "as_of": as_of.isoformat(), "reform_as_of": reform_as_of.isoformat(),
+               "changes": {k: int((changes["change"] == k).sum()) for k in CHANGES},
+               "cities": [{k: (v if not isinstance(v, Decimal) else str(v)) for k, v in row.items()}
+                          for row in comparison.city_table().to_dicts()]}
+    folder.path("summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _yuan_column(name: str) -> pl.Expr:
+    return (pl.col(name).cast(pl.Decimal(38, 2)) / pl.lit(100, dtype=pl.Decimal(38, 0))).cast(pl.String).alias(name)
+
+
+def _y(fen: int) -> str:
+    return yuan(Decimal(int(fen)) / 100)
+
+
+def _signed(fen: int) -> str:
+    return ("+" if fen > 0 else "−" if fen < 0 else "±") + _y(abs(int(fen)))
+
+
+def _people(n: int) -> str:
+    return f"{'+' if n > 0 else '−' if n < 0 else '±'}{abs(int(n))}"
+
+
+def city_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
+    rows = []
+    for r in comparison.city_table().to_dicts():
+        rows.append([city_names.get(r["city"], r["city"]), str(r.get("people_before") or 0), str(r.get("people_after") or 0),
+                     _y(r["exact_before"]), _y(r["exact_after"]), _signed(r["exact_change"]),
+                     _y(r["up_to_before"]), _y(r["up_to_after"]), _signed(r["up_to_change"]),
+                     str(r.get("winners") or 0), str(r.get("losers") or 0)])
+    return rows
+
+
+def benefit_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
+    frame = comparison.benefit_table().filter((pl.col("eligible_change") != 0) | (pl.col("up_to_change") != 0)
+                                              | (pl.col("exact_change") != 0) | (pl.col("reason") != ""))
+    rows = []
+    for r in frame.sort(pl.col("up_to_change").abs(), descending=True).to_dicts():
+        rows.append([city_names.get(r["city"], r["city"]), r["benefit_name"], str(r["eligible_before"]), str(r["eligible_after"]),
+                     _people(r["eligible_change"]), _signed(r["exact_change"]) if r["cash"] else "—",
+                     _signed(r["up_to_change"]) if r["cash"] else "—", r["lead_departments"], r["reason"] or "—"])
+    return rows
+
+
+def department_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
+    rows = []
+    for r in comparison.department_table().filter((pl.col("up_to_change") != 0) | (pl.col("exact_change") != 0)).to_dicts():
+        rows.append([city_names.get(r["city"], r["city"]), r["lead_departments"], _y(r["exact_before"]), _y(r["exact_after"]),
+                     _signed(r["exact_change"]), _y(r["up_to_before"]), _y(r["up_to_after"]), _signed(r["up_to_change"])])
+    return rows
+
+
+def group_rows(comparison: Comparison) -> list[list[str]]:
+    return [[r["by"], r["group"], str(r["applicants"]), str(r["winners"]), str(r["losers"]), _signed(r["up_to_change"])]
+            for r in comparison.groups_table().to_dicts()]
+
+
+def _names(comparison: Comparison) -> dict[str, str]:
+    return {**comparison.base.city_names, **comparison.reform.city_names}
+
+
+CITY_HEAD = ["城市", "改革前符合人数", "改革后符合人数", "改革前确定金额", "改革后确定金额", "确定金额变化", "改革前最高可得",
+             "改革后最高可得", "最高可得变化", "得益人数", "受损人数"]
+BENEFIT_HEAD = ["城市", "待遇", "改革前符合", "改革后符合", "人数变化", "确定金额变化", "最高可得变化", "牵头单位", "规则的变化"]
+DEPARTMENT_HEAD = ["城市", "牵头单位", "改革前确定金额", "改革后确定金额", "变化", "改革前最高可得", "改革后最高可得", "变化"]
+GROUP_HEAD = ["分组", "组别", "人数", "得益人数", "受损人数", "最高可得变化合计"]
+
+
+def markdown(comparison: Comparison, title: str) -> str:
+    from .budget import _md_table
+
+    names = _names(comparison)
+    out = [f"# {title}", "", "金额单位：元；“确定金额”只计确定数额的现金类待遇，“最高可得”另计“最高/区间”待遇的上限。"
+           "一人的最高可得合计增加为得益，减少为受损（相同时看确定金额）。由几个单位共同牵头的待遇只计一次。", "",
+           f"读取 {comparison.read} 行 = 评估 {comparison.evaluated} 行 + 拒绝 {comparison.rejected} 行", "", "## 各城市", ""]
+    out += _md_table(CITY_HEAD, city_rows(comparison, names))
+    out += ["", "## 有变化的待遇", ""] + _md_table(BENEFIT_HEAD, benefit_rows(comparison, names))
+    out += ["", "## 按牵头单位", ""] + _md_table(DEPARTMENT_HEAD, department_rows(comparison, names))
+    out += ["", "## 得益与受损（按申请人类型和身份）", ""] + _md_table(GROUP_HEAD, group_rows(comparison))
+    return "\n".join(out) + "\n"
+
+
+def compare_html(comparison: Comparison, title: str) -> str:
+    import html
+
+    from .report_html import GREEN, STYLE, _bars, _table, AMBER, BLUE
+
+    names = _names(comparison)
+    parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
+             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
+             f"<p class=\"note\">读取 {comparison.read} 行 = 评估 {comparison.evaluated} 行 + 拒绝 {comparison.rejected} 行。"
+             "金额单位：元。由几个单位共同牵头的待遇只计一次。</p>",
+             "<h2>各城市</h2>", _table(CITY_HEAD, city_rows(comparison, names))]
+    departments = comparison.department_table().filter(pl.col("up_to_change") != 0).head(12)
+    if departments.height:
+        report_html.setup()
+        parts.append("<h2>各牵头单位的预算变化（最高可得，万元）</h2><figure>" + _bars(
+            "预算变化（最高可得）", [f"{names.get(c, c)} {d}" for c, d in zip(departments["city"], departments["lead_departments"])],
+            [("变化", [v / 1_000_000 for v in departments["up_to_change"].to_list()], BLUE)], "万元") + "</figure>")
+    groups = comparison.groups_table().head(16)
+    if groups.height:
+        report_html.setup()
+        parts.append("<h2>得益与受损的人数（按申请人类型和身份）</h2><figure>" + _bars(
+            "得益与受损", [f"{b}：{g}" for b, g in zip(groups["by"], groups["group"])],
+            [("得益", [float(v) for v in groups["winners"]], GREEN), ("受损", [float(v) for v in groups["losers"]], AMBER)],
+            "人") + "</figure>")
+    parts += ["<h2>有变化的待遇</h2>", _table(BENEFIT_HEAD, benefit_rows(comparison, names)),
+              "<h2>按牵头单位</h2>", _table(DEPARTMENT_HEAD, department_rows(comparison, names)),
+              "<h2>得益与受损</h2>", _table(GROUP_HEAD, group_rows(comparison)), "</body></html>"]
+    return "\n".join(parts) + "\n"
