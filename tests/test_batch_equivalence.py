@@ -32,19 +32,21 @@ def fen(value):
     return int(Decimal(value) * 100)
 
 
-def assert_engines_agree(books, profiles, as_of) -> int:
+def assert_engines_agree(books, profiles, as_of, parameters=None) -> int:
     """Every benefit of every book for every profile, both ways: status, amount kind, value / min / max (fen),
-    missing facts and exclusion, and the totals. Returns the number of results compared."""
+    missing facts and exclusion, and the totals. `parameters`: values given for parameters (--param), each
+    passed to the books that define it. Returns the number of results compared."""
     frame = frame_from_profiles(profiles, [b.rulebook for b in books])
     compared = 0
     for book in books:
-        compiled = compile_rulebook(book.rulebook, as_of)
+        given = {k: v for k, v in (parameters or {}).items() if k in book.rulebook.parameters}
+        compiled = compile_rulebook(book.rulebook, as_of, given)
         book_benefits = {b.id: b for b in book.rulebook.benefits}
         wide = evaluate_chunk(frame, compiled)
         sums = totals(wide, compiled).to_dicts()
         rows = wide.to_dicts()
         for i, profile in enumerate(profiles):
-            expected = evaluate(profile, books, as_of=as_of, city=book.slug).cities[0]
+            expected = evaluate(profile, books, as_of=as_of, city=book.slug, parameters=given).cities[0]
             for r in expected.benefits:
                 c = result_columns(r.id)
                 got = rows[i]

@@ -88,6 +88,8 @@ def set_cell(spec: FieldSpec, codes) -> int | str:
 def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.Expr:
     """Whether the set in `column` holds every one (or any one) of `codes`; null where it is unknown."""
     bits = set_bits(spec)
+    if not codes:  # every one of none: true; any one of none: false
+        return pl.lit(every)
     if bits is None:
         tests = [column.str.contains(set_token(code), literal=True) for code in codes]
         return pl.all_horizontal(tests) if every else pl.any_horizontal(tests)

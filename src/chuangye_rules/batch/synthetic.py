@@ -155,7 +155,7 @@ def _compare(rng: random.Random, as_of: dt.date, by_type: dict[str, list[str]], 
     op = op or rng.choice(COMPARE_OPS)
     if op in ("contains", "contains_any", "contains_all"):
         field = rng.choice(by_type["set_of"])
-        value: object = _codes(rng, field, 1)[0] if op == "contains" else _codes(rng, field, rng.choice([1, 2, 3]))
+        value: object = _codes(rng, field, 1)[0] if op == "contains" else _codes(rng, field, rng.choice([0, 1, 2, 2, 3]))
     elif op in ("within_last", "at_least_ago", "same_year_as_evaluation", "within_after", "no_later_than", "same_year_as"):
         field, other = rng.sample(by_type["date"], 2)
         duration = dict(rng.choice(DURATIONS))
@@ -178,7 +178,7 @@ def _compare(rng: random.Random, as_of: dt.date, by_type: dict[str, list[str]], 
                 return _codes(rng, field, 1)[0]
             return rng.choice(["A", "B", "一等", "二等"])
 
-        value = [one() for _ in range(rng.choice([1, 2, 3]))] if op in ("in", "not_in") else one()
+        value = [one() for _ in range(rng.choice([0, 1, 2, 2, 3]))] if op in ("in", "not_in") else one()
         assert op in numeric
     return {"field": field, op: value}
 
