@@ -23,8 +23,8 @@ from chuangye_rules.schema import COMPARE_OPS, AllOf, AnyOf, Compare, NotOf, Par
 
 from test_batch_equivalence import assert_engines_agree
 
-BOOKS = 8  # per evaluation date
-PROFILES = 120
+BOOKS = 10  # per evaluation date
+PROFILES = 250
 AS_OF = [dt.date(2024, 2, 29), dt.date(2025, 1, 31), dt.date(2024, 12, 31)]
 # --param values on one date: a verified value overridden, an open one given (with more decimals than a fen)
 PARAMETERS = {dt.date(2024, 12, 31): {"wage_known": Decimal("1234.5"), "wage_open": Decimal("0.3333")}}
