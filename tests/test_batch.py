@@ -328,3 +328,42 @@ def test_money_cells_plain_or_written_as_people_write_them(tmp_path, books, cell
     assert good["personal_interest_share"].to_list() == fen
     errors = pl.concat([p.errors for p in parsed])
     assert errors["value"].to_list() == ["12.345"] and errors["column"].to_list() == ["个人承担的利息"]
+
+
+def test_a_formula_of_a_decimal_number_runs_in_batch_as_in_check(tmp_path):
+    """What validate accepts, batch runs: a formula whose factor is a decimal-number field (and a percentage of
+    one, a comparison with it) was a CompileError (exit 3). A number cell is held exactly (× 10^6): 12.5% and
+    33.333333 give check's amounts to the fen."""
+    folder = tmp_path / "rulebooks"
+    shutil.copytree(ROOT / "tests" / "broken_rulebooks" / "sources", folder / "sources")
+    text = (ROOT / "tests" / "broken_rulebooks" / "baseline.yaml").read_text(encoding="utf-8")
+    text = text.replace("amount: {kind: fixed, value: 5000}", "amount: {kind: formula, description: 每个百分点333.33元, "
+                        "factors: [{field: graduate_retention_rate, max: 60.5}, {number: 333.33}]}")
+    text = text.replace("- {field: employees, gte: 1, label: 带动其他劳动者就业}",
+                        "- {field: employees, gte: 1, label: 带动其他劳动者就业}\n"
+                        "        - {field: graduate_retention_rate, gt: 0.0000005}")
+    (folder / "ordos.yaml").write_text(text, encoding="utf-8")
+    rates = ["12.5%", "33.333333", "61", "0.000001", "0", "-1.5"]
+    rows = [f"A{i},鄂尔多斯,个人,残疾人,2022-03-01,是,2,{rate}" for i, rate in enumerate(rates)]
+    path = write(tmp_path, "编号,城市,申请人类型,身份,注册登记日期,首次创业,吸纳就业人数,毕业生留本市就业率\n" + "\n".join(rows) + "\n")
+    validate = subprocess.run([sys.executable, "-m", "chuangye_rules", "validate", str(folder / "ordos.yaml")],
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    out = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", str(path), "-o", str(tmp_path / "out"),
+                          "--as-of", "2024-06-01", "--lang", "en", "--rulebooks", str(folder)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    results = read(tmp_path / "out" / "results.csv").filter(pl.col("benefit_id") == "one_time_startup_subsidy")
+    assert len(results) >= 3  # 12.5%, 33.333333 and 61 (capped at 60.5) are paid
+    got = dict(zip(results["applicant_id"].to_list(), zip(results["status"].to_list(), results["amount_value"].to_list())))
+    from chuangye_rules import load_rulebooks
+
+    books = load_rulebooks([folder])
+    for i, rate in enumerate(rates):
+        profile = {"kind": "individual", "identities": ["disabled"], "business_registered_date": "2022-03-01",
+                   "first_time_business": True, "employees": 2, "graduate_retention_rate": rate.rstrip("%")}
+        r = evaluate(profile, books, as_of=AS_OF).cities[0].benefits[0]
+        if r.status.value == "eligible":
+            assert got[f"A{i}"][0] == "eligible" and Decimal(got[f"A{i}"][1]) == r.amount.value, (rate, got[f"A{i}"])
+        else:
+            assert f"A{i}" not in got, (rate, r.status)

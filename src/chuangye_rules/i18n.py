@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from .catalog import catalog
@@ -169,8 +170,8 @@ def show_value(name: str | None, value: Any, lang: str = "zh") -> str:
         return ("、" if lang == "zh" else ", ").join(shown) or "—"
     if vocab:
         return vocab.label(value, lang)
-    if spec and spec.type == "money":
-        return yuan(value, lang)
+    if spec and spec.type == "money":  # a rulebook literal is an int or a float from YAML: 0.1 stays 0.1
+        return yuan(value if isinstance(value, Decimal) else Decimal(str(value)), lang)
     if isinstance(value, dt.date):
         return value.isoformat()
     if hasattr(value, "normalize"):

@@ -6,6 +6,7 @@ Every problem found is collected (not only the first) and reported with the file
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import types
 import typing
@@ -13,6 +14,8 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterable
+
+from decimal import Decimal
 
 from pydantic import BaseModel, Tag, ValidationError
 
@@ -28,6 +31,13 @@ from .schema import (
     UpToAmount,
 )
 from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, make_problem, read_text
+
+# What every engine can compute (the batch engine holds money as 64-bit integers of fen, and names a benefit's
+# missing facts in a 32-bit mask): check_rulebook refuses the rest, so what `validate` accepts runs everywhere.
+MAX_FACTS = 32  # facts one benefit may depend on: the applicant kind, the fields its conditions and amount read
+MAX_SUM = Decimal("1e13")  # a sum a rulebook writes, in yuan (profile.MAX_MONEY: the largest an applicant states)
+MAX_MONTHS = 200 * 12  # a duration in a condition (within_last, at_least_ago, …): at most 200 years
+MAX_DAYS = 200 * 366
 
 
 @dataclass
@@ -684,6 +694,7 @@ def check_rulebook(book: Rulebook, located: Located, known_ids: set[str] | None 
         if benefit.conditions is not None:
             problems += _check_condition(benefit.conditions, base + ("conditions",), located)
         problems += _check_amount(benefit.amount, base + ("amount",), book, located)
+        problems += _check_facts(benefit, base, located)
         if doc is not None:
             problems += _check_validity(benefit, base, doc.in_force_from, doc.in_force_to, located)
     names = set(ids) | (known_ids or set())
@@ -711,6 +722,22 @@ def check_rulebook(book: Rulebook, located: Located, known_ids: set[str] | None 
                     at, Text(f"待遇 {benefit.id} 不能与自身互斥", f"benefit {benefit.id} cannot exclude itself"),
                     Text("删除这一项", "delete this entry"), code="self_exclusion"))
     return problems
+
+
+def _check_facts(benefit: Benefit, base: tuple, located: Located) -> list[Problem]:
+    from .evaluation import fact_order  # evaluation imports this module
+
+    facts = fact_order(benefit)
+    if len(facts) <= MAX_FACTS:
+        return []
+    return [located.problem(
+        base + ("conditions",) if benefit.conditions is not None else base + ("id",),
+        Text(f"待遇 {benefit.id} 依据 {len(facts)} 项事实（申请人类型、条件和金额用到的字段与参数），最多 {MAX_FACTS} 项",
+             f"benefit {benefit.id} depends on {len(facts)} facts (the applicant kind, the fields and parameters its "
+             f"conditions and amount use); at most {MAX_FACTS} are allowed"),
+        Text("把它拆成几项待遇（如按申请人类型），或删去重复的条件",
+             "split it into several benefits (e.g. one per applicant kind), or delete conditions that repeat"),
+        code="too_many_facts")]
 
 
 def _check_validity(benefit: Benefit, base, start: dt.date, end: dt.date | None, located: Located) -> list[Problem]:
@@ -784,6 +811,12 @@ def _check_condition(cond, path: tuple, located: Located) -> list[Problem]:
             return bad(Text(f"{op} 只能用于日期字段，字段 {cond.field} 的类型为{kind.zh}",
                             f"{op} works on date fields; {cond.field} is {kind.en}"),
                        Text("数字请用 gte、lte 等比较", "compare numbers with gte, lte and the like"))
+        if op not in ("same_year_as_evaluation", "same_year_as") and (
+                operand.years * 12 + operand.months > MAX_MONTHS or operand.days > MAX_DAYS):
+            return bad(Text(f"{op} 的期限过长（最多 {MAX_MONTHS // 12} 年）", f"the duration of {op} is too long "
+                            f"(at most {MAX_MONTHS // 12} years)"),
+                       Text("检查年、月、日的数字，如 {years: 5}", "check the numbers of years, months and days, "
+                            "e.g. {years: 5}"), code="out_of_range")
         if op in RELATIVE_OPS:
             name = cond.other_field
             other = _field_problem(name, at + (() if op == "same_year_as" else ("field",)), located)
@@ -828,10 +861,10 @@ def _comparison_hint(field_type_name: str, field: str) -> Text:
 def _value_fits(field_type: str, value) -> bool:
     if field_type == "bool":
         return isinstance(value, bool)
-    if field_type in NUMERIC_TYPES:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if field_type == "date":
-        return isinstance(value, dt.date)
+    if field_type in NUMERIC_TYPES:  # .inf and .nan are numbers to YAML, not to a comparison
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if field_type == "date":  # a date with a time of day is compared with no date
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
     return isinstance(value, str)
 
 
@@ -868,31 +901,64 @@ def _normalise_values(cond: Compare, op: str, vocab_name: str, at: tuple, locate
     return problems
 
 
+GRADE_TYPES = ("text", "one_of", "int")
+
+
+def _sum_problems(value, at: tuple, located: Located) -> list[Problem]:
+    """A sum in yuan the rulebook writes: whole fen, and not absurdly large."""
+    if not isinstance(value, Decimal):
+        return []
+    shown = format(value, "f") if value.is_finite() and abs(value.adjusted()) < 40 else str(value)
+    if value > MAX_SUM:
+        return [located.problem(at, Text(f"金额 {shown} 元过大（上限 {MAX_SUM:,.0f} 元）",
+                                         f"the sum {shown} yuan is too large (at most {MAX_SUM:,.0f} yuan)"),
+                                Text("金额以元为单位：1万元写 10000，1亿元写 100000000",
+                                     "sums are in yuan: 1万元 is 10000, 1亿元 is 100000000"), code="out_of_range")]
+    if value != value.quantize(Decimal("0.01")):
+        return [located.problem(at, Text(f"金额 {shown} 元不是整分：金额最多两位小数", f"the sum {shown} yuan is not a whole "
+                                         "number of fen: a sum has at most two decimals"),
+                                Text("金额以元为单位，写到分为止，如 1234.56", "sums are in yuan, to the fen, e.g. 1234.56"),
+                                code="fraction_of_fen")]
+    return []
+
+
 def _check_amount(amount, path: tuple, book: Rulebook, located: Located) -> list[Problem]:
     problems = []
 
-    def numeric_field(name: str | None, at: tuple):
+    def numeric_field(name: str | None, at: tuple, allowed: tuple[str, ...] = NUMERIC_TYPES, use: Text | None = None,
+                      purpose: Text = Text("计算金额", "in an amount")):
         if name is None:
             return
         missing = _field_problem(name, path + at, located)
         if missing:
             problems.append(missing)
-        elif catalog().fields[name].type not in NUMERIC_TYPES:
+        elif catalog().fields[name].type not in allowed:
             kind = _type_word(catalog().fields[name])
             problems.append(located.problem(
-                path + at, Text(f"字段 {name} 的类型为{kind.zh}，不能用来计算金额", f"{name} is {kind.en} and cannot be used in an amount"),
-                Text("用类型为整数、金额或数字的字段（chuangye fields 列出类型）",
-                     "use a whole-number, money or number field (`chuangye fields` lists the types)"),
+                path + at, Text(f"字段 {name} 的类型为{kind.zh}，不能用来{purpose.zh}",
+                                f"{name} is {kind.en} and cannot be used {purpose.en}"),
+                use or Text("用类型为整数、金额或数字的字段（chuangye fields 列出类型）",
+                            "use a whole-number, money or number field (`chuangye fields` lists the types)"),
                 code="type_mismatch"))
 
+    for name in ("value", "min", "max", "cumulative_cap", "rate", "rate_min", "rate_max", "cap"):
+        problems += _sum_problems(getattr(amount, name, None), path + (name,), located)
+    for name in ("tiers", "grades"):
+        for i, item in enumerate(getattr(amount, name, None) or []):
+            problems += _sum_problems(item.value, path + (name, i, "value"), located)
+
     if isinstance(amount, PerUnitAmount):
-        numeric_field(amount.unit_field, ("unit_field",))
+        numeric_field(amount.unit_field, ("unit_field",), ("int",), Text(
+            "unit_field 写人数、户数、个数这样的整数字段，如 graduates_retained（chuangye fields 列出类型）",
+            "unit_field counts people, households or businesses: use a whole-number field, e.g. graduates_retained"))
     elif isinstance(amount, PercentageAmount):
         numeric_field(amount.of_field, ("of_field",))
     elif isinstance(amount, TiersAmount):
         numeric_field(amount.field, ("field",))
     elif isinstance(amount, (UpToAmount, RangeAmount)):
-        numeric_field(amount.received_field, ("received_field",))
+        numeric_field(amount.received_field, ("received_field",), ("money",), Text(
+            "received_field 写已领取金额（元）的金额字段，如 carrier_awards_received",
+            "received_field holds the sum already received, in yuan: use a money field, e.g. carrier_awards_received"))
         if (amount.cumulative_cap is None) != (amount.received_field is None):
             problems.append(located.problem(
                 path, Text("cumulative_cap（累计上限）与 received_field（已领取金额的字段）须同时给出",
@@ -900,9 +966,11 @@ def _check_amount(amount, path: tuple, book: Rulebook, located: Located) -> list
                 Text("如 cumulative_cap: 2000000, received_field: carrier_awards_received",
                      "e.g. cumulative_cap: 2000000, received_field: carrier_awards_received"), code="incomplete_amount"))
     elif isinstance(amount, GradesAmount):
-        missing = _field_problem(amount.field, path + ("field",), located)
-        if missing:
-            problems.append(missing)
+        # a grade is matched by its text: a money or decimal value is written in more than one way (5000, 5000.00)
+        numeric_field(amount.field, ("field",), GRADE_TYPES, Text(
+            "grades 的 field 写存放等级名称的文本或选项字段，如 project_grade；按金额、数量分档请用 kind: tiers",
+            "the field of grades holds the grade's name: use a text or choice field, e.g. project_grade; for "
+            "thresholds of a sum or a count use kind: tiers"), Text("评定等级", "as a grade"))
     elif isinstance(amount, FormulaAmount):
         for i, factor in enumerate(amount.factors):
             if factor.parameter is not None and factor.parameter not in book.parameters:

@@ -25,7 +25,7 @@ from ..messages import Text
 from ..i18n import FIELD_WRITING, label
 from ..privacy import SUSPECT, mask_text
 from ..yamlsource import InputError, make_problem
-from .compile import COMPARED, dtype, set_cell
+from .compile import COMPARED, NUMBER_SCALE, dtype, set_cell
 from .engine import ROW
 
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
@@ -492,8 +492,11 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
     if t == "money":
         return _money(text), "应为金额：以元为单位的数字，最多两位小数"
     if t == "number":
+        # held exactly as an integer × 10^6 (compile.NUMBER_SCALE): the pattern admits at most 6 decimals, so the
+        # decimal cast cuts nothing, and 12 whole digits × 10^6 fit in 64 bits
         ok = text.str.contains(r"^-?\d{1,12}(\.\d{1,6})?%?$")
-        return pl.when(ok).then(text.str.replace("%", "").cast(pl.Float64, strict=False)), "应为数字"
+        number = text.str.replace("%", "", literal=True).cast(pl.Decimal(18, 6), strict=False) * NUMBER_SCALE
+        return pl.when(ok).then(number.cast(pl.Int64)), "应为数字"
     if t == "date":
         return _date(text), f"应为日期，如 2023-07-01（也可 2023/7/1、20230701），且在{FIRST_DATE.year}至{LAST_DATE.year}年之间"
     mapping = _vocabulary_map(spec)

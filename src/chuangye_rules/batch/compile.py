@@ -22,6 +22,7 @@ from ..catalog import FieldSpec, catalog
 from ..dates import shift
 from ..evaluation import fact_order, paid_once, pays_tiers_once
 from ..history import HISTORY
+from ..loading import MAX_FACTS
 from ..results import AmountKind, Status
 from ..schema import (
     CASH_CATEGORIES, AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount,
@@ -38,7 +39,16 @@ NULL_INT = pl.lit(None, dtype=pl.Int64)
 
 
 class CompileError(ValueError):
-    """A rule the columnar path cannot express exactly (the per-profile `check` still handles it)."""
+    """A rule the columnar path cannot express exactly. Validation (loading.check_rulebook) refuses every rule
+    that would raise it, so a rulebook `chuangye validate` accepts always compiles (tests/test_generated_rulebooks.py)."""
+
+
+# Numbers are integers in the columns, exact: a whole number as is, money in fen, a decimal number (catalog type
+# `number`) × 10^6 — a list cell has at most 6 decimals (columns.convert), so every such value is held exactly.
+NUMBER_SCALE = 10 ** 6
+SCALE = {"int": 1, "money": 100, "number": NUMBER_SCALE}
+INT64_MAX = 2 ** 63 - 1
+WIDE = pl.Int128  # products of columns (formula, per unit, percentage) are computed in 128 bits
 
 
 def fen(value: Any) -> int:
@@ -52,7 +62,7 @@ def dtype(spec: FieldSpec) -> pl.DataType:
     if spec.type == "set_of":
         return pl.String if set_bits(spec) is None else pl.UInt64
     return {
-        "text": pl.String, "bool": pl.Boolean, "int": pl.Int64, "money": pl.Int64, "number": pl.Float64,
+        "text": pl.String, "bool": pl.Boolean, "int": pl.Int64, "money": pl.Int64, "number": pl.Int64,
         "date": pl.Date, "one_of": pl.String,
     }[spec.type]
 
@@ -78,6 +88,8 @@ def set_cell(spec: FieldSpec, codes) -> int | str:
 def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.Expr:
     """Whether the set in `column` holds every one (or any one) of `codes`; null where it is unknown."""
     bits = set_bits(spec)
+    if not codes:  # every one of none: true; any one of none: false
+        return pl.lit(every)
     if bits is None:
         tests = [column.str.contains(set_token(code), literal=True) for code in codes]
         return pl.all_horizontal(tests) if every else pl.any_horizontal(tests)
@@ -88,15 +100,42 @@ def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.
     return (column & mask) == mask if every else (column & mask) != 0
 
 
+def scaled(spec: FieldSpec, value: Any) -> Fraction:
+    """A number in the units of a numeric column (SCALE), exactly: 0.005 yuan is 1/2 fen."""
+    return Fraction(Decimal(str(value))) * SCALE[spec.type]
+
+
+def whole(spec: FieldSpec, value: Any) -> int | None:
+    """A numeric value as its column holds it; None when no cell can hold it (a fraction of the unit, or beyond
+    64 bits)."""
+    q = scaled(spec, value)
+    return q.numerator if q.denominator == 1 and abs(q.numerator) <= INT64_MAX else None
+
+
 def literal(spec: FieldSpec, value: Any) -> Any:
-    """A rulebook literal in the column's representation (money as fen, set members as codes)."""
-    if spec.type == "money":
-        return fen(value)
-    if spec.type == "number":
-        return float(value)
-    if spec.type == "int":
-        return int(value)
+    """A non-numeric rulebook literal in the column's representation (numbers: see numeric_test, whole)."""
+    if spec.type in SCALE:
+        return whole(spec, value)
     return value
+
+
+def _clamped(n: int) -> pl.Expr:
+    # a bound beyond what any cell holds compares the same as the nearest 64-bit integer
+    return pl.lit(max(-INT64_MAX, min(INT64_MAX, n)), dtype=pl.Int64)
+
+
+def numeric_test(column: pl.Expr, op: str, q: Fraction) -> pl.Expr:
+    """An integer column compared exactly with a rational bound q (in the column's units): x ≥ 2.5 is x ≥ 3 for
+    whole x, x = 2.5 is never true."""
+    floor = q.numerator // q.denominator
+    ceil = -((-q.numerator) // q.denominator)
+    exact = q.denominator == 1
+    if op == "eq":
+        return column == _clamped(floor) if exact else pl.lit(False)
+    if op == "ne":
+        return column != _clamped(floor) if exact else pl.lit(True)
+    return {"gt": lambda: column > _clamped(floor), "gte": lambda: column >= _clamped(ceil),
+            "lt": lambda: column < _clamped(ceil), "lte": lambda: column <= _clamped(floor)}[op]()
 
 
 COMPARED = 4  # up to this many values, a cell is matched by comparing it with each, not by hashing it
@@ -185,12 +224,16 @@ def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
     column = pl.col(node.field)
     op, operand = node.op, node.operand
     missing = {node.field: column.is_null()}
-    if op in ("eq", "ne", "gt", "gte", "lt", "lte"):
+    if op in ("eq", "ne", "gt", "gte", "lt", "lte") and spec.type in SCALE:
+        test = numeric_test(column, op, scaled(spec, operand))
+    elif op in ("eq", "ne", "gt", "gte", "lt", "lte"):
         value = pl.lit(literal(spec, operand), dtype=dtype(spec))
         test = {"eq": column == value, "ne": column != value, "gt": column > value, "gte": column >= value,
                 "lt": column < value, "lte": column <= value}[op]
     elif op in ("in", "not_in"):
-        test = one_of(column, [literal(spec, v) for v in operand], dtype(spec))
+        values = [literal(spec, v) for v in operand]
+        # a number no cell can hold (2.5 people, 0.001 yuan) is never matched
+        test = one_of(column, [v for v in values if v is not None] if spec.type in SCALE else values, dtype(spec))
         test = ~test if op == "not_in" else test
     elif op == "contains":
         test = _has(spec, column, [operand], every=True)
@@ -249,8 +292,15 @@ def _cap(expr: pl.Expr, cap: Decimal | None) -> pl.Expr:
 
 
 def _round_half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
-    """numerator / denominator rounded half up, for numerator ≥ 0 (amounts are never negative)."""
-    return (numerator * 2 + denominator) // (2 * denominator)
+    """numerator / denominator rounded as money.to_fen rounds (Decimal's ROUND_HALF_UP: halves away from zero,
+    for a formula with a negative decimal number), in WIDE integers."""
+    d, d2 = pl.lit(denominator, dtype=WIDE), pl.lit(2 * denominator, dtype=WIDE)
+    n, zero = numerator.cast(WIDE), pl.lit(0, dtype=WIDE)  # (polars has no negation of 128-bit integers)
+    return pl.when(n < 0).then(zero - (((zero - n) * 2 + d) // d2)).otherwise((n * 2 + d) // d2)
+
+
+def _wide(value: int) -> pl.Expr:
+    return pl.lit(value, dtype=WIDE)
 
 
 def _number_fraction(value: Decimal) -> Fraction:
@@ -279,7 +329,9 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
             remaining = pl.when(remaining < 0).then(0).otherwise(remaining)
             high = pl.when(received.is_null()).then(high).otherwise(
                 pl.when(remaining < high).then(remaining).otherwise(high))
-        zero = high == 0
+        # only a cumulative cap reached makes the amount exactly 0 (amounts.compute_amount); `max: 0` alone is
+        # still an up-to (or a 0-0 range)
+        zero = (high == 0) if rule.cumulative_cap is not None else pl.lit(False)
         if low is None:
             kind = pl.when(zero).then(_kind("exact")).otherwise(_kind("up_to"))
         else:
@@ -289,14 +341,16 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
                      max=pl.when(zero).then(NULL_INT).otherwise(high))
 
     if isinstance(rule, PerUnitAmount):
-        units = pl.col(rule.unit_field)
+        units = pl.col(rule.unit_field)  # a whole number (validation: unit_field is an int field)
+        wide_units = units.cast(WIDE)
         cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
         missing = {rule.unit_field: units.is_null()}
         if rule.rate is not None:
-            value = _cap(units * fen(rule.rate), rule.cap)
+            value = _cap(wide_units * _wide(fen(rule.rate)), rule.cap)
             kind = pl.when(units.is_null()).then(_kind("formula")).otherwise(_kind("exact"))
             return Money(kind, value=value, max=pl.when(units.is_null()).then(cap).otherwise(NULL_INT), missing=missing)
-        low, high = _cap(units * fen(rule.rate_min), rule.cap), _cap(units * fen(rule.rate_max), rule.cap)
+        low = _cap(wide_units * _wide(fen(rule.rate_min)), rule.cap)
+        high = _cap(wide_units * _wide(fen(rule.rate_max)), rule.cap)
         kind = (pl.when(units.is_null()).then(_kind("formula")).when(low == high).then(_kind("exact"))
                 .otherwise(_kind("range")))
         return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
@@ -305,9 +359,10 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
                      missing=missing)
 
     if isinstance(rule, PercentageAmount):
-        base = pl.col(rule.of_field)  # fen
-        share = _number_fraction(rule.percent) / 100
-        value = _cap(_round_half_up(base * share.numerator, share.denominator), rule.cap)
+        base = pl.col(rule.of_field)  # in the column's units: fen for money
+        # fen = base / scale × 100 (yuan to fen) × percent / 100
+        share = _number_fraction(rule.percent) / SCALE[cat.fields[rule.of_field].type]
+        value = _cap(_round_half_up(base.cast(WIDE) * _wide(share.numerator), share.denominator), rule.cap)
         cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
         known = _kind("up_to") if rule.up_to else _kind("exact")
         kind = pl.when(base.is_null()).then(_kind("formula")).otherwise(known)
@@ -319,13 +374,13 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
         spec = cat.fields[rule.field]
         measure = pl.col(rule.field)
         if rule.cumulative:
-            value = pl.sum_horizontal([pl.when(measure >= literal(spec, t.at_least)).then(fen(t.value)).otherwise(0)
-                                       for t in rule.tiers])
+            value = pl.sum_horizontal([pl.when(numeric_test(measure, "gte", scaled(spec, t.at_least)))
+                                       .then(fen(t.value)).otherwise(0) for t in rule.tiers])
             top = sum(fen(t.value) for t in rule.tiers)
         else:
             value = pl.lit(0, dtype=pl.Int64)
             for t in rule.tiers:  # ascending: the last threshold reached wins
-                value = pl.when(measure >= literal(spec, t.at_least)).then(fen(t.value)).otherwise(value)
+                value = pl.when(numeric_test(measure, "gte", scaled(spec, t.at_least))).then(fen(t.value)).otherwise(value)
             top = fen(rule.tiers[-1].value)
         unknown = measure.is_null()
         return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
@@ -359,19 +414,20 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
                     constant *= _number_fraction(value)
             else:
                 spec = cat.fields[factor.field]
-                if spec.type == "number":
-                    raise CompileError(f"formula factor {factor.field} is a decimal number: not exact in columns")
-                column = pl.col(factor.field)
+                column, units = pl.col(factor.field).cast(WIDE), SCALE[spec.type]  # the column holds value × units
                 if factor.max is not None:
-                    column = pl.when(column > literal(spec, factor.max)).then(literal(spec, factor.max)).otherwise(column)
-                if spec.type == "money":
-                    constant /= 100  # fen back to yuan
+                    top = scaled(spec, factor.max)  # in the column's units; a fraction of them (12.5 months) is
+                    if top.denominator != 1:       # reached by counting in finer units
+                        column, units = column * _wide(top.denominator), units * top.denominator
+                    limit = _wide(top.numerator)
+                    column = pl.when(column > limit).then(limit).otherwise(column)
+                constant /= units  # back to the value itself
                 columns.append(column)
                 missing[factor.field] = pl.col(factor.field).is_null()
         cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
         if static_missing:
             return Money(_kind("formula"), max=cap, missing=missing)
-        product = reduce(lambda a, b: a * b, columns, pl.lit(constant.numerator, dtype=pl.Int64))
+        product = reduce(lambda a, b: a * b, columns, _wide(constant.numerator))
         value = _cap(_round_half_up(product, constant.denominator), rule.cap)
         unknown = pl.any_horizontal([m for m in missing.values()]) if missing else pl.lit(False)
         return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
@@ -409,7 +465,7 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
 # ------------------------------------------------------------------------------------------- benefits
 
 
-MAX_FACTS = 32  # facts a benefit may depend on: its missing ones are a UInt32 bit mask
+# MAX_FACTS (loading.py): facts a benefit may depend on: its missing ones are a UInt32 bit mask
 
 
 def mask_names(facts: list[str], mask: int | None) -> list[str]:

@@ -10,7 +10,7 @@ from ..catalog import catalog
 from ..history import HISTORY, benefit_keys, cell_codes
 from ..profile import ProfileBase
 from ..schema import Rulebook
-from .compile import dtype, fen, set_cell
+from .compile import NUMBER_SCALE, dtype, fen, set_cell, whole
 from .engine import ROW
 
 
@@ -19,8 +19,12 @@ def column_value(spec, value):
         return None
     if spec.type == "money":
         return fen(value)
-    if spec.type == "number":
-        return float(value)
+    if spec.type == "number":  # × 10^6, exactly (as a list cell is read: at most 6 decimals)
+        held = whole(spec, value)
+        if held is None:
+            raise ValueError(f"{spec.name} = {value}: a batch column holds a decimal number with at most "
+                             f"{len(str(NUMBER_SCALE)) - 1} decimals")
+        return held
     if spec.type == "set_of":
         return set_cell(spec, value)
     return value
