@@ -206,7 +206,13 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs of each before the timed ones")
     parser.add_argument("--dir", default=None, help="where the list and outputs are written (default: the system's "
                         "temporary folder; /dev/shm measures without the disk)")
+    parser.add_argument("--write-list", default=None, metavar="PATH",
+                        help="only write the synthetic list of --rows rows to PATH (e.g. for chuangye compare) and stop")
     args = parser.parse_args()
+    if args.write_list:
+        generate(args.rows, Path(args.write_list))
+        print(f"{args.rows:,} rows written to {args.write_list}")
+        return
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         work = Path(tmp)
         first = measure(args.rows, work, args.as_of, args.repeat, args.warmup)

@@ -41,28 +41,33 @@ def test_the_same_rules_change_nothing(books, population):
     assert not result.groups_table().height
 
 
-FIXED = [("ordos", "one_time_startup_subsidy"), ("huaibei", "startup_master_studio_subsidy"),
-         ("huaibei", "provincial_smart_factory_award")]
+FOUNDER = {"kind": "individual", "city": "ordos", "identities": ["disabled"], "first_time_business": True,
+           "business_registered_date": "2022-09-01", "operating_normally": True, "employees": 2, "files_tax_normally": True}
 
 
-@pytest.mark.parametrize("city, benefit_id", FIXED)
-@pytest.mark.parametrize("delta", [Decimal("3000"), Decimal("0.01"), Decimal("-100")])
-def test_raising_one_fixed_amount_changes_only_that_benefit_by_delta_times_its_people(books, population, city,
-                                                                                     benefit_id, delta):
-    book = next(b for b in books if b.slug == city)
-    old = next(b for b in book.rulebook.benefits if b.id == benefit_id)
-    assert isinstance(old.amount, FixedAmount)
-    reform = with_settings([book], [f"{city}.{benefit_id}.amount={old.amount.value + delta}"])
-    result = compare(population, [book], reform, AS_OF)
-    table = result.benefit_table()
-    row = table.filter((pl.col("city") == city) & (pl.col("benefit_id") == benefit_id)).row(0, named=True)
-    assert row["eligible_before"] == row["eligible_after"] > 0, "the population must reach the benefit"
-    assert row["exact_change"] == int(delta * 100) * row["eligible_after"]
-    others = table.filter((pl.col("city") != city) | (pl.col("benefit_id") != benefit_id))
-    assert others.select(pl.col("eligible_change", "exact_change", "up_to_change").abs().sum()).row(0) == (0, 0, 0)
-    changes = result.changes_frame()
-    assert set(changes["change"]) <= {"amount_changed"} and set(changes["benefit_id"]) == {benefit_id}
-    assert "金额由" in row["reason"]
+def test_raising_one_fixed_amount_changes_only_that_benefit_by_delta_times_its_people(books, population):
+    """For each fixed amount the population reaches (the first few), and Δ up, by a fen, and down."""
+    population = pl.concat([population, frame_from_profiles([parse_profile(FOUNDER)] * 3)], how="vertical_relaxed")
+    same = compare(population, books, books, AS_OF).benefit_table()
+    fixed = {(b.slug, x.id): (b, x) for b in books for x in b.rulebook.benefits if isinstance(x.amount, FixedAmount)}
+    reached = [(r["city"], r["benefit_id"]) for r in same.filter(pl.col("eligible_before") > 0).iter_rows(named=True)
+               if (r["city"], r["benefit_id"]) in fixed]
+    assert ("ordos", "one_time_startup_subsidy") in reached and len(reached) >= 2
+    reached = [("ordos", "one_time_startup_subsidy")] + [k for k in reached if k[1] != "one_time_startup_subsidy"][:2]
+    for city, benefit_id in reached:
+        book, old = fixed[(city, benefit_id)]
+        for delta in (Decimal("3000"), Decimal("0.01"), Decimal("-100")):
+            reform = with_settings([book], [f"{city}.{benefit_id}.amount={old.amount.value + delta}"])
+            result = compare(population, [book], reform, AS_OF)
+            table = result.benefit_table()
+            row = table.filter(pl.col("benefit_id") == benefit_id).row(0, named=True)
+            assert row["eligible_before"] == row["eligible_after"] > 0
+            assert row["exact_change"] == int(delta * 100) * row["eligible_after"], (benefit_id, delta)
+            others = table.filter(pl.col("benefit_id") != benefit_id)
+            assert others.select(pl.col("eligible_change", "exact_change", "up_to_change").abs().sum()).row(0) == (0, 0, 0)
+            changes = result.changes_frame()
+            assert set(changes["change"]) == {"amount_changed"} and set(changes["benefit_id"]) == {benefit_id}
+            assert "金额由" in row["reason"]
 
 
 def test_a_widened_condition_gains_people_with_the_reason_in_words(books, tmp_path):

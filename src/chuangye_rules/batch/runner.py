@@ -473,6 +473,8 @@ def run_batch(
         _write_summary(folder.path("summary.json"), summary)
         reader.close()
         writer.stop()
+        if noted.received:  # a Ctrl-C or SIGTERM that something on the way swallowed: the user asked to stop
+            raise KeyboardInterrupt
         folder.commit([*names.values(), *extra])
         summary.interrupted_when_done = folder.late_interrupt
     except BaseException as error:

@@ -91,6 +91,7 @@ class Jobs:
         def progress(read: int, rejected: int) -> None:
             job.read, job.rejected = read, rejected
 
+        final = "failed"
         try:
             summary = run_batch(path, job.folder / "out", city=city or None, as_of=as_of, budget=Budget(),
                                 rulebook_paths=self.rulebook_paths, progress=progress, lang="zh")
@@ -101,19 +102,18 @@ class Jobs:
                            "ignored_columns": summary.ignored_columns,
                            "files": sorted(p.name for p in (job.folder / "out").iterdir()
                                            if not p.name.startswith("."))}
-            job.state = "done"
+            final = "done"
         except InputError as error:
             job.problems = [_shown(p) for p in error.problems]
-            job.state = "failed"
             shutil.rmtree(job.folder, ignore_errors=True)
         except Exception:  # a bug: the page says so, the server goes on, nothing of the list is kept
             job.problems = [{"message": "内部错误：评估没有完成（请把名单的格式告诉维护者）", "field": None}]
-            job.state = "failed"
             shutil.rmtree(job.folder, ignore_errors=True)
         finally:
             if job.folder.exists():  # the list itself is not kept once it has been read
                 shutil.rmtree(job.folder / "in", ignore_errors=True)
             job.ended = time.monotonic()
+            job.state = final  # last: a client that sees the job ended finds it as it stays
             if self.closed:
                 self.forget(job)
 
