@@ -3,6 +3,7 @@ fixed amount by Δ changes that benefit's exact total by Δ × its eligible rows
 condition gains people; a broken reform file is refused where it is broken; the list is read once."""
 import datetime as dt
 import random
+import sys
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -146,3 +147,27 @@ def test_diff_says_what_changed_in_words(tmp_path):
     assert "一次性创业补贴（one_time_startup_subsidy）：金额由5000元改为8000元" in result.output
     same = CliRunner().invoke(app, ["diff", str(ROOT / "rulebooks" / "ordos.yaml"), str(ROOT / "rulebooks" / "ordos.yaml")])
     assert same.exit_code == 0 and "相同" in same.output
+
+
+def test_diff_reads_a_git_revision(tmp_path):
+    import subprocess
+
+    folder = tmp_path / "repo"
+    shutil.copytree(ROOT / "rulebooks" / "sources", folder / "rulebooks" / "sources")
+    book = folder / "rulebooks" / "ordos.yaml"
+    shutil.copyfile(ROOT / "rulebooks" / "ordos.yaml", book)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "first"]):
+        subprocess.run(git + args, cwd=folder, check=True, capture_output=True)
+    book.write_text(book.read_text("utf-8").replace("applicant_kinds: [individual]\n    conditions:\n      all:\n"
+                                                    "        - {field: identities, contains: poverty_alleviated",
+                                                    "applicant_kinds: [individual, individual_business]\n    conditions:\n"
+                                                    "      all:\n        - {field: identities, contains: poverty_alleviated", 1),
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "chuangye_rules", "diff", "HEAD:rulebooks/ordos.yaml",
+                           "rulebooks/ordos.yaml"], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert "一次性交通补贴" in done.stdout and "申请人类型由个人改为个人、个体工商户" in done.stdout
+    missing = subprocess.run([sys.executable, "-m", "chuangye_rules", "diff", "nosuch:rulebooks/ordos.yaml",
+                              "rulebooks/ordos.yaml"], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "git 中没有这个版本" in missing.stderr

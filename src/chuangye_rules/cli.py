@@ -606,6 +606,34 @@ def compare(
     typer.echo(f"报告：{outdir / 'report.md'}" + (f"；图表：{outdir / 'report.html'}" if (outdir / "report.html").exists() else ""))
 
 
+def _version(written: str, scratch: Path) -> Path:
+    """A rulebook file or folder — or `REV:path`, that file as git has it at a revision (HEAD~1, a tag, a commit),
+    read beside the current official texts (sources/)."""
+    import shutil
+    import subprocess
+
+    from .problems import InputError, Problem
+
+    if Path(written).exists() or ":" not in written:
+        return Path(written)
+    rev, _, path = written.partition(":")
+    try:
+        shown = subprocess.run(["git", "show", f"{rev}:./{path}"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise InputError([Problem(written, None, None, f"无法运行 git：{error}")]) from None
+    if shown.returncode != 0:
+        raise InputError([Problem(written, None, None, "git 中没有这个版本的文件：" +
+                                  shown.stderr.decode("utf-8", "replace").strip()[:200],
+                                  "写作 版本:路径，如 HEAD~1:rulebooks/ordos.yaml（在仓库目录中运行）")])
+    scratch.mkdir(parents=True)
+    target = scratch / Path(path).name
+    target.write_bytes(shown.stdout)
+    sources = Path(path).parent / "sources"
+    if sources.is_dir():
+        shutil.copytree(sources, scratch / "sources")
+    return target
+
+
 @app.command()
 def diff(
     old: Path = typer.Argument(..., metavar="OLD", help="原规则库（文件或目录）"),
@@ -616,11 +644,14 @@ def diff(
     from .problems import InputError
     from .rulediff import benefit_changes, parameter_changes
 
-    try:
-        before = {b.slug: b for b in _load_books([old])}
-        after = {b.slug: b for b in _load_books([new_])}
-    except InputError as error:
-        _fail(error)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            before = {b.slug: b for b in _load_books([_version(str(old), Path(scratch) / "old")])}
+            after = {b.slug: b for b in _load_books([_version(str(new_), Path(scratch) / "new")])}
+        except InputError as error:
+            _fail(error)
     when = _date(as_of) or dt.date.today()
     found = 0
     for slug in dict.fromkeys([*before, *after]):

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .amounts import compute_amount
+from .catalog import catalog
 from .i18n import describe_condition, label, PERIOD
 from .schema import AllOf, AnyOf, Benefit, Compare, NotOf, Rulebook
 
@@ -88,7 +89,9 @@ def describe(old_book: Rulebook, old: Benefit, new_book: Rulebook, new: Benefit,
         if not removed and not added and not paired:
             lines.append("条件的组合方式改变（并且/或者）")
     if old.applicant_kinds != new.applicant_kinds:
-        lines.append("申请人类型由" + "、".join(old.applicant_kinds) + "改为" + "、".join(new.applicant_kinds))
+        kinds = catalog().vocabularies["applicant_kind"]
+        lines.append("申请人类型由" + "、".join(kinds.label(k, "zh") for k in old.applicant_kinds) + "改为"
+                     + "、".join(kinds.label(k, "zh") for k in new.applicant_kinds))
     if old.departments.lead != new.departments.lead:
         lines.append("牵头单位由" + "、".join(old.departments.lead) + "改为" + "、".join(new.departments.lead))
     if old.period != new.period:
