@@ -264,14 +264,20 @@ def test_a_caseworker_uploads_a_list_and_downloads_the_results(server, browser, 
     _no_errors(browser)
 
 
-def test_the_first_questions_are_those_that_decide_the_most_benefits(server, browser):
+def _questions_for(browser, server, city: str, kind: str) -> WebDriverWait:
+    """The page with a city and a kind of applicant chosen, its questions shown."""
     browser.get(server)
     wait = WebDriverWait(browser, WAIT)
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
-    Select(browser.find_element(By.ID, "city")).select_by_value("huaibei")
-    kind = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=kind][value=individual]"))[0]
-    _click(browser, kind.find_element(By.XPATH, ".."))
+    Select(browser.find_element(By.ID, "city")).select_by_value(city)
+    found = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"input[name=kind][value={kind}]"))[0]
+    _click(browser, found.find_element(By.XPATH, ".."))
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#questions .q"))
+    return wait
+
+
+def test_the_first_questions_are_those_that_decide_the_most_benefits(server, browser):
+    _questions_for(browser, server, "huaibei", "individual")
     shown = [q.get_attribute("data-field") for q in browser.find_elements(By.CSS_SELECTOR, "#questions .q")]
     with urllib.request.urlopen(server + "rulebooks/huaibei/questions?kind=individual", timeout=10) as response:
         asked = json.load(response)["questions"]
@@ -283,12 +289,7 @@ def test_the_first_questions_are_those_that_decide_the_most_benefits(server, bro
 
 
 def test_an_invalid_answer_is_shown_at_its_question_and_the_results_stay(server, browser):
-    browser.get(server)
-    wait = WebDriverWait(browser, WAIT)
-    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
-    Select(browser.find_element(By.ID, "city")).select_by_value("huaibei")
-    kind = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[name=kind][value=individual]"))[0]
-    _click(browser, kind.find_element(By.XPATH, ".."))
+    wait = _questions_for(browser, server, "huaibei", "individual")
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#questions .q[data-field='returned_from_abroad_date']"))
     _click(browser, browser.find_element(By.ID, "go"))
     wait.until(lambda d: d.find_element(By.ID, "results").get_attribute("data-state") == "done")
