@@ -354,3 +354,14 @@ def test_the_history_question_and_its_answer(client):
     assert response.status_code == 422
     problem = response.json()["problems"][0]
     assert problem["field"] == "received" and "没有这项" in problem["message"]
+
+
+def test_questions_come_in_groups_the_key_ones_first(client):
+    asked = client.get("/rulebooks/huaibei/questions?kind=individual").json()["questions"]
+    groups = [q["group"] for q in asked]
+    assert groups[:5] == ["key"] * 5 and "key" not in groups[5:]
+    order = ["key", "who", "facts", "dates", "figures", "choices", "history"]
+    assert [order.index(g) for g in groups] == sorted(order.index(g) for g in groups), "each group in one run"
+    rest = [q for q in asked[5:] if q["group"] != "history"]
+    kind = {"who": "set_of", "facts": "bool", "dates": "date"}
+    assert all(q["type"] == kind[q["group"]] for q in rest if q["group"] in kind)

@@ -283,6 +283,11 @@ def test_the_first_questions_are_those_that_decide_the_most_benefits(server, bro
         asked = json.load(response)["questions"]
     # the history (已享受待遇) is asked last, as an optional question: it lists the benefits it changes
     assert shown[-1] == asked[-1]["field"] == "received"
+    # grouped: the key questions, then by what they ask, each group under its heading; each hint one short line
+    headings = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#questions h3.q-group")]
+    assert headings[0] == "最关键的问题" and headings[-1] == "已享受过的待遇（可选）" and len(headings) >= 4
+    hints = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#questions .q-why") if e.text and "可多选" not in e.text]
+    assert hints and max(len(h) for h in hints) <= 90, max(hints, key=len)
     decides = {q["field"]: len(q["benefits"]) for q in asked[:-1]}
     most = sorted(decides.values(), reverse=True)[:5]
     assert [decides[f] for f in shown[:5]] == most, (shown[:5], decides)

@@ -135,7 +135,25 @@ def questions(book: Rulebook, kind: str | None, lang: str = "zh") -> list[dict[s
                               -len(general[n].benefits) if n in general else 0, order[n]))
     asked = [_question(name, uses[name], lang) for name in names]
     history = _history_question(book, kind, lang)
-    return asked + ([history] if history else [])
+    return grouped(asked + ([history] if history else []))
+
+
+KEY_QUESTIONS = 5  # asked first, whatever their kind: the facts that decide the most of this applicant's benefits
+GROUPS = ("key", "who", "facts", "dates", "figures", "choices", "history")
+
+
+def grouped(asked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first KEY_QUESTIONS as they are, then the rest by what they ask (identities, yes/no facts, dates,
+    figures, choices, the history), each group in the order of how many benefits a question decides."""
+    def group(q: dict[str, Any]) -> str:
+        if q["field"] == HISTORY:
+            return "history"
+        return {"set_of": "who", "bool": "facts", "date": "dates", "int": "figures", "money": "figures",
+                "number": "figures"}.get(q["type"], "choices")
+    for i, q in enumerate(asked):
+        q["group"] = "key" if i < KEY_QUESTIONS and q["field"] != HISTORY else group(q)
+    order = {g: i for i, g in enumerate(GROUPS)}
+    return sorted(asked, key=lambda q: order[q["group"]])  # stable: within a group, the order decided above
 
 
 def _history_question(book: Rulebook, kind: str | None, lang: str) -> dict[str, Any] | None:

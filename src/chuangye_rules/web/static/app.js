@@ -16,6 +16,8 @@ const UI = {
     yes: "是", no: "否", unsure: "不清楚", none_of_these: "以上都不是", choose: "不清楚 / 未选择", other: "其他",
     multi_hint: "可多选；都不选表示不清楚",
     conditions: "相关条件", used_by: "关系到", for_amount: "用于计算金额", benefits_n: (shown, n) => `${shown}等${n}项待遇`,
+    group_key: "最关键的问题", group_who: "身份与认定", group_facts: "基本情况（是/否）", group_dates: "日期",
+    group_figures: "人数与金额", group_choices: "其他选择", group_history: "已享受过的待遇（可选）",
     answered: (a, n) => `已回答 ${a}/${n} 题`,
     in_force: "有效期", draft: "征求意见稿", doc_no_end: "未规定截止日期",
     out_of_force: (from, to) => `评估日期不在该文件有效期（${from} 至 ${to}）内，所有待遇都会显示为已过期或尚未生效。`,
@@ -44,7 +46,10 @@ const UI = {
     lang_button: "中文",
     yes: "yes", no: "no", unsure: "not sure", none_of_these: "none of these", choose: "not sure / not chosen", other: "other",
     multi_hint: "tick all that apply; none ticked means not sure",
-    conditions: "conditions", used_by: "used by", for_amount: "used for the amount", benefits_n: (shown, n) => `${shown} and ${n - 2} more`,
+    conditions: "conditions", used_by: "used by", for_amount: "used for the amount", benefits_n: (shown, n) => `${shown} and ${n - 1} more`,
+    group_key: "The questions that decide the most", group_who: "Identities and recognitions",
+    group_facts: "Your situation (yes/no)", group_dates: "Dates", group_figures: "Numbers and amounts",
+    group_choices: "Other choices", group_history: "Benefits already received (optional)",
     answered: (a, n) => `${a} of ${n} answered`,
     in_force: "in force", draft: "draft for comments", doc_no_end: "no end date",
     out_of_force: (from, to) => `The evaluation date is outside the document's validity (${from} to ${to}): every benefit will show as expired or not yet in force.`,
@@ -207,20 +212,34 @@ function renderQuestions() {
   if (!state.questions.length) {
     form.replaceChildren(h("p", {class: "hint"}, t("no_questions")));
   } else {
-    form.replaceChildren(...state.questions.map(renderQuestion));
+    const parts = [];
+    let group = null;
+    for (const q of state.questions) {
+      if (q.group !== group) {
+        group = q.group;
+        parts.push(h("h3", {class: "q-group", dataset: {group}}, t(`group_${group}`)));
+      }
+      parts.push(renderQuestion(q));
+    }
+    form.replaceChildren(...parts);
   }
   updateProgress();
 }
 
+// one short line: the first condition that tests the fact, and how many benefits it decides (the names in
+// the tooltip)
 function why(q) {
   const names = q.benefits.map((b) => b.name);
-  const shown = names.slice(0, 2).join(state.lang === "zh" ? "、" : ", ");
-  const used = names.length > 2 ? t("benefits_n", shown, names.length) : shown;
+  const zh = state.lang === "zh";
+  const used = names.length > 1 ? t("benefits_n", names[0], names.length) : (names[0] || "");
   const parts = [];
-  const colon = state.lang === "zh" ? "：" : ": ";
-  if (q.conditions.length) parts.push(`${t("conditions")}${colon}${q.conditions.join(state.lang === "zh" ? "；" : "; ")}${q.more_conditions ? "…" : ""}`);
+  const colon = zh ? "：" : ": ";
+  if (q.conditions.length) {
+    const more = q.conditions.length > 1 || q.more_conditions;
+    parts.push(`${t("conditions")}${colon}${q.conditions[0]}${more ? (zh ? "等" : "…") : ""}`);
+  }
   parts.push(`${t("used_by")}${colon}${used}`);
-  return parts.join(state.lang === "zh" ? "　" : " · ");
+  return parts.join(zh ? "　" : " · ");
 }
 
 function renderQuestion(q) {
@@ -268,7 +287,7 @@ function renderQuestion(q) {
       q.for_amount ? h("span", {class: "badge"}, t("for_amount")) : null),
     input,
     q.type === "set_of" ? h("div", {class: "q-why"}, t("multi_hint")) : null,
-    h("div", {class: "q-why"}, why(q)));
+    h("div", {class: "q-why", title: q.benefits.map((b) => b.name).join(state.lang === "zh" ? "、" : ", ")}, why(q)));
 }
 
 function answer(field, value) {
