@@ -11,7 +11,7 @@ from .evaluation import evaluate
 from .loading import load_rulebook, load_rulebooks
 from .profile import load_profile, parse_profile
 from .results import Evaluation, Status
-from .yamlsource import InputError
+from .problems import InputError
 
 __all__ = ["check_file", "evaluate", "load_rulebook", "load_rulebooks", "load_profile", "parse_profile",
            "Evaluation", "Status", "InputError"]

@@ -25,7 +25,7 @@ def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
     """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd.
     A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
     from .profile import MAX_MONEY
-    from .yamlsource import InputError, Problem
+    from .problems import InputError, Problem
 
     out, problems = {}, []
     for name, value in (values or {}).items():

@@ -16,7 +16,8 @@ from .evaluation import evaluate
 from .loading import LoadedRulebook, load_rulebooks
 from .profile import parse_profile
 from .results import Status
-from .yamlsource import InputError, Located, Problem, load_located, read_text
+from .yamlsource import Located, load_located, read_text
+from .problems import InputError, Problem
 
 AMOUNT_KEYS = ("kind", "value", "min", "max", "missing", "set_by")
 

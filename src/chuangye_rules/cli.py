@@ -100,7 +100,7 @@ def _say_folder(rulebooks, always: bool = False) -> None:
 def _load_books(rulebooks, city: Optional[str] = None):
     """The rulebooks a command works on; a broken one ends the command with its located problems."""
     from .loading import load_rulebooks
-    from .yamlsource import InputError
+    from .problems import InputError
 
     _say_folder(rulebooks)
     try:
@@ -112,7 +112,7 @@ def _load_books(rulebooks, city: Optional[str] = None):
 def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param, lang: "Lang"):
     """A profile file evaluated as `check` and `explain` need it; bad input ends the command with exit 2."""
     from .api import check_file
-    from .yamlsource import InputError
+    from .problems import InputError
 
     try:
         return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param),
@@ -251,7 +251,7 @@ def run_tests(
     """运行规则库测试用例 / run the YAML case files."""
     from .casefiles import exercised, run_files
     from .loading import load_rulebooks
-    from .yamlsource import InputError
+    from .problems import InputError
 
     _say_folder(rulebooks, always=True)
     try:
@@ -434,7 +434,7 @@ def batch(
         raise typer.Exit(2)
     from .batch.budget import Budget
     from .batch.runner import run_batch
-    from .yamlsource import InputError
+    from .problems import InputError
 
     outdir = outdir or input_path.with_name(f"{input_path.stem}-结果")
     budget = Budget() if report else None
@@ -695,7 +695,7 @@ def new(
 ) -> None:
     """新建一个城市的规则库和测试用例（从模板，立即可通过检查）/ scaffold a new city's rulebook and cases."""
     from .scaffold import PROMPTS, answer_problem, new_city, scaffold
-    from .yamlsource import InputError
+    from .problems import InputError
 
     answers = {"zh": zh, "en": en, "title": title, "number": number, "issuer": issuer, "issued": issued,
                "in_force_from": in_force_from, "in_force_to": in_force_to, "source": source}

@@ -70,7 +70,7 @@ def current() -> Limits:
         except ValueError:
             value = None
         if value is None or not value > 0 or value != value or value == float("inf"):
-            from .yamlsource import InputError, make_problem
+            from .problems import InputError, make_problem
 
             raise InputError([make_problem(
                 env_name(f.name), None, None,

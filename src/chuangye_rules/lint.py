@@ -16,7 +16,7 @@ from .messages import Text, closest
 from .schema import (
     AllOf, AnyOf, Compare, FixedAmount, FormulaAmount, PartsAmount, PercentageAmount, PerUnitAmount,
 )
-from .yamlsource import Problem
+from .problems import Problem
 
 UP_TO_WORDS = re.compile(r"最高|不超过|不高于|以内|可达|最多")
 MIN_QUOTE_CHARS = 8

@@ -30,7 +30,8 @@ from .schema import (
     PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, RELATIVE_OPS, Rulebook, Target, TiersAmount,
     UpToAmount,
 )
-from .yamlsource import MESSAGES_ZH, InputError, Located, Problem, load_located, make_problem, read_text
+from .yamlsource import MESSAGES_ZH, Located, load_located, read_text
+from .problems import InputError, Problem, make_problem
 
 # What every engine can compute (the batch engine holds money as 64-bit integers of fen, and names a benefit's
 # missing facts in a 32-bit mask): check_rulebook refuses the rest, so what `validate` accepts runs everywhere.

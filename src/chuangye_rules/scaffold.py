@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .messages import Text
-from .yamlsource import InputError, Problem, make_problem
+from .problems import InputError, Problem, make_problem
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 SCHEMA_LINE = "# yaml-language-server: $schema={}"

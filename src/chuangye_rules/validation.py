@@ -9,7 +9,7 @@ from pathlib import Path
 from .casefiles import exercised
 from .lint import lint
 from .loading import inspect_rulebook, rulebook_files
-from .yamlsource import InputError, Problem
+from .problems import InputError, Problem
 
 # Problems that mean a file could not be read at all (exit code 2 rather than 1).
 UNREADABLE = {"unreadable", "not_utf8", "too_large"}

@@ -11,7 +11,7 @@ import yaml
 
 from . import limits
 from .messages import Text, as_text
-from .problems import InputError, Problem, make_problem  # noqa: F401  (re-exported for older imports)
+from .problems import InputError, Problem, make_problem
 
 LONGEST_NUMBER = 50  # digits: no figure in a rulebook or profile has more; Python refuses ints above 4300
 _SURROGATE = re.compile("[\ud800-\udfff]")

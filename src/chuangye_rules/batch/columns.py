@@ -24,7 +24,7 @@ from ..profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
 from ..messages import Text
 from ..i18n import FIELD_WRITING, label
 from ..privacy import SUSPECT, mask_text
-from ..yamlsource import InputError, make_problem
+from ..problems import InputError, make_problem
 from .compile import COMPARED, NUMBER_SCALE, dtype, set_cell
 from .engine import ROW
 

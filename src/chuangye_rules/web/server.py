@@ -39,7 +39,8 @@ from ..loading import LoadedRulebook, bundled_rulebook_dir, load_rulebooks
 from ..profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
 from ..results import Evaluation
 from ..validation import validate_paths
-from ..yamlsource import MESSAGES_ZH, InputError, Problem, load_located
+from ..yamlsource import MESSAGES_ZH, load_located
+from ..problems import InputError, Problem
 from .display import evaluation_display
 from .lists import LIST_MAX_BYTES, JobError, Jobs
 from .questions import applicant_kinds, find_book, questions, vocab_label
