@@ -225,7 +225,8 @@ def main() -> None:
             print(proc.stdout)
             if proc.returncode != 0 or "peak memory" not in proc.stdout:
                 raise SystemExit(f"the {args.scale:,}-row run failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
-            second_peak = float([l for l in proc.stdout.splitlines() if l.startswith("peak memory")][0].split()[2])
+            peak = [line for line in proc.stdout.splitlines() if line.startswith("peak memory")][0]
+            second_peak = float(peak.split()[2])
             # against the median of the smaller runs' peaks, not their highest (which would flatter the ratio)
             print(f"memory ratio {args.scale:,} / {args.rows:,} rows: {second_peak / first['peak_median_mb']:.2f} "
                   f"(target ≤ 1.2; {second_peak:.0f} MB / the median {first['peak_median_mb']:.0f} MB)")
@@ -233,7 +234,8 @@ def main() -> None:
 
 def report(m: dict) -> None:
     print(m["stdout"].strip())
-    print(f"rows {m['rows']:,}  list {m['bytes'] / 1e6:.0f} MB  results {m['results_bytes'] / 1e6:.0f} MB  (generated in {m['generate_s']:.1f} s)")
+    print(f"rows {m['rows']:,}  list {m['bytes'] / 1e6:.0f} MB  results {m['results_bytes'] / 1e6:.0f} MB  "
+          f"(generated in {m['generate_s']:.1f} s)")
     runs = lambda xs: ", ".join(f"{x:.2f}" for x in xs)  # noqa: E731
     print(f"chuangye batch      {m['batch_s']:.2f} s  ({m['rows'] / m['batch_s']:,.0f} rows/s, start-up included; "
           f"median of {runs(m['batch_runs'])})")

@@ -4,7 +4,6 @@ evaluated both ways — the columnar engine and the reference evaluator — and 
 import datetime as dt
 import random
 from decimal import Decimal
-
 from pathlib import Path
 
 import polars as pl

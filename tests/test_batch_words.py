@@ -55,16 +55,18 @@ def test_chinese_words_for_every_code(both):
 
 
 def test_the_library_default_is_the_codes(tmp_path):
-    from chuangye_rules.batch.runner import run_batch
     import datetime as dt
+
+    from chuangye_rules.batch.runner import run_batch
 
     run_batch(EXAMPLE, tmp_path / "out", as_of=dt.date(2024, 6, 1))
     assert (tmp_path / "out" / "results.csv").read_text("utf-8-sig").startswith("row,applicant_id,city,")
 
 
 def test_an_xlsx_opens_ready_to_read(tmp_path):
-    from chuangye_rules.batch.runner import write_xlsx
     from decimal import Decimal
+
+    from chuangye_rules.batch.runner import write_xlsx
 
     frame = pl.DataFrame({"编号": ["=1+1", "@SUM(A1)", "普通"], "金额（元）": [Decimal("5000.00"), None, Decimal("12.34")]},
                          schema_overrides={"金额（元）": pl.Decimal(38, 2)})

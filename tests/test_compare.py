@@ -3,8 +3,8 @@ fixed amount by Δ changes that benefit's exact total by Δ × its eligible rows
 condition gains people; a broken reform file is refused where it is broken; the list is read once."""
 import datetime as dt
 import random
-import sys
 import shutil
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from chuangye_rules import parse_profile
-from chuangye_rules.batch import compare as compare_module
 from chuangye_rules.batch.compare import compare, with_settings
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.synthetic import interesting_values, random_facts

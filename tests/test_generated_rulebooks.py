@@ -11,17 +11,20 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from test_batch_equivalence import assert_engines_agree
 
 from chuangye_rules import parse_profile
 from chuangye_rules.batch.compile import compile_rulebook
 from chuangye_rules.batch.synthetic import (
-    AMOUNT_KINDS_ALL, generated_facts, interesting_values, random_rulebook, relative_pairs,
+    AMOUNT_KINDS_ALL,
+    generated_facts,
+    interesting_values,
+    random_rulebook,
+    relative_pairs,
 )
 from chuangye_rules.lint import lint
 from chuangye_rules.loading import inspect_rulebook
 from chuangye_rules.schema import COMPARE_OPS, AllOf, AnyOf, Compare, NotOf, PartsAmount
-
-from test_batch_equivalence import assert_engines_agree
 
 BOOKS = 10  # per evaluation date
 PROFILES = 250

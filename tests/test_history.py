@@ -2,7 +2,6 @@
 same answers from `check` and `batch` (the random profiles of test_batch_equivalence.py carry histories too)."""
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -64,7 +63,9 @@ def test_check_shows_already_received(tmp_path):
     assert "已享受" in line and "5000元" in line
 
 
-LIST = """编号,城市,申请人类型,身份,首次创业,注册登记日期,正常经营,吸纳就业人数,正常申报纳税,引荐创业类人才（团队）来本市创业,被引荐人才所办企业注册落户后5年内的纳税额,已享受待遇
+HEAD = ("编号,城市,申请人类型,身份,首次创业,注册登记日期,正常经营,吸纳就业人数,正常申报纳税,"
+        "引荐创业类人才（团队）来本市创业,被引荐人才所办企业注册落户后5年内的纳税额,已享受待遇")
+LIST = HEAD + """
 O1,鄂尔多斯,个人,残疾人,是,2022-09-01,是,2,是,,,
 O2,鄂尔多斯,个人,残疾人,是,2022-09-01,是,2,是,,,一次性创业补贴
 O3,鄂尔多斯,个人,残疾人,是,2022-09-01,是,2,是,,,创业孵化补贴

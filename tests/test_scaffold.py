@@ -11,9 +11,9 @@ from chuangye_rules.casefiles import run_files
 from chuangye_rules.cli import app
 from chuangye_rules.lint import squash
 from chuangye_rules.loading import load_rulebook
+from chuangye_rules.problems import InputError
 from chuangye_rules.scaffold import PLACEHOLDER_ID, first_sentence, new_city, scaffold
 from chuangye_rules.validation import validate_paths
-from chuangye_rules.problems import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "broken_rulebooks" / "sources" / "ordos.txt"

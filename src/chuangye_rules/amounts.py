@@ -14,8 +14,18 @@ from .catalog import catalog
 from .money import to_fen, yuan
 from .results import AmountOption, AmountPart, AmountResult
 from .schema import (
-    FixedAmount, FormulaAmount, GradesAmount, InKindAmount, NotStatedAmount, Parameter, PartsAmount,
-    PercentageAmount, PerUnitAmount, RangeAmount, TiersAmount, UpToAmount,
+    FixedAmount,
+    FormulaAmount,
+    GradesAmount,
+    InKindAmount,
+    NotStatedAmount,
+    Parameter,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+    RangeAmount,
+    TiersAmount,
+    UpToAmount,
 )
 
 HUNDRED = Decimal(100)
@@ -24,8 +34,8 @@ HUNDRED = Decimal(100)
 def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
     """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd.
     A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
-    from .profile import MAX_MONEY
     from .problems import InputError, Problem
+    from .profile import MAX_MONEY
 
     out, problems = {}, []
     for name, value in (values or {}).items():

@@ -14,10 +14,10 @@ from typing import Any
 from .amounts import checked_parameters
 from .evaluation import evaluate
 from .loading import LoadedRulebook, load_rulebooks
+from .problems import InputError, Problem
 from .profile import parse_profile
 from .results import Status
 from .yamlsource import Located, load_located, read_text
-from .problems import InputError, Problem
 
 AMOUNT_KEYS = ("kind", "value", "min", "max", "missing", "set_by")
 

@@ -465,7 +465,7 @@ def batch(
                                     lang=lang.value)
     except InputError as error:
         _fail(error)
-    except KeyboardInterrupt as error:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
     try:
@@ -552,7 +552,8 @@ def compare(
     input_path: Path = typer.Argument(..., metavar="LIST", help="申请人名单（CSV 或 XLSX，与 batch 相同）"),
     base: Optional[List[Path]] = typer.Option(None, "--base", help="改革前的规则库（目录或文件；默认：内置规则库）"),
     reform: Optional[List[Path]] = typer.Option(None, "--reform", help="改革后的规则库（目录或文件；默认：与改革前相同）"),
-    setting: Optional[List[str]] = typer.Option(None, "--set", help="改革：改一个金额，如 huaibei.returnee_startup_subsidy.amount=8000，可重复"),
+    setting: Optional[List[str]] = typer.Option(
+        None, "--set", help="改革：改一个金额，如 huaibei.returnee_startup_subsidy.amount=8000，可重复"),
     set_param: Optional[List[str]] = typer.Option(None, "--set-param", help="改革后的参数取值 NAME=VALUE，可重复"),
     param: Optional[List[str]] = PARAM_OPT,
     city: Optional[str] = CITY_OPT,
@@ -564,7 +565,7 @@ def compare(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="changes.csv 的列名和取值：zh 中文（默认），en 代码"),
 ):
     """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
-    from .batch.compare import department_rows, benefit_rows, city_rows, run_compare, with_settings
+    from .batch.compare import benefit_rows, city_rows, department_rows, run_compare, with_settings
     from .problems import InputError
 
     try:
@@ -610,24 +611,16 @@ def _version(written: str, scratch: Path) -> Path:
     """A rulebook file or folder — or `REV:path`, that file as git has it at a revision (HEAD~1, a tag, a commit),
     read beside the current official texts (sources/)."""
     import shutil
-    import subprocess
 
-    from .problems import InputError, Problem
+    from .gitfile import show
 
     if Path(written).exists() or ":" not in written:
         return Path(written)
     rev, _, path = written.partition(":")
-    try:
-        shown = subprocess.run(["git", "show", f"{rev}:./{path}"], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise InputError([Problem(written, None, None, f"无法运行 git：{error}")]) from None
-    if shown.returncode != 0:
-        raise InputError([Problem(written, None, None, "git 中没有这个版本的文件：" +
-                                  shown.stderr.decode("utf-8", "replace").strip()[:200],
-                                  "写作 版本:路径，如 HEAD~1:rulebooks/ordos.yaml（在仓库目录中运行）")])
+    content = show(rev, path)
     scratch.mkdir(parents=True)
     target = scratch / Path(path).name
-    target.write_bytes(shown.stdout)
+    target.write_bytes(content)
     sources = Path(path).parent / "sources"
     if sources.is_dir():
         shutil.copytree(sources, scratch / "sources")
@@ -641,10 +634,10 @@ def diff(
     as_of: Optional[str] = AS_OF_OPT,
 ):
     """两个版本的规则库有什么不同（逐项待遇，用中文说明） / what changed between two versions of a rulebook."""
+    import tempfile
+
     from .problems import InputError
     from .rulediff import benefit_changes, parameter_changes
-
-    import tempfile
 
     with tempfile.TemporaryDirectory() as scratch:
         try:
@@ -694,8 +687,8 @@ def new(
     force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
 ) -> None:
     """新建一个城市的规则库和测试用例（从模板，立即可通过检查）/ scaffold a new city's rulebook and cases."""
-    from .scaffold import PROMPTS, answer_problem, new_city, scaffold
     from .problems import InputError
+    from .scaffold import PROMPTS, answer_problem, new_city, scaffold
 
     answers = {"zh": zh, "en": en, "title": title, "number": number, "issuer": issuer, "issued": issued,
                "in_force_from": in_force_from, "in_force_to": in_force_to, "source": source}

@@ -11,12 +11,19 @@ from .conditions import Trace, condition_fields, evaluate_condition
 from .history import HISTORY, Received, received_by_benefit, references, unknown_entries
 from .i18n import describe_condition, show_value, word
 from .loading import LoadedRulebook, choose_city, load_rulebooks
+from .money import yuan
 from .privacy import mask_text
 from .profile import ProfileBase, parse_profile
 from .results import (
-    AmountResult, BenefitResult, CityResult, DocumentInfo, Evaluation, Reason, Status, Totals,
+    AmountResult,
+    BenefitResult,
+    CityResult,
+    DocumentInfo,
+    Evaluation,
+    Reason,
+    Status,
+    Totals,
 )
-from .money import yuan
 from .schema import CASH_CATEGORIES, Benefit, Compare, PerUnitAmount, Rulebook, TiersAmount
 
 

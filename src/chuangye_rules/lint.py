@@ -13,10 +13,17 @@ from difflib import SequenceMatcher
 
 from .loading import LoadedRulebook
 from .messages import Text, closest
-from .schema import (
-    AllOf, AnyOf, Compare, FixedAmount, FormulaAmount, PartsAmount, PercentageAmount, PerUnitAmount,
-)
 from .problems import Problem
+from .schema import (
+    AllOf,
+    AnyOf,
+    Compare,
+    FixedAmount,
+    FormulaAmount,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+)
 
 UP_TO_WORDS = re.compile(r"最高|不超过|不高于|以内|可达|最多")
 MIN_QUOTE_CHARS = 8
@@ -85,8 +92,10 @@ def check_quotes(book: LoadedRulebook) -> list[Problem]:
                     code="quote_not_found"))
             elif len(text) < MIN_QUOTE_CHARS and path[0] == "benefits":
                 problems.append(book.located.problem(
-                    where, Text(f"引文过短（{len(text)} 个字）：“{passage}”", f"the quote is very short ({len(text)} characters): '{passage}'"),
-                    Text("引用授予待遇的完整句子，读者才能核对", "quote the whole sentence that grants the benefit, so readers can check it"),
+                    where, Text(f"引文过短（{len(text)} 个字）：“{passage}”",
+                                f"the quote is very short ({len(text)} characters): '{passage}'"),
+                    Text("引用授予待遇的完整句子，读者才能核对",
+                         "quote the whole sentence that grants the benefit, so readers can check it"),
                     severity="warning", code="short_quote"))
     return problems
 

@@ -11,27 +11,52 @@ import re
 import types
 import typing
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterable
 
-from decimal import Decimal
-
 from pydantic import BaseModel, Tag, ValidationError
 
 from . import rulecache
-
 from .catalog import NUMERIC_TYPES, catalog
 from .messages import (
-    AMOUNT_KINDS, KEY_HELP, Text, amount_kinds, choices, closest, did_you_mean, field_type, place, value_at, written,
+    AMOUNT_KINDS,
+    KEY_HELP,
+    Text,
+    amount_kinds,
+    choices,
+    closest,
+    did_you_mean,
+    field_type,
+    place,
+    value_at,
+    written,
 )
+from .problems import InputError, Problem, make_problem
 from .schema import (
-    AllOf, AnyOf, Benefit, City, Compare, Document, FormulaAmount, GradesAmount, NotEncoded, NotOf, Parameter,
-    PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, RELATIVE_OPS, Rulebook, Target, TiersAmount,
+    RELATIVE_OPS,
+    AllOf,
+    AnyOf,
+    Benefit,
+    City,
+    Compare,
+    Document,
+    FormulaAmount,
+    GradesAmount,
+    NotEncoded,
+    NotOf,
+    Parameter,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+    RangeAmount,
+    Rulebook,
+    Target,
+    TiersAmount,
     UpToAmount,
 )
 from .yamlsource import MESSAGES_ZH, Located, load_located, read_text
-from .problems import InputError, Problem, make_problem
 
 # What every engine can compute (the batch engine holds money as 64-bit integers of fen, and names a benefit's
 # missing facts in a 32-bit mask): check_rulebook refuses the rest, so what `validate` accepts runs everywhere.
@@ -519,7 +544,8 @@ def _mapping_hint(key: str | None, path: tuple) -> Text:
         return Text("一个条件写成 {field: employees, gte: 1}；几个条件写在 all: 或 any: 下面",
                     "one condition is {field: employees, gte: 1}; several go under all: or any:")
     if path[0] == "benefits" and len(path) == 2:
-        return Text("每项待遇以“- id: …”开头，下面缩进写 name、amount 等键", "each benefit starts with '- id: …' and its keys indented below")
+        return Text("每项待遇以“- id: …”开头，下面缩进写 name、amount 等键",
+                    "each benefit starts with '- id: …' and its keys indented below")
     zh, en = KEY_HELP.get(str(key), ("", ""))
     if "如 {" in zh:
         return Text(f"写成“键: 值”的映射：{zh}", f"write a mapping: {en}")
@@ -704,7 +730,8 @@ def check_rulebook(book: Rulebook, located: Located, known_ids: set[str] | None 
             if counted not in names:
                 problems.append(located.problem(
                     ("targets", i, "counts", k),
-                    Text(f"counts 中的 {counted} 不是本文件中任何待遇的 id", f"counts names {counted}, which is no benefit id in this file"),
+                    Text(f"counts 中的 {counted} 不是本文件中任何待遇的 id",
+                         f"counts names {counted}, which is no benefit id in this file"),
                     did_you_mean(counted, sorted(names)) or Text("写这个目标计数的待遇 id", "give the id of a benefit the target counts"),
                     code="unknown_target_benefit"))
     for i, benefit in enumerate(book.benefits):
@@ -854,7 +881,7 @@ def _comparison_hint(field_type_name: str, field: str) -> Text:
     if field_type_name in NUMERIC_TYPES:
         return Text("数字不加引号、不带单位，如 gte: 50；1万元写 10000", "write numbers without quotes or units, e.g. gte: 50")
     if field_type_name == "bool":
-        return Text(f"是/否字段写 eq: true 或 eq: false（不写“是”“否”）", "write eq: true or eq: false")
+        return Text("是/否字段写 eq: true 或 eq: false（不写“是”“否”）", "write eq: true or eq: false")
     return Text("文本值直接写，含特殊字符时加引号", "write the text, in quotes if it has special characters")
 
 

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog, date_text
 from .history import HISTORY, Received, parse_received
-from .yamlsource import MESSAGES_ZH, Located, load_located, read_text
 from .problems import InputError, Problem
+from .yamlsource import MESSAGES_ZH, Located, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
 MAX_COUNT = 999_999_999  # people, units: the largest count a batch list accepts too (9 digits)

@@ -159,7 +159,8 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False, width
     t = city.totals
     summary = f"{heading('total_exact', lang)}{yuan(t.exact, lang)}    {heading('total_up_to', lang)}{yuan(t.up_to, lang)}"
     if t.unquantified:
-        summary += f"    {t.unquantified} {word('unquantified', lang)}" if not zh else f"    另有{t.unquantified}{word('unquantified', lang)}"
+        summary += (f"    {t.unquantified} {word('unquantified', lang)}" if not zh
+                    else f"    另有{t.unquantified}{word('unquantified', lang)}")
     items.append(Text(summary, style="bold"))
     return Group(*items)
 

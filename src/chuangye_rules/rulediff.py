@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from .amounts import compute_amount
 from .catalog import catalog
-from .i18n import describe_condition, label, PERIOD
-from .schema import AllOf, AnyOf, Benefit, Compare, NotOf, Rulebook
+from .i18n import PERIOD, describe_condition, label
+from .schema import AllOf, Benefit, Compare, NotOf, Rulebook
 
 
 @dataclass

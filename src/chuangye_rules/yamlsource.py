@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from . import limits
-from .messages import Text, as_text
+from .messages import Text
 from .problems import InputError, Problem, make_problem
 
 LONGEST_NUMBER = 50  # digits: no figure in a rulebook or profile has more; Python refuses ints above 4300

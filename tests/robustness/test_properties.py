@@ -31,7 +31,13 @@ from chuangye_rules.catalog import catalog
 from chuangye_rules.profile import MAX_COUNT
 from chuangye_rules.reporting import explain_panel, print_evaluation
 from chuangye_rules.schema import (
-    FormulaAmount, PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, TiersAmount, UpToAmount,
+    FormulaAmount,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+    RangeAmount,
+    TiersAmount,
+    UpToAmount,
 )
 from chuangye_rules.validation import validate_paths
 

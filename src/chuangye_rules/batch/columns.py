@@ -9,7 +9,6 @@ import codecs
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +19,11 @@ import polars as pl
 from .. import limits
 from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
 from ..history import HISTORY, cell_codes, parse_received
-from ..profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
-from ..messages import Text
 from ..i18n import FIELD_WRITING, label
+from ..messages import Text
 from ..privacy import SUSPECT, mask_text
 from ..problems import InputError, make_problem
+from ..profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
 from .compile import COMPARED, NUMBER_SCALE, dtype, set_cell
 from .engine import ROW
 

@@ -24,9 +24,9 @@ from ..loading import LoadedRulebook, choose_city
 from ..money import yuan
 from ..problems import InputError, Problem
 from ..rulediff import benefit_changes
-from ..schema import FixedAmount, PerUnitAmount, RangeAmount, Rulebook, UpToAmount
+from ..schema import Rulebook
 from . import report_html
-from .budget import Budget, lead_key
+from .budget import Budget
 from .columns import parse_chunk
 from .compile import CompiledRulebook, compile_rulebook, result_columns, set_bits
 from .engine import ROW, ensure_columns, evaluate_lazy, totals
@@ -364,7 +364,8 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
     out = neutralise(out.with_columns(pl.lit(mask_column(out["applicant_id"])).alias("applicant_id")))
     if lang == "zh":
         words = {code: label(STATUS, code, "zh") for code in STATUS}
-        out = out.with_columns(pl.col("city").replace_strict(_names(comparison), default=pl.col("city")),pl.col("change").replace_strict(CHANGE_ZH, default=pl.col("change")),
+        out = out.with_columns(pl.col("city").replace_strict(_names(comparison), default=pl.col("city")),
+                               pl.col("change").replace_strict(CHANGE_ZH, default=pl.col("change")),
                                pl.col("status_before").replace_strict(words, default=pl.col("status_before")),
                                pl.col("status_after").replace_strict(words, default=pl.col("status_after")))
         out = out.rename(CHANGE_COLUMNS_ZH)
@@ -460,7 +461,7 @@ def markdown(comparison: Comparison, title: str) -> str:
 def compare_html(comparison: Comparison, title: str) -> str:
     import html
 
-    from .report_html import GREEN, STYLE, _bars, _table, AMBER, BLUE
+    from .report_html import AMBER, BLUE, GREEN, STYLE, _bars, _table
 
     names = _names(comparison)
     parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",

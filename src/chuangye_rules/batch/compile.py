@@ -25,8 +25,22 @@ from ..history import HISTORY
 from ..loading import MAX_FACTS
 from ..results import AmountKind, Status
 from ..schema import (
-    CASH_CATEGORIES, AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount,
-    NotOf, NotStatedAmount, PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, Rulebook, TiersAmount,
+    CASH_CATEGORIES,
+    AllOf,
+    Benefit,
+    Compare,
+    FixedAmount,
+    FormulaAmount,
+    GradesAmount,
+    InKindAmount,
+    NotOf,
+    NotStatedAmount,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+    RangeAmount,
+    Rulebook,
+    TiersAmount,
     UpToAmount,
 )
 

@@ -43,11 +43,20 @@ from . import report_html
 from .budget import Budget
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
-from .outfolder import OutFolder
 from .engine import (
-    FORMULA_CHARS, JOINED, ROW, BenefitTable, benefit_table, evaluate_lazy, joined_rows, long_results, prepare, totals,
+    FORMULA_CHARS,
+    JOINED,
+    ROW,
+    BenefitTable,
+    benefit_table,
+    evaluate_lazy,
+    joined_rows,
+    long_results,
+    prepare,
+    totals,
     with_benefit_text,
 )
+from .outfolder import OutFolder
 
 FORMATS = ("csv", "jsonl", "xlsx")
 EXCEL_ROWS = 1_048_575

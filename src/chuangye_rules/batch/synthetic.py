@@ -15,7 +15,16 @@ from ..dates import shift
 from ..evaluation import paid_once, pays_tiers_once
 from ..history import HISTORY
 from ..schema import (
-    COMPARE_OPS, AllOf, AnyOf, Compare, GradesAmount, NotOf, PercentageAmount, PerUnitAmount, Rulebook, TiersAmount,
+    COMPARE_OPS,
+    AllOf,
+    AnyOf,
+    Compare,
+    GradesAmount,
+    NotOf,
+    PercentageAmount,
+    PerUnitAmount,
+    Rulebook,
+    TiersAmount,
 )
 
 

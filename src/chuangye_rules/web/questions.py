@@ -20,8 +20,20 @@ from ..history import HISTORY
 from ..i18n import describe_condition
 from ..loading import city_names
 from ..schema import (
-    AllOf, AnyOf, Benefit, Compare, FormulaAmount, GradesAmount, NotOf, PartsAmount, PercentageAmount,
-    PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
+    AllOf,
+    AnyOf,
+    Benefit,
+    Compare,
+    FormulaAmount,
+    GradesAmount,
+    NotOf,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+    RangeAmount,
+    Rulebook,
+    TiersAmount,
+    UpToAmount,
 )
 
 # facts the page asks in its first step (or never: a name is not a condition)

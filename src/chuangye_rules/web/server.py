@@ -36,11 +36,11 @@ from .. import evaluate
 from ..catalog import catalog
 from ..i18n import CATEGORY, label
 from ..loading import LoadedRulebook, bundled_rulebook_dir, load_rulebooks
+from ..problems import InputError, Problem
 from ..profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
 from ..results import Evaluation
 from ..validation import validate_paths
 from ..yamlsource import MESSAGES_ZH, load_located
-from ..problems import InputError, Problem
 from .display import evaluation_display
 from .lists import LIST_MAX_BYTES, JobError, Jobs
 from .questions import applicant_kinds, find_book, questions, vocab_label
@@ -334,7 +334,8 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
 
     # -------------------------------------------------------------- evaluate
 
-    @app.post("/evaluate", tags=["evaluate"], summary="Evaluate an applicant", responses={200: {"description": "the `chuangye.evaluation/1` "
+    @app.post("/evaluate", tags=["evaluate"], summary="Evaluate an applicant",
+              responses={200: {"description": "the `chuangye.evaluation/1` "
               "document, exactly as `chuangye check --format json` prints it"}, **ERRORS})
     def evaluate_endpoint(request: EvaluateRequest) -> JSONResponse:
         """Every benefit of the chosen rulebooks for this applicant: status, amount, reasons, missing facts,
@@ -441,7 +442,8 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
                             "draft": book.rulebook.document.draft}
         return data
 
-    @app.get("/rulebooks/{city}/questions", tags=["web page"], summary="The questions for a city and kind of applicant", responses={**NOT_FOUND, **ERRORS})
+    @app.get("/rulebooks/{city}/questions", tags=["web page"], summary="The questions for a city and kind of applicant",
+             responses={**NOT_FOUND, **ERRORS})
     def get_questions(city: str, kind: Optional[str] = Query(None, description="applicant kind, e.g. individual; "
                                                                                 "default: every kind"),
                       lang: Literal["zh", "en"] = "zh") -> dict[str, Any]:
@@ -466,7 +468,8 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
 
     # -------------------------------------------------------------- validate
 
-    @app.post("/validate", tags=["validate"], summary="Validate a rulebook", response_model=ValidationBody, responses=ERRORS, openapi_extra={
+    @app.post("/validate", tags=["validate"], summary="Validate a rulebook", response_model=ValidationBody, responses=ERRORS,
+              openapi_extra={
         "requestBody": {"required": True, "content": {
             "application/json": {"schema": ValidateRequest.model_json_schema()},
             "application/yaml": {"schema": {"type": "string"}},
