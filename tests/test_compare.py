@@ -170,3 +170,17 @@ def test_diff_reads_a_git_revision(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "chuangye_rules", "diff", "nosuch:rulebooks/ordos.yaml",
                               "rulebooks/ordos.yaml"], cwd=folder, capture_output=True, text=True, timeout=120)
     assert missing.returncode == 2 and "git 中没有这个版本" in missing.stderr
+
+
+def test_rows_of_cities_not_compared_are_counted_not_rejected(tmp_path):
+    import json
+
+    ordos = ROOT / "rulebooks" / "ordos.yaml"
+    result = CliRunner().invoke(app, ["compare", str(EXAMPLE), "--base", str(ordos), "--reform", str(ordos),
+                                      "-o", str(tmp_path / "out"), "--as-of", "2024-06-01"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+    assert summary["balanced"] and summary["other_cities"] > 0 and summary["rejected"] == 3
+    assert f"其他城市 {summary['other_cities']} 行（未比较）" in result.output
+    errors = pl.read_csv(tmp_path / "out" / "errors.csv", infer_schema=False)
+    assert errors.height == 3 and "没有该城市" not in " ".join(errors["原因"])

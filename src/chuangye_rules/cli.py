@@ -565,7 +565,7 @@ def compare(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="changes.csv 的列名和取值：zh 中文（默认），en 代码"),
 ):
     """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
-    from .batch.compare import benefit_rows, city_rows, department_rows, run_compare, with_settings
+    from .batch.compare import balance, benefit_rows, city_rows, department_rows, run_compare, with_settings
     from .problems import InputError
 
     try:
@@ -588,7 +588,7 @@ def compare(
     from rich.table import Table
 
     names = {**result.base.city_names, **result.reform.city_names}
-    typer.echo(f"读取 {result.read} 行 = 评估 {result.evaluated} 行 + 拒绝 {result.rejected} 行")
+    typer.echo(balance(result))
     console = _console()
     for title, head, rows in (
             ("各城市", ["城市", "改革前符合", "改革后符合", "确定金额变化", "最高可得变化", "得益", "受损"],

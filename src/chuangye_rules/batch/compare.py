@@ -94,6 +94,7 @@ class Comparison:
     reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # (city, benefit) -> the rule change in words
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     read: int = 0
+    other_cities: int = 0  # rows of a city that is not compared (a reform of one city, a list of several)
     evaluated: int = 0
     rejected: int = 0
 
@@ -316,16 +317,23 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
     comparison = Comparison()
     known: dict = {}
     benefits = benefit_keys(b.rulebook for b in every)
+    # a row of another city the bundled rulebooks know is not compared, and not an error either
+    cities = {**{name: slug for name, slug in _bundled_cities().items()}, **cell_cities(every)}
     errors = []
     try:
         folder.open()
         for raw in chunks:
-            parsed = parse_chunk(raw, header, cell_cities(every), known, benefits)
+            parsed = parse_chunk(raw, header, cities, known, benefits)
             errors.append(parsed.errors)
+            frame = parsed.frame
+            if "city" in frame.columns and not city:
+                other = frame["city"].is_not_null() & ~frame["city"].is_in(list(shared))
+                comparison.other_cities += int(other.sum())
+                frame = frame.filter(~other)
             comparison.read += parsed.frame.height + parsed.rejected
             comparison.rejected += parsed.rejected
-            comparison.evaluated += parsed.frame.height
-            _compare_compiled(parsed.frame, compiled_base, compiled_reform, comparison, city, as_of)
+            comparison.evaluated += frame.height
+            _compare_compiled(frame, compiled_base, compiled_reform, comparison, city, as_of)
         _write_outputs(folder, comparison, as_of, reform_as_of, lang)
         found = neutralise(pl.concat(errors, how="vertical_relaxed") if errors else pl.DataFrame(schema=ERROR_SCHEMA))
         if lang == "zh":
@@ -336,6 +344,16 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
         folder.discard()
         raise
     return comparison
+
+
+def _bundled_cities() -> dict[str, str]:
+    from ..loading import load_rulebooks
+    from .runner import cell_cities
+
+    try:
+        return cell_cities(load_rulebooks())
+    except InputError:  # the bundled rulebooks are checked by their own tests; here they only name cities
+        return {}
 
 
 CHANGE_COLUMNS_ZH = {"row": "行号", "applicant_id": "编号", "city": "城市", "benefit_id": "待遇标识",
@@ -375,7 +393,8 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
     if "report.html" in folder.names:
         folder.path("report.html").write_text(compare_html(comparison, title), encoding="utf-8")
     summary = {"read": comparison.read, "evaluated": comparison.evaluated, "rejected": comparison.rejected,
-               "balanced": comparison.read == comparison.evaluated + comparison.rejected,
+               "other_cities": comparison.other_cities,
+               "balanced": comparison.read == comparison.evaluated + comparison.rejected + comparison.other_cities,
                "as_of": as_of.isoformat(), "reform_as_of": reform_as_of.isoformat(),
                "changes": {k: int((changes["change"] == k).sum()) for k in CHANGES},
                "cities": [{k: (v if not isinstance(v, Decimal) else str(v)) for k, v in row.items()}
@@ -444,13 +463,19 @@ DEPARTMENT_HEAD = ["城市", "牵头单位", "改革前确定金额", "改革后
 GROUP_HEAD = ["分组", "组别", "人数", "得益人数", "受损人数", "最高可得变化合计"]
 
 
+def balance(comparison: Comparison) -> str:
+    """Every row accounted for: read = compared + rejected (+ rows of cities not compared)."""
+    text = f"读取 {comparison.read} 行 = 比较 {comparison.evaluated} 行 + 拒绝 {comparison.rejected} 行"
+    return text + (f" + 其他城市 {comparison.other_cities} 行（未比较）" if comparison.other_cities else "")
+
+
 def markdown(comparison: Comparison, title: str) -> str:
     from .budget import _md_table
 
     names = _names(comparison)
     out = [f"# {title}", "", "金额单位：元；“确定金额”只计确定数额的现金类待遇，“最高可得”另计“最高/区间”待遇的上限。"
            "一人的最高可得合计增加为得益，减少为受损（相同时看确定金额）。由几个单位共同牵头的待遇只计一次。", "",
-           f"读取 {comparison.read} 行 = 评估 {comparison.evaluated} 行 + 拒绝 {comparison.rejected} 行", "", "## 各城市", ""]
+           balance(comparison), "", "## 各城市", ""]
     out += _md_table(CITY_HEAD, city_rows(comparison, names))
     out += ["", "## 有变化的待遇", ""] + _md_table(BENEFIT_HEAD, benefit_rows(comparison, names))
     out += ["", "## 按牵头单位", ""] + _md_table(DEPARTMENT_HEAD, department_rows(comparison, names))
@@ -466,7 +491,7 @@ def compare_html(comparison: Comparison, title: str) -> str:
     names = _names(comparison)
     parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
              f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
-             f"<p class=\"note\">读取 {comparison.read} 行 = 评估 {comparison.evaluated} 行 + 拒绝 {comparison.rejected} 行。"
+             f"<p class=\"note\">{html.escape(balance(comparison))}。"
              "金额单位：元。由几个单位共同牵头的待遇只计一次。</p>",
              "<h2>各城市</h2>", _table(CITY_HEAD, city_rows(comparison, names))]
     departments = comparison.department_table().filter(pl.col("up_to_change") != 0).head(12)
