@@ -2,6 +2,7 @@
 same answers from `check` and `batch` (the random profiles of test_batch_equivalence.py carry histories too)."""
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -106,3 +107,21 @@ def test_a_list_with_a_history_column(tmp_path, books):
             assert (r["status"], r["amount_value"], r["amount_max"]) == (
                 expected[key].status.value, None if want.value is None else f"{want.value:.2f}",
                 None if want.max is None else f"{want.max:.2f}"), key
+
+
+def test_only_a_one_off_benefit_received_excludes_its_partner():
+    """不得重复享受 against the history: a one-off benefit received excludes its partner; one given every year,
+    received in an earlier year, does not decide this year's choice."""
+    from chuangye_rules import load_rulebooks
+    from chuangye_rules.loading import LoadedRulebook
+    from chuangye_rules.schema import Period
+
+    mini = load_rulebooks([Path(__file__).parent / "fixtures" / "rulebooks"])[0]
+    founder = {"kind": "individual", "first_time_business": True, "business_registered_date": "2022-01-01",
+               "received": ["incubation_subsidy"]}
+    for period, status in ((Period.once, "excluded"), (Period.yearly, "eligible")):
+        book = mini.rulebook.model_copy(deep=True)
+        next(b for b in book.benefits if b.id == "incubation_subsidy").period = period
+        loaded = LoadedRulebook(book, mini.path, mini.located, mini.source_text)
+        got = evaluate(founder, [loaded], as_of=AS_OF).benefit("startup_subsidy")
+        assert got.status.value == status, period

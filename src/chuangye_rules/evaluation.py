@@ -88,7 +88,7 @@ def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,
     results = [evaluate_benefit(book, b, facts, as_of, overrides, lang) for b in book.benefits]
     received = received_by_benefit(history, references(book.city.slug, book.city.zh, book.benefits))
     apply_history(book, results, received, lang)
-    apply_exclusions(book, results, lang, set(received))
+    apply_exclusions(book, results, lang, excluding_history(book, received))
     doc = book.document
     return CityResult(
         city=book.city.slug, city_zh=book.city.zh, city_en=book.city.en,
@@ -169,6 +169,13 @@ def paid_once(benefit: Benefit) -> bool:
     rights, whose repetition the documents do not limit."""
     return (benefit.period.value == "once" and benefit.category in CASH_CATEGORIES
             and not isinstance(benefit.amount, PerUnitAmount))
+
+
+def excluding_history(book: Rulebook, received) -> set[str]:
+    """The received benefits that exclude their partners (不得重复享受): those given once. A benefit given every
+    year or month received in an earlier period does not decide this period's choice between the two."""
+    once = {b.id for b in book.benefits if b.period.value == "once"}
+    return {benefit_id for benefit_id in received if benefit_id in once}
 
 
 def pays_tiers_once(benefit: Benefit) -> bool:

@@ -54,7 +54,8 @@ def _query(compiled: CompiledRulebook) -> list:
     pairs = compiled.exclusion_pairs()
     named = list(dict.fromkeys(i for pair in pairs for i in pair))
     # which benefits of a pair the history names (evaluation.apply_exclusions), dropped once applied
-    flags = [received(compiled.book, i).alias(f"{i}::received") for i in named]
+    once = {b.id for b in compiled.book.benefits if b.period.value == "once"}  # evaluation.excluding_history
+    flags = [(received(compiled.book, i) if i in once else pl.lit(False)).alias(f"{i}::received") for i in named]
     steps.append(("select", [pl.col(ROW), pl.col("applicant_id"), *(e.alias(n) for n, e in exprs.items()), *flags]))
     steps.append(("with_columns", [pl.lit(None, dtype=pl.String).alias(f"{cb.benefit.id}::excluded_by")
                                    for cb in compiled.benefits]))
