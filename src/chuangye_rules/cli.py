@@ -278,7 +278,7 @@ def fields(lang: Lang = LANG_OPT) -> None:
     from rich.table import Table
 
     from .catalog import catalog
-    from .i18n import FIELD_TYPE, FIELD_WRITING, label
+    from .i18n import FIELD_TYPE, field_writing, label
 
     cat = catalog()
     zh = lang is Lang.zh
@@ -290,7 +290,8 @@ def fields(lang: Lang = LANG_OPT) -> None:
         if vocab:
             extra = "、".join(vocab.labels.values()) if zh else ", ".join(vocab.labels)
         else:
-            extra = label(FIELD_WRITING, spec.type, lang.value) if zh else f"{spec.en}: {label(FIELD_WRITING, spec.type, 'en')}"
+            extra = (field_writing(spec.name, spec.type, "zh") if zh
+                     else f"{spec.en}: {field_writing(spec.name, spec.type, 'en')}")
         table.add_row(spec.name, spec.zh, label(FIELD_TYPE, spec.type, lang.value), extra)
     _console().print(table)
 

@@ -85,7 +85,17 @@ FIELD_WRITING = {
     "money": ("金额，单位元，最多两位小数", "yuan, at most two decimals"),
     "number": ("数字", "a number"),
     "date": ("日期 2023-07-01（也可 2023/7/1、20230701）", "a date: 2023-07-01 (or 2023/7/1, 20230701)"),
+    # the history (已享受待遇): a text field written its own way
+    "received": ("已享受的待遇标识或名称，用、分隔，已发放金额写在=之后，如 one_time_startup_subsidy、"
+                 "startup_talent_referral_reward=20000；留空或“无”表示没有",
+                 "ids or names of benefits already received, separated by 、, an amount paid after =, e.g. "
+                 "one_time_startup_subsidy、startup_talent_referral_reward=20000; empty or 无 for none"),
 }
+
+
+def field_writing(name: str, kind: str, lang: str = "zh") -> str:
+    """How a field's value is written: by its type, or the history's own way."""
+    return label(FIELD_WRITING, name if name in FIELD_WRITING else kind, lang)
 
 WORDS = {
     "applicant_kind": ("申请人类型", "applicant kind"),

@@ -19,7 +19,7 @@ import polars as pl
 from .. import limits
 from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
 from ..history import HISTORY, cell_codes, parse_received
-from ..i18n import FIELD_WRITING, label
+from ..i18n import field_writing
 from ..messages import Text
 from ..privacy import SUSPECT, mask_text
 from ..problems import InputError, make_problem
@@ -79,7 +79,7 @@ def column_guide(lang: str = "zh") -> list[tuple[str, str, str, str]]:
             values = "、".join(cat.vocabularies[spec.vocabulary].labels.values())
             text = ("可多选，用 、，; | 或换行分隔，“无”表示都不是；可选: " if spec.type == "set_of" else "可选: ") + values
         else:
-            text = label(FIELD_WRITING, spec.type, "zh")
+            text = field_writing(name, spec.type, "zh")
         rows.append((name, spec.zh, "、".join(spec.aliases), text))
     return rows
 
