@@ -93,6 +93,7 @@ class Comparison:
     applicants: list[pl.DataFrame] = field(default_factory=list)  # row, city, kind, identities, before/after totals
     reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # (city, benefit) -> the rule change in words
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    explained: set[str] = field(default_factory=set)  # cities whose rule changes are in `reasons`
     read: int = 0
     other_cities: int = 0  # rows of a city that is not compared (a reform of one city, a list of several)
     evaluated: int = 0
@@ -270,7 +271,8 @@ def _compare_compiled(frame: pl.DataFrame, base: dict[str, CompiledRulebook], re
         reform_ids = {cb.benefit.id for cb in r.benefits} if r else set()
         ids = list(dict.fromkeys([*(cb.benefit.id for cb in (r.benefits if r else [])),
                                   *(cb.benefit.id for cb in (b.benefits if b else []))]))
-        if not any(k[0] == slug for k in comparison.reasons) and b and r:
+        if slug not in comparison.explained and b and r:  # the rule changes in words, once per city
+            comparison.explained.add(slug)
             for change in benefit_changes(b.book, r.book, as_of):
                 comparison.reasons[(slug, change.id)] = change.text
         for book in (b, r):
