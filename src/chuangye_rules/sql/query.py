@@ -1,0 +1,768 @@
+"""Rulebooks as one SQL query: the SQL twin of batch/compile.py and batch/engine.py.
+
+One dialect-neutral sqlglot expression tree is built from the rule model — a visitor over the same conditions
+and amounts that compile.py turns into polars expressions — and sqlglot writes it in each dialect. Semantics:
+unknown facts are NULL, and SQL's three-valued AND / OR / NOT is the evaluator's Kleene logic; money is integer
+fen inside the query (BIGINT, products in DECIMAL(38,0)) and DECIMAL(38,2) yuan out; dates are shifted with
+the calendar of dates.py (month ends clamp). tests/test_sql.py runs the DuckDB query against the polars engine.
+
+The table (README, "SQL"): one row per applicant, a column per profile field — bool BOOLEAN, int BIGINT, money
+DECIMAL(p,2) yuan, number DECIMAL(p,6), date DATE, text and one_of VARCHAR (codes), set_of VARCHAR "|code|code|",
+`received` VARCHAR "|city.id|city.id=fen|" (the batch's own form). A rule the query cannot express exactly in a
+dialect is refused (SqlError, in Chinese, naming the benefit), never written approximately.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import reduce
+from typing import Any, Iterable
+
+from sqlglot import exp
+
+from ..amounts import parameter_value
+from ..batch.compile import INT64_MAX, NUMBER_SCALE, SCALE, CompileError, fen, literal, scaled
+from ..catalog import FieldSpec, catalog
+from ..dates import shift
+from ..evaluation import fact_order, paid_once, pays_tiers_once
+from ..history import HISTORY
+from ..schema import (
+    AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount, NotOf, NotStatedAmount,
+    PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
+)
+
+DIALECTS = ("duckdb", "postgres", "spark", "hive", "mysql")
+OPEN = ("eligible", "needs_info")
+ALL_STATUSES = ("eligible", "needs_info", "not_eligible", "excluded", "already_received", "expired", "not_yet_in_force")
+BIGINT = exp.DataType.build("BIGINT")
+# products of columns are computed in 38 digits; written HUGEINT for DuckDB, whose DECIMAL division is DOUBLE
+WIDE = exp.DataType.build("DECIMAL(38, 0)")
+TEXT = exp.DataType.build("VARCHAR")
+DATE = exp.DataType.build("DATE")
+YUAN = exp.DataType.build("DECIMAL(38, 2)")
+TABLE_TYPES = {"text": "VARCHAR", "one_of": "VARCHAR", "set_of": "VARCHAR", "bool": "BOOLEAN", "int": "BIGINT",
+               "money": "DECIMAL(20, 2)", "number": "DECIMAL(24, 6)", "date": "DATE"}
+ROW = "_row"
+
+
+class SqlError(ValueError):
+    """A rule the query cannot express exactly in the chosen dialect (the message is Chinese and names it)."""
+
+
+# ------------------------------------------------------------------------------------------- small builders
+
+
+def col(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def num(n: int) -> exp.Expression:
+    return exp.Literal.number(n) if n >= 0 else exp.Neg(this=exp.Literal.number(-n))
+
+
+def big(n: int | None) -> exp.Expression:
+    return exp.cast(exp.null(), BIGINT) if n is None else exp.cast(num(n), BIGINT)
+
+
+def wide(n: int) -> exp.Expression:
+    return exp.cast(num(n), WIDE)
+
+
+def text(s: str | None) -> exp.Expression:
+    return exp.cast(exp.null(), TEXT) if s is None else exp.Literal.string(s)
+
+
+def date_lit(d: dt.date) -> exp.Expression:
+    return exp.cast(exp.Literal.string(d.isoformat()), DATE)
+
+
+NULL_BOOL = exp.cast(exp.null(), "BOOLEAN")
+
+
+def case(*branches: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
+    c = exp.Case()
+    for cond, value in branches:
+        c = c.when(cond, value)
+    return c.else_(default) if default is not None else c
+
+
+def and_(*items: exp.Expression) -> exp.Expression:
+    return reduce(lambda a, b: exp.And(this=exp.paren(a, copy=False), expression=exp.paren(b, copy=False)), items)
+
+
+def or_(*items: exp.Expression) -> exp.Expression:
+    return reduce(lambda a, b: exp.Or(this=exp.paren(a, copy=False), expression=exp.paren(b, copy=False)), items)
+
+
+def not_(e: exp.Expression) -> exp.Expression:
+    return exp.Not(this=exp.paren(e, copy=False))
+
+
+def is_null(e: exp.Expression) -> exp.Expression:
+    return exp.Is(this=exp.paren(e.copy(), copy=False), expression=exp.null())
+
+
+def not_null(e: exp.Expression) -> exp.Expression:
+    return not_(is_null(e))
+
+
+def cmp(kind: type, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return kind(this=exp.paren(a.copy(), copy=False), expression=exp.paren(b.copy(), copy=False))
+
+
+def eq(a, b):
+    return cmp(exp.EQ, a, b)
+
+
+def isin(e: exp.Expression, values: list[exp.Expression]) -> exp.Expression:
+    if not values:
+        return exp.false()
+    return exp.In(this=exp.paren(e.copy(), copy=False), expressions=values)
+
+
+def arith(kind: type, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.paren(kind(this=exp.paren(a.copy(), copy=False), expression=exp.paren(b.copy(), copy=False)), copy=False)
+
+
+def add(a, b):
+    return arith(exp.Add, a, b)
+
+
+def sub(a, b):
+    return arith(exp.Sub, a, b)
+
+
+def mul(a, b):
+    return arith(exp.Mul, a, b)
+
+
+def intdiv(a, b):
+    return arith(exp.IntDiv, a, b)
+
+
+def contains(column: exp.Expression, token: str) -> exp.Expression:
+    """`token` occurs in the text (a plain search: no LIKE, whose _ would match any character)."""
+    return cmp(exp.GT, exp.StrPosition(this=column.copy(), substr=exp.Literal.string(token)), num(0))
+
+
+# ------------------------------------------------------------------------------------------- the plan
+
+
+class Plan:
+    """Named intermediate columns in dependency levels, as compile.Plan: each level is one CTE adding its
+    columns, so a condition node or amount part is computed once and referenced by name."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.exprs: dict[str, exp.Expression] = {}
+        self.level: dict[str, int] = {}
+        self.keys: dict[Any, str] = {}
+
+    def add(self, expr: exp.Expression, key: Any = None) -> exp.Column:
+        if key is not None and key in self.keys:
+            return col(self.keys[key])
+        name = f"{self.prefix}{len(self.exprs)}"
+        deps = [c.name for c in expr.find_all(exp.Column) if c.name in self.level]
+        self.level[name] = 1 + max((self.level[d] for d in deps), default=0)
+        self.exprs[name] = expr
+        if key is not None:
+            self.keys[key] = name
+        return col(name)
+
+    def stages(self) -> list[list[tuple[str, exp.Expression]]]:
+        levels: dict[int, list] = {}
+        for name, e in self.exprs.items():
+            levels.setdefault(self.level[name], []).append((name, e))
+        return [levels[k] for k in sorted(levels)]
+
+
+@dataclass
+class Context:
+    book: Rulebook
+    as_of: dt.date
+    overrides: dict[str, Decimal]
+    dialect: str
+    plan: Plan
+    benefit: Benefit | None = None
+
+    def refuse(self, why: str) -> SqlError:
+        b = self.benefit
+        where = f"{self.book.city.slug}.{b.id}（{b.name}）" if b is not None else self.book.city.slug
+        return SqlError(f"无法把待遇 {where} 准确写成 {self.dialect} 查询：{why}")
+
+
+# ------------------------------------------------------------------------------------------- conditions
+
+
+@dataclass
+class Truth:
+    result: exp.Expression
+    missing: dict[str, exp.Expression] = field(default_factory=dict)
+
+
+def _clamped(n: int) -> exp.Expression:
+    return big(max(-INT64_MAX, min(INT64_MAX, n)))
+
+
+def numeric_test(column: exp.Expression, op: str, q: Fraction) -> exp.Expression:
+    """compile.numeric_test: an integer column compared exactly with a rational bound."""
+    floor = q.numerator // q.denominator
+    ceil = -((-q.numerator) // q.denominator)
+    exact = q.denominator == 1
+    if op == "eq":
+        return eq(column, _clamped(floor)) if exact else exp.false()
+    if op == "ne":
+        return cmp(exp.NEQ, column, _clamped(floor)) if exact else exp.true()
+    return {"gt": lambda: cmp(exp.GT, column, _clamped(floor)), "gte": lambda: cmp(exp.GTE, column, _clamped(ceil)),
+            "lt": lambda: cmp(exp.LT, column, _clamped(ceil)), "lte": lambda: cmp(exp.LTE, column, _clamped(floor))}[op]()
+
+
+def value_lit(spec: FieldSpec, value: Any) -> exp.Expression:
+    if spec.type == "date":
+        return date_lit(value)
+    if spec.type == "bool":
+        return exp.true() if value else exp.false()
+    if spec.type in SCALE:
+        return big(literal(spec, value))
+    return text(str(value))
+
+
+def _has(column: exp.Expression, codes: list[str], every: bool) -> exp.Expression:
+    if not codes:
+        return exp.true() if every else exp.false()
+    tests = [contains(column, f"|{code}|") for code in codes]
+    return and_(*tests) if every else or_(*tests)
+
+
+def shifted(ctx: Context, column: exp.Expression, years: int, months: int, days: int) -> exp.Expression:
+    """compile._shift_expr: whole months first (the month's end clamps, as dates.add_months), then days."""
+    total = years * 12 + months
+    out = column.copy()
+    if total:
+        if ctx.dialect == "hive":  # Hive's add_months moves a month's last day to the last day (dates.py does not)
+            raise ctx.refuse("Hive 的 add_months 对月末日期的处理与规则的日历（月末截断）不同")
+        out = exp.cast(exp.DateAdd(this=out, expression=num(total), unit=exp.var("MONTH")), DATE)
+    if days:
+        out = exp.cast(exp.DateAdd(this=out, expression=num(days), unit=exp.var("DAY")), DATE)
+    return out
+
+
+def compile_condition(node, ctx: Context) -> Truth:
+    plan = ctx.plan
+    if isinstance(node, Compare):
+        return _compare(node, ctx)
+    if isinstance(node, NotOf):
+        child = compile_condition(node.not_, ctx)
+        return Truth(plan.add(not_(child.result)), child.missing)
+    is_all = isinstance(node, AllOf)
+    children = [compile_condition(c, ctx) for c in (node.all if is_all else node.any)]
+    result = plan.add((and_ if is_all else or_)(*[c.result for c in children]))
+    names = list(dict.fromkeys(n for c in children for n in c.missing))
+    missing = {name: plan.add(and_(is_null(result), or_(*[c.missing[name] for c in children if name in c.missing])))
+               for name in names}
+    return Truth(result, missing)
+
+
+def _compare(node: Compare, ctx: Context) -> Truth:
+    spec = catalog().fields[node.field]
+    column = col(node.field)
+    op, operand, as_of = node.op, node.operand, ctx.as_of
+    missing: dict[str, exp.Expression] = {node.field: is_null(column)}
+    kinds = {"eq": exp.EQ, "ne": exp.NEQ, "gt": exp.GT, "gte": exp.GTE, "lt": exp.LT, "lte": exp.LTE}
+    if op in kinds and spec.type in SCALE:
+        test = numeric_test(column, op, scaled(spec, operand))
+    elif op in kinds:
+        test = cmp(kinds[op], column, value_lit(spec, operand))
+    elif op in ("in", "not_in"):
+        values = [literal(spec, v) for v in operand]
+        if spec.type in SCALE:
+            values = [v for v in values if v is not None]
+        test = isin(column, [value_lit(spec, v) if spec.type not in SCALE else big(v) for v in values])
+        test = not_(test) if op == "not_in" else test
+    elif op == "contains":
+        test = _has(column, [operand], every=True)
+    elif op in ("contains_any", "contains_all"):
+        test = _has(column, list(operand), every=op == "contains_all")
+    elif op == "within_last":
+        start = shift(as_of, operand.years, operand.months, operand.days, sign=-1)
+        test = and_(cmp(exp.GTE, column, date_lit(start)), cmp(exp.LTE, column, date_lit(as_of)))
+    elif op == "at_least_ago":
+        test = cmp(exp.LTE, column, date_lit(shift(as_of, operand.years, operand.months, operand.days, sign=-1)))
+    elif op == "same_year_as_evaluation":
+        test = eq(exp.Year(this=column.copy()), num(as_of.year))
+    elif op == "within_after":
+        other = col(operand.field)
+        test = and_(cmp(exp.GTE, column, other),
+                    cmp(exp.LTE, column, shifted(ctx, other, operand.years, operand.months, operand.days)))
+        missing[operand.field] = and_(not_null(column), is_null(other))
+    elif op == "no_later_than":
+        other = col(operand.field)
+        test = cmp(exp.LTE, column, shifted(ctx, other, operand.years, operand.months, operand.days))
+        missing[operand.field] = and_(not_null(column), is_null(other))
+    elif op == "same_year_as":
+        other = col(operand)
+        test = eq(exp.Year(this=column.copy()), exp.Year(this=other))
+        missing[operand] = and_(not_null(column), is_null(other))
+    else:  # pragma: no cover - the schema admits no other operator
+        raise ctx.refuse(f"运算符 {op}")
+    key = ("compare", node.field, op, repr(operand))
+    return Truth(ctx.plan.add(case((is_null(column), NULL_BOOL), default=test), key=key), missing)
+
+
+# ------------------------------------------------------------------------------------------- amounts
+
+
+@dataclass
+class Money:
+    kind: exp.Expression
+    value: exp.Expression = field(default_factory=lambda: big(None))
+    min: exp.Expression = field(default_factory=lambda: big(None))
+    max: exp.Expression = field(default_factory=lambda: big(None))
+    missing: dict[str, exp.Expression] = field(default_factory=dict)
+
+
+def _cap(e: exp.Expression, cap: Decimal | None) -> exp.Expression:
+    if cap is None:
+        return e
+    limit = fen(cap)
+    return case((cmp(exp.GT, e, wide(limit)), wide(limit)), default=e)
+
+
+def _round_half_up(numerator: exp.Expression, denominator: int) -> exp.Expression:
+    """compile._round_half_up: halves away from zero; the divisions are of non-negative integers, where every
+    dialect's integer division (truncating) is floor division."""
+    n = exp.cast(numerator, WIDE)
+    d, d2, zero, two = wide(denominator), wide(2 * denominator), wide(0), wide(2)
+    return case((cmp(exp.LT, n, zero), sub(zero, intdiv(add(mul(sub(zero, n), two), d), d2))),
+                default=intdiv(add(mul(n, two), d), d2))
+
+
+def eq_kind(kind: exp.Expression, name: str) -> exp.Expression:
+    return eq(kind, text(name))
+
+
+def compile_amount(rule, ctx: Context) -> Money:
+    money = _amount(rule, ctx)
+    plan = ctx.plan
+    kind = plan.add(money.kind)
+    return Money(kind, plan.add(exp.cast(money.value, BIGINT)), plan.add(exp.cast(money.min, BIGINT)),
+                 plan.add(exp.cast(money.max, BIGINT)), {n: plan.add(m) for n, m in money.missing.items()})
+
+
+def _amount(rule, ctx: Context) -> Money:
+    cat = catalog()
+    null = big(None)
+    if isinstance(rule, FixedAmount):
+        return Money(text("exact"), value=big(fen(rule.value)))
+
+    if isinstance(rule, (UpToAmount, RangeAmount)):
+        low = fen(rule.min) if isinstance(rule, RangeAmount) else None
+        high: exp.Expression = big(fen(rule.max))
+        if rule.cumulative_cap is not None:
+            received = col(rule.received_field)
+            remaining = sub(big(fen(rule.cumulative_cap)), received)
+            remaining = case((cmp(exp.LT, remaining, num(0)), big(0)), default=remaining)
+            high = case((is_null(received), high), default=case((cmp(exp.LT, remaining, high), remaining), default=high))
+        high = ctx.plan.add(high)
+        zero = eq(high, num(0)) if rule.cumulative_cap is not None else exp.false()
+        if low is None:
+            kind = case((zero, text("exact")), default=text("up_to"))
+        else:
+            kind = case((zero, text("exact")), (cmp(exp.GTE, high, big(low)), text("range")), default=text("up_to"))
+        kind = ctx.plan.add(kind)
+        return Money(kind, value=case((zero, big(0)), default=null),
+                     min=case((eq_kind(kind, "range"), big(low)), default=null),
+                     max=case((zero, null), default=high))
+
+    if isinstance(rule, PerUnitAmount):
+        units = col(rule.unit_field)
+        wide_units = exp.cast(units, WIDE)
+        cap = big(fen(rule.cap)) if rule.cap is not None else null
+        missing = {rule.unit_field: is_null(units)}
+        if rule.rate is not None:
+            value = _cap(mul(wide_units, wide(fen(rule.rate))), rule.cap)
+            kind = case((is_null(units), text("formula")), default=text("exact"))
+            return Money(kind, value=value, max=case((is_null(units), cap), default=null), missing=missing)
+        low = ctx.plan.add(exp.cast(_cap(mul(wide_units, wide(fen(rule.rate_min))), rule.cap), BIGINT))
+        high = ctx.plan.add(exp.cast(_cap(mul(wide_units, wide(fen(rule.rate_max))), rule.cap), BIGINT))
+        kind = ctx.plan.add(case((is_null(units), text("formula")), (eq(low, high), text("exact")), default=text("range")))
+        return Money(kind, value=case((eq_kind(kind, "exact"), low), default=null),
+                     min=case((eq_kind(kind, "range"), low), default=null),
+                     max=case((eq_kind(kind, "range"), high), (eq_kind(kind, "formula"), cap), default=null),
+                     missing=missing)
+
+    if isinstance(rule, PercentageAmount):
+        base = col(rule.of_field)
+        share = Fraction(Decimal(str(rule.percent))) / SCALE[cat.fields[rule.of_field].type]
+        value = ctx.plan.add(exp.cast(_cap(_round_half_up(mul(exp.cast(base, WIDE), wide(share.numerator)),
+                                                          share.denominator), rule.cap), BIGINT))
+        cap = big(fen(rule.cap)) if rule.cap is not None else null
+        known = text("up_to") if rule.up_to else text("exact")
+        kind = case((is_null(base), text("formula")), default=known)
+        return Money(kind, value=null if rule.up_to else value,
+                     max=case((is_null(base), cap), default=value if rule.up_to else null),
+                     missing={rule.of_field: is_null(base)})
+
+    if isinstance(rule, TiersAmount):
+        spec = cat.fields[rule.field]
+        measure = col(rule.field)
+        if rule.cumulative:
+            value = reduce(add, [case((numeric_test(measure, "gte", scaled(spec, t.at_least)), big(fen(t.value))),
+                                      default=big(0)) for t in rule.tiers])
+            top = sum(fen(t.value) for t in rule.tiers)
+        else:
+            value = big(0)
+            for t in rule.tiers:  # ascending: the last threshold reached wins
+                value = case((numeric_test(measure, "gte", scaled(spec, t.at_least)), big(fen(t.value))), default=value)
+            top = fen(rule.tiers[-1].value)
+        unknown = is_null(measure)
+        return Money(case((unknown, text("formula")), default=text("exact")),
+                     value=case((unknown, null), default=value),
+                     max=case((unknown, big(top)), default=null), missing={rule.field: unknown})
+
+    if isinstance(rule, GradesAmount):
+        grade = exp.cast(col(rule.field), TEXT)
+        values = [fen(g.value) for g in rule.grades]
+        value: exp.Expression = null
+        for g in reversed(rule.grades):
+            value = case((eq(grade, text(str(g.grade))), big(fen(g.value))), default=value)
+        value = ctx.plan.add(value)
+        matched = not_null(value)
+        return Money(case((matched, text("exact")), default=text("range")), value=value,
+                     min=case((matched, null), default=big(min(values))),
+                     max=case((matched, null), default=big(max(values))),
+                     missing={rule.field: is_null(col(rule.field))})
+
+    if isinstance(rule, FormulaAmount):
+        constant, columns, missing = Fraction(100), [], {}
+        static_missing = False
+        for factor in rule.factors:
+            if factor.number is not None:
+                constant *= Fraction(Decimal(str(factor.number)))
+            elif factor.parameter is not None:
+                value = parameter_value(factor.parameter, ctx.book.parameters[factor.parameter], ctx.as_of,
+                                        ctx.overrides)
+                if value is None:
+                    static_missing = True
+                    missing[factor.parameter] = exp.true()
+                else:
+                    constant *= Fraction(Decimal(str(value)))
+            else:
+                spec = cat.fields[factor.field]
+                column, units = exp.cast(col(factor.field), WIDE), SCALE[spec.type]
+                if factor.max is not None:
+                    top = scaled(spec, factor.max)
+                    if top.denominator != 1:
+                        column, units = mul(column, wide(top.denominator)), units * top.denominator
+                    limit = wide(top.numerator)
+                    column = case((cmp(exp.GT, column, limit), limit), default=column)
+                constant /= units
+                columns.append(column)
+                missing[factor.field] = is_null(col(factor.field))
+        cap = big(fen(rule.cap)) if rule.cap is not None else null
+        if static_missing:
+            return Money(text("formula"), max=cap, missing=missing)
+        product = reduce(mul, columns, wide(constant.numerator))
+        value = _cap(_round_half_up(product, constant.denominator), rule.cap)
+        unknown = or_(*missing.values()) if missing else exp.false()
+        return Money(case((unknown, text("formula")), default=text("exact")),
+                     value=case((unknown, null), default=value),
+                     max=case((unknown, cap), default=null), missing=missing)
+
+    if isinstance(rule, NotStatedAmount):
+        return Money(text("not_stated"))
+    if isinstance(rule, InKindAmount):
+        return Money(text("in_kind"))
+
+    if isinstance(rule, PartsAmount):
+        parts = [compile_amount(p.amount, ctx) for p in rule.parts]
+        lows, highs = [], []
+        for p in parts:
+            capped = and_(isin(p.kind, [text("up_to"), text("formula")]), not_null(p.max))
+            lows.append(case((eq_kind(p.kind, "exact"), p.value), (eq_kind(p.kind, "range"), p.min),
+                             (capped, big(0)), default=null))
+            highs.append(case((eq_kind(p.kind, "exact"), p.value), (eq_kind(p.kind, "range"), p.max),
+                              (capped, p.max), default=null))
+        unbounded = or_(*[is_null(h) for h in highs])
+        low = ctx.plan.add(reduce(add, [exp.func("COALESCE", x, big(0)) for x in lows]))
+        high = ctx.plan.add(reduce(add, [exp.func("COALESCE", x, big(0)) for x in highs]))
+        kind = ctx.plan.add(case((unbounded, text("formula")), (eq(low, high), text("exact")),
+                                 (eq(low, num(0)), text("up_to")), default=text("range")))
+        names = list(dict.fromkeys(n for p in parts for n in p.missing))
+        missing = {n: and_(cmp(exp.NEQ, kind, text("exact")), or_(*[p.missing[n] for p in parts if n in p.missing]))
+                   for n in names}
+        return Money(kind, value=case((eq_kind(kind, "exact"), low), default=null),
+                     min=case((eq_kind(kind, "range"), low), default=null),
+                     max=case((isin(kind, [text("up_to"), text("range")]), high), default=null), missing=missing)
+
+    raise ctx.refuse(f"金额类型 {type(rule).__name__}")
+
+
+# ------------------------------------------------------------------------------------------- benefits
+
+
+@dataclass
+class BenefitColumns:
+    benefit: Benefit
+    status: exp.Expression
+    kind: exp.Expression
+    value: exp.Expression
+    min: exp.Expression
+    max: exp.Expression
+    missing: exp.Expression  # text: field ids joined by ';' in fact_order, NULL for none
+
+
+def received_flag(book: Rulebook, benefit_id: str) -> exp.Expression:
+    """compile.received: whether the history names this benefit (false where the history is empty)."""
+    h = col(HISTORY)
+    key = f"|{book.city.slug}.{benefit_id}"
+    return exp.func("COALESCE", or_(contains(h, key + "|"), contains(h, key + "=")), exp.false())
+
+
+def _paid(ctx: Context, benefit_id: str) -> tuple[exp.Expression, exp.Expression]:
+    """(fen the history says were paid for this benefit, whether some entry for it gives no amount): the
+    history's entries split at | and the amounts of this benefit's entries summed."""
+    if ctx.dialect not in ("duckdb", "postgres"):
+        raise ctx.refuse("一次性累计档位奖励需要把“已享受待遇”中该待遇各项已发放金额相加，"
+                         "这一写法目前只支持 duckdb 和 postgres")
+    prefix = f"{ctx.book.city.slug}.{benefit_id}="
+    token = exp.column("tok", table="t")
+    amounts = exp.select(exp.func("COALESCE", exp.Sum(this=exp.cast(
+        exp.Substring(this=token, start=num(len(prefix) + 1)), BIGINT)), big(0))).from_(
+        exp.Unnest(expressions=[exp.Split(this=col(HISTORY), expression=exp.Literal.string("|"))],
+                   alias=exp.TableAlias(this=exp.to_identifier("t"), columns=[exp.to_identifier("tok")]))
+    ).where(exp.StartsWith(this=token.copy(), expression=exp.Literal.string(prefix)))
+    paid = exp.func("COALESCE", exp.Subquery(this=amounts), big(0))
+    unstated = exp.func("COALESCE", contains(col(HISTORY), f"|{ctx.book.city.slug}.{benefit_id}|"), exp.false())
+    return paid, unstated
+
+
+def _history(ctx: Context, benefit: Benefit, status, money: Money, missing: dict) -> tuple[exp.Expression, Money]:
+    plan = ctx.plan
+    got = plan.add(received_flag(ctx.book, benefit.id))
+    if not pays_tiers_once(benefit):
+        return plan.add(case((got, text("already_received")), default=status)), money
+    paid, unstated = (plan.add(e) for e in _paid(ctx, benefit.id))
+    eligible = and_(got, eq(status, text("eligible")))
+    exact = eq_kind(money.kind, "exact")
+    due = sub(money.value, paid)
+    new_status = plan.add(case(
+        (and_(got, eq(status, text("not_eligible"))), text("already_received")),
+        (and_(eligible, unstated), text("needs_info")),
+        (and_(eligible, exact, cmp(exp.LTE, due, num(0))), text("already_received")),
+        default=status))
+    missing[HISTORY] = and_(eligible, unstated)
+    reduced = and_(not_(unstated), eq(new_status, text("eligible")), got)
+    value = plan.add(case((and_(reduced, exact), due), default=money.value))
+    top = sub(money.max, paid)
+    high = plan.add(case((and_(reduced, not_(exact), not_null(money.max)),
+                          case((cmp(exp.LT, top, num(0)), big(0)), default=top)), default=money.max))
+    return new_status, Money(money.kind, value, money.min, high, money.missing)
+
+
+def compile_benefit(ctx: Context, benefit: Benefit) -> BenefitColumns:
+    plan, book, as_of = ctx.plan, ctx.book, ctx.as_of
+    ctx.benefit = benefit
+    kind = col("kind")
+    kind_ok = plan.add(case((is_null(kind), NULL_BOOL), default=isin(kind, [text(k) for k in benefit.applicant_kinds])),
+                       key=("kind", tuple(benefit.applicant_kinds)))
+    missing: dict[str, exp.Expression] = {"kind": is_null(kind)}
+    verdict = kind_ok
+    if benefit.conditions is not None:
+        truth = compile_condition(benefit.conditions, ctx)
+        verdict = plan.add(and_(kind_ok, truth.result))
+        for name, e in truth.missing.items():
+            missing[name] = or_(missing[name], e) if name in missing else e
+    money = compile_amount(benefit.amount, ctx)
+    start = benefit.valid_from or book.document.in_force_from
+    end = benefit.valid_to or book.document.in_force_to
+    in_force = as_of >= start and (end is None or as_of <= end)
+    if as_of < start:
+        status = plan.add(text("not_yet_in_force"))
+    elif end is not None and as_of > end:
+        status = plan.add(text("expired"))
+    else:
+        zero = and_(eq_kind(money.kind, "exact"), eq(money.value, num(0)))
+        status = plan.add(case((is_null(verdict), text("needs_info")), (not_(verdict), text("not_eligible")),
+                               (zero, text("not_eligible")), default=text("eligible")))
+    if paid_once(benefit) and in_force:
+        status, money = _history(ctx, benefit, status, money, missing)
+    needs = eq(status, text("needs_info"))
+    open_ = isin(status, [text(s) for s in OPEN])
+    pieces = []
+    for name in fact_order(benefit):
+        shown = or_(and_(needs, missing.get(name, exp.false())), and_(open_, money.missing.get(name, exp.false())))
+        pieces.append(case((shown, text(";" + name)), default=text("")))
+    if pieces:
+        joined = reduce(lambda a, b: exp.DPipe(this=a, expression=b, safe=True), pieces)
+        shown_text = exp.func("NULLIF", exp.Substring(this=joined, start=num(2)), text(""))
+    else:
+        shown_text = text(None)
+    ctx.benefit = None
+    return BenefitColumns(benefit, status, money.kind, money.value, money.min, money.max, shown_text)
+
+
+def exclusion_pairs(book: Rulebook) -> list[tuple[str, str]]:
+    """compile.CompiledRulebook.exclusion_pairs: in the order evaluation.apply_exclusions applies them."""
+    order = {b.id: i for i, b in enumerate(book.benefits)}
+    pairs = {tuple(sorted((b.id, o), key=order.get)) for b in book.benefits for o in b.exclusive_with}
+    return sorted(pairs, key=lambda p: (order[p[0]], order[p[1]]))
+
+
+# ------------------------------------------------------------------------------------------- the query
+
+
+def _star(table: str) -> exp.Column:
+    return exp.Column(this=exp.Star(), table=exp.to_identifier(table))
+
+
+def _input_column(name: str, spec: FieldSpec | None, present: set[str] | None) -> exp.Expression:
+    """A table column as the query computes with it: money in fen, numbers × 10^6 (compile.SCALE); an absent
+    one is NULL (an unknown fact)."""
+    if present is not None and name not in present:
+        kind = BIGINT if spec is not None and spec.type in SCALE else exp.DataType.build(
+            TABLE_TYPES[spec.type] if spec is not None else "VARCHAR")
+        return exp.cast(exp.null(), kind)
+    c = col(name)
+    if spec is not None and spec.type == "money":
+        return exp.cast(mul(c, num(100)), BIGINT)
+    if spec is not None and spec.type == "number":
+        return exp.cast(mul(c, num(NUMBER_SCALE)), BIGINT)
+    if spec is not None and spec.type == "int":
+        return exp.cast(c, BIGINT)
+    return c
+
+
+def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str, Decimal], dialect: str,
+                statuses: tuple[str, ...], ctes: list[tuple[str, exp.Expression]]) -> list[exp.Select]:
+    """The CTEs evaluating one rulebook (appended to `ctes`) and its long rows, one SELECT per benefit."""
+    prefix = f"c{index}_"
+    ctx = Context(book, as_of, overrides, dialect, Plan(prefix + "p"))
+    try:
+        benefits = [compile_benefit(ctx, b) for b in book.benefits]
+    except CompileError as error:
+        raise ctx.refuse(str(error)) from None
+    ctx.benefit = None
+    cities = {book.city.slug, book.city.zh, book.city.zh + "市", book.city.en, book.city.en.lower()}
+    source = prefix + "in"
+    ctes.append((source, exp.select(_star("chuangye_input")).from_("chuangye_input").where(
+        or_(is_null(col("city")), isin(col("city"), [text(c) for c in sorted(cities)])))))
+    previous = source
+    for k, stage in enumerate(ctx.plan.stages()):
+        name = f"{prefix}l{k}"
+        ctes.append((name, exp.select(_star(previous), *(exp.alias_(e, n, quoted=True) for n, e in stage))
+                     .from_(previous, copy=False)))
+        previous = name
+    # the wide result: per benefit i, s{i} status, k kind, v value, lo min, hi max, m missing, x excluded_by
+    pairs = exclusion_pairs(book)
+    named = list(dict.fromkeys(i for pair in pairs for i in pair))
+    ids = {b.benefit.id: i for i, b in enumerate(benefits)}
+    cols: dict[str, exp.Expression] = {ROW: col(ROW), "applicant_id": col("applicant_id")}
+    for i, b in enumerate(benefits):
+        cols.update({f"s{i}": b.status, f"k{i}": b.kind, f"v{i}": b.value, f"lo{i}": b.min, f"hi{i}": b.max,
+                     f"m{i}": b.missing, f"x{i}": text(None)})
+    for bid in named:
+        cols[f"r{ids[bid]}"] = received_flag(book, bid)
+
+    def step(changes: dict[str, exp.Expression]) -> None:
+        nonlocal previous
+        name = f"{prefix}x{len(ctes)}"
+        select = [exp.alias_(changes.get(n, col(n)), n, quoted=True) for n in cols]
+        ctes.append((name, exp.select(*select).from_(previous, copy=False)))
+        previous = name
+
+    name = prefix + "wide"
+    ctes.append((name, exp.select(*(exp.alias_(e, n, quoted=True) for n, e in cols.items())).from_(previous, copy=False)))
+    previous = name
+
+    def value_of(i: int) -> exp.Expression:
+        return exp.func("COALESCE", case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")),
+                        big(-1))
+
+    for first, second in pairs:
+        a, b = ids[first], ids[second]
+        for got, mine, other, i in ((f"r{b}", f"r{a}", second, a), (f"r{a}", f"r{b}", first, b)):
+            hit = and_(col(got), not_(col(mine)), isin(col(f"s{i}"), [text(s) for s in OPEN]))
+            step({f"s{i}": case((hit, text("excluded")), default=col(f"s{i}")),
+                  f"x{i}": case((hit, text(other)), default=col(f"x{i}")),
+                  f"m{i}": case((hit, text(None)), default=col(f"m{i}"))})
+        both = and_(eq(col(f"s{a}"), text("eligible")), eq(col(f"s{b}"), text("eligible")))
+        keep_first = cmp(exp.GTE, value_of(a), value_of(b))
+        step({f"s{a}": case((and_(both, not_(keep_first)), text("excluded")), default=col(f"s{a}")),
+              f"s{b}": case((and_(both, keep_first), text("excluded")), default=col(f"s{b}")),
+              f"x{a}": case((and_(both, not_(keep_first)), text(second)), default=col(f"x{a}")),
+              f"x{b}": case((and_(both, keep_first), text(first)), default=col(f"x{b}"))})
+
+    def yuan(column: str) -> exp.Expression:
+        return exp.cast(mul(exp.cast(col(column), "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"),
+                                                                             "DECIMAL(3, 2)")), YUAN)
+
+    selects = []
+    for i, b in enumerate(benefits):
+        selects.append(exp.select(
+            exp.alias_(col(ROW), "row", quoted=True), exp.alias_(col("applicant_id"), "applicant_id", quoted=True),
+            exp.alias_(text(book.city.slug), "city", quoted=True),
+            exp.alias_(text(b.benefit.id), "benefit_id", quoted=True),
+            exp.alias_(col(f"s{i}"), "status", quoted=True), exp.alias_(col(f"k{i}"), "amount_kind", quoted=True),
+            exp.alias_(yuan(f"v{i}"), "amount_value", quoted=True), exp.alias_(yuan(f"lo{i}"), "amount_min", quoted=True),
+            exp.alias_(yuan(f"hi{i}"), "amount_max", quoted=True),
+            exp.alias_(col(f"m{i}"), "missing_facts", quoted=True),
+            exp.alias_(col(f"x{i}"), "excluded_by", quoted=True),
+        ).from_(previous, copy=False).where(isin(col(f"s{i}"), [text(s) for s in statuses]), copy=False))
+    return selects
+
+
+def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duckdb", table: str = "applicants",
+                    columns: Iterable[str] | None = None, overrides: dict[str, Decimal] | None = None,
+                    statuses: tuple[str, ...] = OPEN) -> exp.Expression:
+    """The dialect-neutral query: `table`'s applicants → the long results of every rulebook (`statuses`: the
+    rows kept, by default those of results.csv). `columns`: the table's columns when known — a catalog field
+    not among them is an unknown fact, and a column `row` is the row key (else one is numbered). `dialect`
+    only decides what is refused (SqlError); write_sql writes the tree."""
+    if dialect not in DIALECTS:
+        raise SqlError(f"不支持的 SQL 方言 {dialect!r}（可选：{'、'.join(DIALECTS)}）")
+    cat = catalog()
+    present = None if columns is None else set(columns)
+    row = exp.cast(col("row"), BIGINT) if present is not None and "row" in present else exp.Window(
+        this=exp.RowNumber(), over="OVER")
+    # the row key is numbered once (in its own CTE), so every city's rows and the applicant id agree on it
+    numbered = exp.select(_star("t"), exp.alias_(row, ROW, quoted=True)).from_(exp.alias_(exp.to_table(table), "t"))
+    inputs = [col(ROW)]
+    applicant = exp.cast(col("applicant_id"), TEXT) if present is None or "applicant_id" in present else text(None)
+    inputs.append(exp.alias_(exp.func("COALESCE", applicant, exp.DPipe(
+        this=text("row-"), expression=exp.cast(col(ROW), TEXT), safe=True)), "applicant_id", quoted=True))
+    ctes: list[tuple[str, exp.Expression]] = []
+    selects: list[exp.Select] = []
+    for index, book in enumerate(books):
+        selects += _city_query(book, index, as_of, overrides or {}, dialect, statuses, ctes)
+    used = {c.name for _, cte in ctes for c in cte.find_all(exp.Column)} | {"city"}
+    for name, spec in cat.fields.items():
+        if name in used and name != "applicant_id":
+            inputs.append(exp.alias_(_input_column(name, spec, present), name, quoted=True))
+    ctes.insert(0, ("chuangye_input", exp.select(*inputs).from_("chuangye_rows")))
+    ctes.insert(0, ("chuangye_rows", numbered))
+    if not selects:
+        raise SqlError("没有可写成查询的待遇（规则库为空）")
+    query = reduce(lambda a, b: exp.Union(this=a, expression=b, distinct=False), selects)
+    query = exp.select("*").from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("results"))))
+    for name, cte in ctes:
+        query = query.with_(name, as_=cte, copy=False)
+    return query
+
+
+def _for_dialect(node: exp.Expression, dialect: str) -> exp.Expression:
+    """What sqlglot leaves to the caller: DuckDB computes wide integers as HUGEINT (its DECIMAL division is
+    floating point); PostgreSQL splits text with string_to_array."""
+    if dialect == "duckdb" and isinstance(node, exp.DataType) and node == WIDE:
+        return exp.DataType.build("HUGEINT")
+    if dialect == "postgres" and isinstance(node, exp.Split):
+        return exp.func("STRING_TO_ARRAY", node.this, node.expression)
+    return node
+
+
+def write_sql(query: exp.Expression, dialect: str, pretty: bool = True) -> str:
+    tree = query.copy().transform(lambda n: _for_dialect(n, dialect))
+    return tree.sql(dialect=dialect, pretty=pretty)

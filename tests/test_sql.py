@@ -1,0 +1,139 @@
+"""`chuangye sql` gives the batch's answers: the DuckDB query, run over the random profiles of the equivalence
+test and over generated rulebooks, returns for every applicant and benefit the polars engine's status, amount
+kind, amounts, missing facts and exclusion."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+duckdb = pytest.importorskip("duckdb")
+pytest.importorskip("sqlglot")
+
+from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
+from chuangye_rules.batch import compile as compile_module  # noqa: E402
+from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns  # noqa: E402
+from chuangye_rules.batch.engine import ROW, evaluate_chunk  # noqa: E402
+from chuangye_rules.batch.frames import frame_from_profiles  # noqa: E402
+from chuangye_rules.batch.synthetic import generated_facts, interesting_values, random_facts, relative_pairs  # noqa: E402
+from chuangye_rules.catalog import catalog  # noqa: E402
+from chuangye_rules.sql import SqlError, rulebooks_query, write_sql  # noqa: E402
+from chuangye_rules.sql.query import ALL_STATUSES, OPEN  # noqa: E402
+
+from test_batch_equivalence import MINI  # noqa: E402
+
+N = 300
+
+
+def table_from_frame(con, frame: pl.DataFrame) -> list[str]:
+    """The batch's typed frame as the SQL table the README describes: money as DECIMAL yuan, numbers as
+    DECIMAL with 6 decimals, sets and the history as text, the row number as `row`."""
+    cat = catalog()
+    import tempfile
+
+    folder = tempfile.mkdtemp()
+    path = f"{folder}/frame.parquet"
+    frame.write_parquet(path)  # (DuckDB reads polars' frame from Parquet: no pyarrow needed)
+    cols = []
+    for name in frame.columns:
+        spec = cat.fields.get(name)
+        if name == ROW:
+            cols.append(f'"{ROW}" AS "row"')
+        elif spec is not None and spec.type == "money":
+            cols.append(f'CAST(CAST("{name}" AS DECIMAL(20, 0)) * CAST(0.01 AS DECIMAL(3, 2)) AS DECIMAL(20, 2)) AS "{name}"')
+        elif spec is not None and spec.type == "number":
+            cols.append(f'CAST(CAST("{name}" AS DECIMAL(24, 0)) * CAST(0.000001 AS DECIMAL(7, 6)) AS DECIMAL(24, 6)) '
+                        f'AS "{name}"')
+        else:
+            cols.append(f'"{name}"')
+    con.execute("DROP TABLE IF EXISTS applicants")
+    con.execute(f"CREATE TABLE applicants AS SELECT {', '.join(cols)} FROM read_parquet('{path}')")
+    return ["row" if c == ROW else c for c in frame.columns]
+
+
+def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None) -> int:
+    """Every benefit of every rulebook for every profile, the DuckDB query against the polars engine (every
+    status, so exclusions are compared too; and the results.csv rows, eligible and needs_info)."""
+    frame = frame_from_profiles(profiles, rulebooks)
+    con = duckdb.connect()
+    columns = table_from_frame(con, frame)
+    expected, compared = {}, 0
+    for book in rulebooks:
+        given = {k: v for k, v in (parameters or {}).items() if k in book.parameters}
+        compiled = compile_rulebook(book, as_of, given)
+        wide = evaluate_chunk(frame, compiled)
+        for row in wide.to_dicts():
+            for b in book.benefits:
+                c = result_columns(b.id)
+                names = missing_names(b, row[c["missing"]])
+                value = lambda key: None if row[c[key]] is None else Decimal(row[c[key]]) / 100  # noqa: E731
+                expected[(row[ROW], book.city.slug, b.id)] = (
+                    row[c["status"]], row[c["kind"]], value("value"), value("min"), value("max"),
+                    ";".join(names) or None, row[f"{b.id}::excluded_by"])
+    given = {k: v for k, v in (parameters or {}).items()}
+    for statuses in (ALL_STATUSES, OPEN):
+        # every row against every rulebook, as the polars frame above (the table's city column left out)
+        query = rulebooks_query(rulebooks, as_of, "duckdb", columns=[c for c in columns if c != "city"],
+                                overrides=given, statuses=statuses)
+        rows = con.execute(write_sql(query, "duckdb", pretty=False)).fetchall()
+        got = {(r[0], r[2], r[3]): tuple(r[4:]) for r in rows}
+        assert len(got) == len(rows)
+        want = {k: v for k, v in expected.items() if v[0] in statuses}
+        for key, value in want.items():
+            assert got.get(key) == value, f"{key}: sql {got.get(key)} != batch {value}"
+        assert set(got) == set(want)
+        compared += len(want)
+    ids = dict(zip(frame[ROW].to_list(), frame["applicant_id"].to_list()))
+    assert all(r[1] == ids[r[0]] for r in rows)
+    return compared
+
+
+@pytest.fixture(autouse=True)
+def sets_as_text(monkeypatch):
+    """The table holds sets as "|code|code|" text (the batch's form for a vocabulary beyond 64 codes)."""
+    monkeypatch.setattr(compile_module, "SET_BITS", 0)
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2024, 6, 1), dt.date(2025, 2, 28)])
+def test_sql_equals_batch_for_random_profiles(as_of):
+    books = [b.rulebook for b in load_rulebooks()] + [b.rulebook for b in load_rulebooks([MINI])]
+    rng = random.Random(as_of.toordinal())
+    interesting = interesting_values(books, as_of)
+    profiles = [parse_profile(random_facts(rng, as_of, interesting)) for _ in range(N)]
+    assert assert_sql_agrees(books, profiles, as_of) > N * 50
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    from test_generated_rulebooks import AS_OF, validated
+
+    out = {}
+    for as_of in AS_OF:
+        rng = random.Random(f"rulebooks {as_of}")
+        folder = tmp_path_factory.mktemp(f"generated-{as_of}")
+        out[as_of] = [validated(folder, rng, f"gen{i}", as_of).rulebook for i in range(6)]
+    return out
+
+
+def test_sql_equals_batch_on_generated_rulebooks(generated):
+    from test_generated_rulebooks import PARAMETERS
+
+    for as_of, books in generated.items():
+        rng = random.Random(f"profiles {as_of}")
+        interesting = interesting_values(books, as_of)
+        pairs = [p for book in books for p in relative_pairs(book)]
+        profiles = [parse_profile(generated_facts(rng, as_of, interesting, pairs)) for _ in range(150)]
+        assert assert_sql_agrees(books, profiles, as_of, PARAMETERS.get(as_of)) > 150 * 6 * 10
+
+
+def test_every_dialect_is_written_or_refused_in_chinese():
+    books = [b.rulebook for b in load_rulebooks()]
+    for dialect in ("duckdb", "postgres", "spark", "hive", "mysql"):
+        try:
+            text = write_sql(rulebooks_query(books, dt.date(2024, 6, 1), dialect), dialect)
+        except SqlError as error:
+            assert "无法把待遇" in str(error) and dialect in str(error)
+        else:
+            assert "DOUBLE" not in text.upper() and "FLOAT" not in text.upper()
