@@ -89,20 +89,31 @@ def case(*branches: tuple[exp.Expression, exp.Expression], default: exp.Expressi
     return c.else_(default) if default is not None else c
 
 
+ATOMS = (exp.Column, exp.Literal, exp.Cast, exp.Case, exp.Func, exp.Paren, exp.Null, exp.Boolean, exp.Subquery)
+
+
+def p(e: exp.Expression, copy: bool = False) -> exp.Expression:
+    """`e` in parentheses when it is an operation (the tree is written with exactly the grouping built)."""
+    e = e.copy() if copy else e
+    # (sqlglot's AND / OR are also functions: only a node that is no operation at all is left bare)
+    operation = isinstance(e, (exp.Binary, exp.Unary, exp.Connector, exp.Predicate, exp.Not, exp.Neg))
+    return e if isinstance(e, ATOMS) and not operation else exp.Paren(this=e)
+
+
 def and_(*items: exp.Expression) -> exp.Expression:
-    return reduce(lambda a, b: exp.And(this=exp.paren(a, copy=False), expression=exp.paren(b, copy=False)), items)
+    return reduce(lambda a, b: exp.And(this=p(a), expression=p(b)), items)
 
 
 def or_(*items: exp.Expression) -> exp.Expression:
-    return reduce(lambda a, b: exp.Or(this=exp.paren(a, copy=False), expression=exp.paren(b, copy=False)), items)
+    return reduce(lambda a, b: exp.Or(this=p(a), expression=p(b)), items)
 
 
 def not_(e: exp.Expression) -> exp.Expression:
-    return exp.Not(this=exp.paren(e, copy=False))
+    return exp.Not(this=p(e))
 
 
 def is_null(e: exp.Expression) -> exp.Expression:
-    return exp.Is(this=exp.paren(e.copy(), copy=False), expression=exp.null())
+    return exp.Is(this=p(e, copy=True), expression=exp.null())
 
 
 def not_null(e: exp.Expression) -> exp.Expression:
@@ -110,7 +121,7 @@ def not_null(e: exp.Expression) -> exp.Expression:
 
 
 def cmp(kind: type, a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    return kind(this=exp.paren(a.copy(), copy=False), expression=exp.paren(b.copy(), copy=False))
+    return kind(this=p(a, copy=True), expression=p(b, copy=True))
 
 
 def eq(a, b):
@@ -120,11 +131,11 @@ def eq(a, b):
 def isin(e: exp.Expression, values: list[exp.Expression]) -> exp.Expression:
     if not values:
         return exp.false()
-    return exp.In(this=exp.paren(e.copy(), copy=False), expressions=values)
+    return exp.In(this=p(e, copy=True), expressions=values)
 
 
 def arith(kind: type, a: exp.Expression, b: exp.Expression) -> exp.Expression:
-    return exp.paren(kind(this=exp.paren(a.copy(), copy=False), expression=exp.paren(b.copy(), copy=False)), copy=False)
+    return exp.Paren(this=kind(this=p(a, copy=True), expression=p(b, copy=True)))
 
 
 def add(a, b):
@@ -164,6 +175,8 @@ class Plan:
     def add(self, expr: exp.Expression, key: Any = None) -> exp.Column:
         if key is not None and key in self.keys:
             return col(self.keys[key])
+        if isinstance(expr, exp.Column) or not any(True for _ in expr.find_all(exp.Column)):
+            return expr  # a column or a constant: nothing to compute once
         name = f"{self.prefix}{len(self.exprs)}"
         deps = [c.name for c in expr.find_all(exp.Column) if c.name in self.level]
         self.level[name] = 1 + max((self.level[d] for d in deps), default=0)
@@ -696,23 +709,34 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
               f"x{a}": case((and_(both, not_(keep_first)), text(second)), default=col(f"x{a}")),
               f"x{b}": case((and_(both, keep_first), text(first)), default=col(f"x{b}"))})
 
-    def yuan(column: str) -> exp.Expression:
-        return exp.cast(mul(exp.cast(col(column), "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"),
+    def yuan(e: exp.Expression) -> exp.Expression:
+        return exp.cast(mul(exp.cast(e, "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"),
                                                                              "DECIMAL(3, 2)")), YUAN)
 
-    selects = []
-    for i, b in enumerate(benefits):
-        selects.append(exp.select(
-            exp.alias_(col(ROW), "row", quoted=True), exp.alias_(col("applicant_id"), "applicant_id", quoted=True),
-            exp.alias_(text(book.city.slug), "city", quoted=True),
-            exp.alias_(text(b.benefit.id), "benefit_id", quoted=True),
-            exp.alias_(col(f"s{i}"), "status", quoted=True), exp.alias_(col(f"k{i}"), "amount_kind", quoted=True),
-            exp.alias_(yuan(f"v{i}"), "amount_value", quoted=True), exp.alias_(yuan(f"lo{i}"), "amount_min", quoted=True),
-            exp.alias_(yuan(f"hi{i}"), "amount_max", quoted=True),
-            exp.alias_(col(f"m{i}"), "missing_facts", quoted=True),
-            exp.alias_(col(f"x{i}"), "excluded_by", quoted=True),
-        ).from_(previous, copy=False).where(isin(col(f"s{i}"), [text(s) for s in statuses]), copy=False))
-    return selects
+    # the long rows: the wide rows crossed with the benefits' numbers (one pass over the evaluation, where a
+    # UNION ALL of one SELECT per benefit would make engines that inline CTEs evaluate it once per benefit)
+    which = exp.column("b", table="benefits")
+
+    def pick(column: str) -> exp.Expression:
+        return case(*((eq(which, num(i)), col(f"{column}{i}")) for i in range(len(benefits))))
+
+    def pick_text(values: list[str]) -> exp.Expression:
+        return case(*((eq(which, num(i)), text(v)) for i, v in enumerate(values)))
+
+    numbers = exp.Values(expressions=[exp.Tuple(expressions=[num(i)]) for i in range(len(benefits))],
+                         alias=exp.TableAlias(this=exp.to_identifier("benefits"), columns=[exp.to_identifier("b")]))
+    long = exp.select(
+        exp.alias_(col(ROW), "row", quoted=True), exp.alias_(col("applicant_id"), "applicant_id", quoted=True),
+        exp.alias_(text(book.city.slug), "city", quoted=True),
+        exp.alias_(pick_text([b.benefit.id for b in benefits]), "benefit_id", quoted=True),
+        exp.alias_(pick("s"), "status", quoted=True), exp.alias_(pick("k"), "amount_kind", quoted=True),
+        exp.alias_(yuan(pick("v")), "amount_value", quoted=True), exp.alias_(yuan(pick("lo")), "amount_min", quoted=True),
+        exp.alias_(yuan(pick("hi")), "amount_max", quoted=True),
+        exp.alias_(pick("m"), "missing_facts", quoted=True), exp.alias_(pick("x"), "excluded_by", quoted=True),
+    ).from_(previous, copy=False).join(numbers, join_type="CROSS", copy=False)
+    name = prefix + "long"
+    ctes.append((name, long))
+    return [exp.select("*").from_(name).where(isin(col("status"), [text(s) for s in statuses]), copy=False)]
 
 
 def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duckdb", table: str = "applicants",
