@@ -53,7 +53,7 @@ def table_from_frame(con, frame: pl.DataFrame) -> list[str]:
     return ["row" if c == ROW else c for c in frame.columns]
 
 
-def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None) -> int:
+def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=True) -> int:
     """Every benefit of every rulebook for every profile, the DuckDB query against the polars engine (every
     status, so exclusions are compared too; and the results.csv rows, eligible and needs_info)."""
     frame = frame_from_profiles(profiles, rulebooks)
@@ -73,7 +73,7 @@ def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None) -> int:
                     row[c["status"]], row[c["kind"]], value("value"), value("min"), value("max"),
                     ";".join(names) or None, row[f"{b.id}::excluded_by"])
     given = {k: v for k, v in (parameters or {}).items()}
-    for statuses in (ALL_STATUSES, OPEN):
+    for statuses in (ALL_STATUSES, OPEN) if results_rows else (ALL_STATUSES,):
         # every row against every rulebook, as the polars frame above (the table's city column left out)
         query = rulebooks_query(rulebooks, as_of, "duckdb", columns=[c for c in columns if c != "city"],
                                 overrides=given, statuses=statuses)
@@ -102,7 +102,8 @@ def test_sql_equals_batch_for_random_profiles(as_of):
     rng = random.Random(as_of.toordinal())
     interesting = interesting_values(books, as_of)
     profiles = [parse_profile(random_facts(rng, as_of, interesting)) for _ in range(N)]
-    assert assert_sql_agrees(books, profiles, as_of) > N * 50
+    # (the results.csv rows — eligible and needs_info, the command's default — on one date)
+    assert assert_sql_agrees(books, profiles, as_of, results_rows=as_of.year == 2024) > N * 50
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def generated(tmp_path_factory):
     for as_of in AS_OF:
         rng = random.Random(f"rulebooks {as_of}")
         folder = tmp_path_factory.mktemp(f"generated-{as_of}")
-        out[as_of] = [validated(folder, rng, f"gen{i}", as_of).rulebook for i in range(6)]
+        out[as_of] = [validated(folder, rng, f"gen{i}", as_of).rulebook for i in range(5)]
     return out
 
 
@@ -125,11 +126,11 @@ def test_sql_equals_batch_on_generated_rulebooks(generated):
         interesting = interesting_values(books, as_of)
         pairs = [p for book in books for p in relative_pairs(book)]
         profiles = [parse_profile(generated_facts(rng, as_of, interesting, pairs)) for _ in range(150)]
-        assert assert_sql_agrees(books, profiles, as_of, PARAMETERS.get(as_of)) > 150 * 6 * 10
+        assert assert_sql_agrees(books, profiles, as_of, PARAMETERS.get(as_of), results_rows=False) > 150 * 5 * 10
 
 
 def test_every_dialect_is_written_or_refused_in_chinese():
-    books = [b.rulebook for b in load_rulebooks()]
+    books = [b.rulebook for b in load_rulebooks(city="huaibei")]
     for dialect in ("duckdb", "postgres", "spark", "hive", "mysql"):
         try:
             text = write_sql(rulebooks_query(books, dt.date(2024, 6, 1), dialect), dialect)

@@ -83,10 +83,7 @@ NULL_BOOL = exp.cast(exp.null(), "BOOLEAN")
 
 
 def case(*branches: tuple[exp.Expression, exp.Expression], default: exp.Expression | None = None) -> exp.Case:
-    c = exp.Case()
-    for cond, value in branches:
-        c = c.when(cond, value)
-    return c.else_(default) if default is not None else c
+    return exp.Case(ifs=[exp.If(this=cond, true=value) for cond, value in branches], default=default)
 
 
 ATOMS = (exp.Column, exp.Literal, exp.Cast, exp.Case, exp.Func, exp.Paren, exp.Null, exp.Boolean, exp.Subquery)
@@ -788,5 +785,5 @@ def _for_dialect(node: exp.Expression, dialect: str) -> exp.Expression:
 
 
 def write_sql(query: exp.Expression, dialect: str, pretty: bool = True) -> str:
-    tree = query.copy().transform(lambda n: _for_dialect(n, dialect))
+    tree = query.copy().transform(lambda n: _for_dialect(n, dialect), copy=False)
     return tree.sql(dialect=dialect, pretty=pretty)
