@@ -138,3 +138,35 @@ def test_every_dialect_is_written_or_refused_in_chinese():
             assert "无法把待遇" in str(error) and dialect in str(error)
         else:
             assert "DOUBLE" not in text.upper() and "FLOAT" not in text.upper()
+
+
+def test_the_command_writes_each_dialect_and_refuses_in_chinese(tmp_path):
+    from typer.testing import CliRunner
+
+    from chuangye_rules.cli import app
+
+    out = tmp_path / "q.sql"
+    result = CliRunner().invoke(app, ["sql", "luan", "--dialect", "spark", "--as-of", "2024-06-01", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ADD_MONTHS" in out.read_text("utf-8") or "WITH" in out.read_text("utf-8")
+    result = CliRunner().invoke(app, ["sql", "huaibei", "--dialect", "mysql", "--as-of", "2024-06-01"])
+    assert result.exit_code == 2
+    assert "无法把待遇 huaibei.startup_talent_referral_reward" in result.output and "mysql" in result.output
+
+
+def test_the_readme_example_runs(tmp_path):
+    """The README's copy-paste example, as written: `chuangye sql`, then the query in DuckDB."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("## SQL:", 1)[1]
+    block = re.search(r"```bash\n(.*?)```", section, re.S)[1]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-ec", block], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "(1, 'HB-0001', 'huaibei', 'returnee_startup_subsidy', 'needs_info', 'up_to', None, None, " \
+           "Decimal('10000.00'), 'business_in_city', None)" in done.stdout

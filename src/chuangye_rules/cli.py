@@ -535,6 +535,59 @@ class _sigterm_as_interrupt:
             signal.signal(signal.SIGTERM, self.previous)
 
 
+class Dialect(str, Enum):
+    duckdb = "duckdb"
+    postgres = "postgres"
+    spark = "spark"
+    hive = "hive"
+    mysql = "mysql"
+
+
+@app.command()
+def sql(
+    cities: Optional[List[str]] = typer.Argument(None, metavar="[CITY ...]", help="城市（默认：全部规则库）"),
+    dialect: Dialect = typer.Option(Dialect.duckdb, "--dialect", help="SQL 方言：duckdb、postgres、spark、hive 或 mysql"),
+    table: str = typer.Option("applicants", "--table", help="申请人表名（可带库名，如 db.applicants）"),
+    columns: Optional[str] = typer.Option(None, "--columns", help="表中实有的列，用逗号分隔：其余字段按未知处理；含 row 时用作行号"),
+    as_of: Optional[str] = AS_OF_OPT,
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+    param: Optional[List[str]] = PARAM_OPT,
+) -> None:
+    """把规则库写成一条 SQL 查询：申请人表 → 与 batch 的 results.csv 相同的结果行 / the rulebooks as one SQL query."""
+    try:
+        from .sql import SqlError, rulebooks_query, write_sql
+    except ImportError:
+        typer.echo("sql: 需要 sqlglot（pip install 'chuangye-rules[sql]'）", err=True)
+        raise typer.Exit(2)
+    books = []
+    for city in cities or [None]:
+        books += _load_books(rulebooks, city)
+    books = list({b.slug: b for b in books}.values())
+    given = _params(param)
+    from .evaluation import _known_parameters
+    from .yamlsource import InputError
+
+    try:
+        _known_parameters(given, books)
+    except InputError as error:
+        _fail(error)
+    when = _date(as_of) or dt.date.today()
+    listed = None if columns is None else [c.strip() for c in columns.split(",") if c.strip()]
+    try:
+        query = rulebooks_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
+                                overrides=given)
+        text = write_sql(query, dialect.value) + ";\n"
+    except SqlError as error:
+        typer.echo(f"sql: {error}", err=True)
+        raise typer.Exit(2)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"已写出 {output}（{dialect.value}，评估日期 {when}，{len(books)} 个规则库）", err=True)
+
+
 def _show_columns() -> None:
     from rich.table import Table
 
