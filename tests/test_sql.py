@@ -53,17 +53,13 @@ def table_from_frame(con, frame: pl.DataFrame) -> list[str]:
     return ["row" if c == ROW else c for c in frame.columns]
 
 
-def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=True) -> int:
-    """Every benefit of every rulebook for every profile, the DuckDB query against the polars engine (every
-    status, so exclusions are compared too; and the results.csv rows, eligible and needs_info)."""
-    frame = frame_from_profiles(profiles, rulebooks)
-    con = duckdb.connect()
-    columns = table_from_frame(con, frame)
-    expected, compared = {}, 0
+def expected_rows(rulebooks, frame, as_of, parameters=None) -> dict:
+    """The polars engine's answer for every row and benefit: (row, city, benefit) → (status, amount kind,
+    value, min, max in yuan, missing facts joined by ';', excluded_by)."""
+    expected = {}
     for book in rulebooks:
         given = {k: v for k, v in (parameters or {}).items() if k in book.parameters}
-        compiled = compile_rulebook(book, as_of, given)
-        wide = evaluate_chunk(frame, compiled)
+        wide = evaluate_chunk(frame, compile_rulebook(book, as_of, given))
         for row in wide.to_dicts():
             for b in book.benefits:
                 c = result_columns(b.id)
@@ -72,19 +68,32 @@ def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=
                 expected[(row[ROW], book.city.slug, b.id)] = (
                     row[c["status"]], row[c["kind"]], value("value"), value("min"), value("max"),
                     ";".join(names) or None, row[f"{b.id}::excluded_by"])
-    given = {k: v for k, v in (parameters or {}).items()}
+    return expected
+
+
+def assert_rows_agree(rows, expected, statuses) -> int:
+    got = {(r[0], r[2], r[3]): tuple(r[4:]) for r in rows}
+    assert len(got) == len(rows)
+    want = {k: v for k, v in expected.items() if v[0] in statuses}
+    for key, value in want.items():
+        assert got.get(key) == value, f"{key}: sql {got.get(key)} != batch {value}"
+    assert set(got) == set(want)
+    return len(want)
+
+
+def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=True) -> int:
+    """Every benefit of every rulebook for every profile, the DuckDB query against the polars engine (every
+    status, so exclusions are compared too; and the results.csv rows, eligible and needs_info)."""
+    frame = frame_from_profiles(profiles, rulebooks)
+    con = duckdb.connect()
+    columns = table_from_frame(con, frame)
+    expected, compared = expected_rows(rulebooks, frame, as_of, parameters), 0
     for statuses in (ALL_STATUSES, OPEN) if results_rows else (ALL_STATUSES,):
         # every row against every rulebook, as the polars frame above (the table's city column left out)
         query = rulebooks_query(rulebooks, as_of, "duckdb", columns=[c for c in columns if c != "city"],
-                                overrides=given, statuses=statuses)
+                                overrides=parameters, statuses=statuses)
         rows = con.execute(write_sql(query, "duckdb", pretty=False)).fetchall()
-        got = {(r[0], r[2], r[3]): tuple(r[4:]) for r in rows}
-        assert len(got) == len(rows)
-        want = {k: v for k, v in expected.items() if v[0] in statuses}
-        for key, value in want.items():
-            assert got.get(key) == value, f"{key}: sql {got.get(key)} != batch {value}"
-        assert set(got) == set(want)
-        compared += len(want)
+        compared += assert_rows_agree(rows, expected, statuses)
     ids = dict(zip(frame[ROW].to_list(), frame["applicant_id"].to_list()))
     assert all(r[1] == ids[r[0]] for r in rows)
     return compared
