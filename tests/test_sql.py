@@ -15,7 +15,7 @@ pytest.importorskip("sqlglot")
 from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
 from chuangye_rules.batch import compile as compile_module  # noqa: E402
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns  # noqa: E402
-from chuangye_rules.batch.engine import ROW, evaluate_chunk  # noqa: E402
+from chuangye_rules.batch.engine import ROW, evaluate_chunk, totals  # noqa: E402
 from chuangye_rules.batch.frames import frame_from_profiles  # noqa: E402
 from chuangye_rules.batch.synthetic import generated_facts, interesting_values, random_facts, relative_pairs  # noqa: E402
 from chuangye_rules.catalog import catalog  # noqa: E402
@@ -96,6 +96,20 @@ def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=
         compared += assert_rows_agree(rows, expected, statuses)
     ids = dict(zip(frame[ROW].to_list(), frame["applicant_id"].to_list()))
     assert all(r[1] == ids[r[0]] for r in rows)
+    if results_rows:  # and the applicants summary (applicants.csv) against engine.totals
+        query = rulebooks_query(rulebooks, as_of, "duckdb", columns=[c for c in columns if c != "city"],
+                                overrides=parameters, summary=True)
+        got = {(r[0], r[2]): tuple(r[1:2] + r[3:]) for r in con.execute(write_sql(query, "duckdb", pretty=False)).fetchall()}
+        want = {}
+        for book in rulebooks:
+            given = {k: v for k, v in (parameters or {}).items() if k in book.parameters}
+            compiled = compile_rulebook(book, as_of, given)
+            for t in totals(evaluate_chunk(frame, compiled), compiled).to_dicts():
+                want[(t[ROW], book.city.slug)] = (t["applicant_id"], t["eligible"], t["needs_info"],
+                                                  Decimal(t["exact_fen"]) / 100, Decimal(t["up_to_fen"]) / 100,
+                                                  t["unquantified"])
+        assert got == want
+        compared += len(want)
     return compared
 
 

@@ -550,6 +550,7 @@ def sql(
     table: str = typer.Option("applicants", "--table", help="申请人表名（可带库名，如 db.applicants）"),
     columns: Optional[str] = typer.Option(None, "--columns", help="表中实有的列，用逗号分隔：其余字段按未知处理；含 row 时用作行号"),
     as_of: Optional[str] = AS_OF_OPT,
+    summary: bool = typer.Option(False, "--summary", help="改为按申请人汇总（与 applicants.csv 相同：每人每城市一行）"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
@@ -576,7 +577,7 @@ def sql(
     listed = None if columns is None else [c.strip() for c in columns.split(",") if c.strip()]
     try:
         query = rulebooks_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
-                                overrides=given)
+                                overrides=given, summary=summary)
         text = write_sql(query, dialect.value) + ";\n"
     except SqlError as error:
         typer.echo(f"sql: {error}", err=True)

@@ -30,7 +30,7 @@ from ..dates import shift
 from ..evaluation import fact_order, paid_once, pays_tiers_once
 from ..history import HISTORY
 from ..schema import (
-    AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount, NotOf, NotStatedAmount,
+    CASH_CATEGORIES, AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount, NotOf, NotStatedAmount,
     PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
 )
 
@@ -647,7 +647,8 @@ def _input_column(name: str, spec: FieldSpec | None, present: set[str] | None) -
 
 
 def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str, Decimal], dialect: str,
-                statuses: tuple[str, ...], ctes: list[tuple[str, exp.Expression]]) -> list[exp.Select]:
+                statuses: tuple[str, ...], ctes: list[tuple[str, exp.Expression]],
+                summary: bool = False) -> list[exp.Select]:
     """The CTEs evaluating one rulebook (appended to `ctes`) and its long rows, one SELECT per benefit."""
     prefix = f"c{index}_"
     ctx = Context(book, as_of, overrides, dialect, Plan(prefix + "p"))
@@ -710,6 +711,8 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
         return exp.cast(mul(exp.cast(e, "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"),
                                                                              "DECIMAL(3, 2)")), YUAN)
 
+    if summary:
+        return [_summary(book, benefits, previous, yuan)]
     # the long rows: the wide rows crossed with the benefits' numbers (one pass over the evaluation, where a
     # UNION ALL of one SELECT per benefit would make engines that inline CTEs evaluate it once per benefit)
     which = exp.column("b", table="benefits")
@@ -736,13 +739,45 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
     return [exp.select("*").from_(name).where(isin(col("status"), [text(s) for s in statuses]), copy=False)]
 
 
+def _summary(book: Rulebook, benefits: list[BenefitColumns], wide: str, yuan) -> exp.Select:
+    """engine._totals_exprs: per applicant, counts by status and the exact / up-to totals of cash benefits."""
+    cash = {b.id for b in book.benefits if b.category in CASH_CATEGORIES}
+    eligible, needs, exact, up_to, open_ = [], [], [], [], []
+    for i, b in enumerate(benefits):
+        ok = eq(col(f"s{i}"), text("eligible"))
+        eligible.append(case((ok, num(1)), default=num(0)))
+        needs.append(case((eq(col(f"s{i}"), text("needs_info")), num(1)), default=num(0)))
+        if b.benefit.id not in cash:
+            continue
+        kind = col(f"k{i}")
+        upper = case((eq(kind, text("exact")), col(f"v{i}")), default=col(f"hi{i}"))
+        exact.append(case((and_(ok, eq(kind, text("exact"))), col(f"v{i}")), default=big(0)))
+        up_to.append(exp.func("COALESCE", case((ok, upper), default=big(0)), big(0)))
+        open_.append(case((and_(ok, or_(isin(kind, [text("not_stated"), text("formula")]), is_null(upper))), num(1)),
+                          default=num(0)))
+
+    def total(items, kind):
+        return exp.cast(reduce(add, items) if items else num(0), kind)
+
+    return exp.select(
+        exp.alias_(col(ROW), "row", quoted=True), exp.alias_(col("applicant_id"), "applicant_id", quoted=True),
+        exp.alias_(text(book.city.slug), "city", quoted=True),
+        exp.alias_(total(eligible, "INT"), "eligible", quoted=True),
+        exp.alias_(total(needs, "INT"), "needs_info", quoted=True),
+        exp.alias_(yuan(total(exact, BIGINT)), "exact_total", quoted=True),
+        exp.alias_(yuan(total(up_to, BIGINT)), "up_to_total", quoted=True),
+        exp.alias_(total(open_, "INT"), "unquantified", quoted=True),
+    ).from_(wide)
+
+
 def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duckdb", table: str = "applicants",
                     columns: Iterable[str] | None = None, overrides: dict[str, Decimal] | None = None,
-                    statuses: tuple[str, ...] = OPEN) -> exp.Expression:
+                    statuses: tuple[str, ...] = OPEN, summary: bool = False) -> exp.Expression:
     """The dialect-neutral query: `table`'s applicants → the long results of every rulebook (`statuses`: the
     rows kept, by default those of results.csv). `columns`: the table's columns when known — a catalog field
     not among them is an unknown fact, and a column `row` is the row key (else one is numbered). `dialect`
-    only decides what is refused (SqlError); write_sql writes the tree."""
+    only decides what is refused (SqlError); write_sql writes the tree. `summary`: instead, the applicants
+    summary (applicants.csv): one row per applicant and city, counts by status and the cash totals in yuan."""
     if dialect not in DIALECTS:
         raise SqlError(f"不支持的 SQL 方言 {dialect!r}（可选：{'、'.join(DIALECTS)}）")
     cat = catalog()
@@ -758,7 +793,7 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     ctes: list[tuple[str, exp.Expression]] = []
     selects: list[exp.Select] = []
     for index, book in enumerate(books):
-        selects += _city_query(book, index, as_of, overrides or {}, dialect, statuses, ctes)
+        selects += _city_query(book, index, as_of, overrides or {}, dialect, statuses, ctes, summary)
     used = {c.name for _, cte in ctes for c in cte.find_all(exp.Column)} | {"city"}
     for name, spec in cat.fields.items():
         if name in used and name != "applicant_id":
