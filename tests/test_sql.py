@@ -12,6 +12,8 @@ import pytest
 duckdb = pytest.importorskip("duckdb")
 pytest.importorskip("sqlglot")
 
+from test_batch_equivalence import MINI  # noqa: E402
+
 from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
 from chuangye_rules.batch import compile as compile_module  # noqa: E402
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns  # noqa: E402
@@ -21,8 +23,6 @@ from chuangye_rules.batch.synthetic import generated_facts, interesting_values, 
 from chuangye_rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import SqlError, rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN  # noqa: E402
-
-from test_batch_equivalence import MINI  # noqa: E402
 
 N = 300
 

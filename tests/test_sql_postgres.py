@@ -15,6 +15,9 @@ import pytest
 pg8000 = pytest.importorskip("pg8000")
 pytest.importorskip("sqlglot")
 
+from test_batch_equivalence import MINI  # noqa: E402
+from test_sql import assert_rows_agree, expected_rows  # noqa: E402
+
 from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
 from chuangye_rules.batch import compile as compile_module  # noqa: E402
 from chuangye_rules.batch.engine import ROW  # noqa: E402
@@ -23,9 +26,6 @@ from chuangye_rules.batch.synthetic import interesting_values, random_facts  # n
 from chuangye_rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN, TABLE_TYPES  # noqa: E402
-
-from test_batch_equivalence import MINI  # noqa: E402
-from test_sql import assert_rows_agree, expected_rows  # noqa: E402
 
 
 def _free_port() -> int:

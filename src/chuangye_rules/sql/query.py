@@ -30,8 +30,23 @@ from ..dates import shift
 from ..evaluation import fact_order, paid_once, pays_tiers_once
 from ..history import HISTORY
 from ..schema import (
-    CASH_CATEGORIES, AllOf, Benefit, Compare, FixedAmount, FormulaAmount, GradesAmount, InKindAmount, NotOf, NotStatedAmount,
-    PartsAmount, PercentageAmount, PerUnitAmount, RangeAmount, Rulebook, TiersAmount, UpToAmount,
+    CASH_CATEGORIES,
+    AllOf,
+    Benefit,
+    Compare,
+    FixedAmount,
+    FormulaAmount,
+    GradesAmount,
+    InKindAmount,
+    NotOf,
+    NotStatedAmount,
+    PartsAmount,
+    PercentageAmount,
+    PerUnitAmount,
+    RangeAmount,
+    Rulebook,
+    TiersAmount,
+    UpToAmount,
 )
 
 DIALECTS = ("duckdb", "postgres", "spark", "hive", "mysql")
@@ -675,8 +690,11 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
     for i, b in enumerate(benefits):
         cols.update({f"s{i}": b.status, f"k{i}": b.kind, f"v{i}": b.value, f"lo{i}": b.min, f"hi{i}": b.max,
                      f"m{i}": b.missing, f"x{i}": text(None)})
+    # which benefits of a pair the history names, as engine._query: only one given once excludes its partner
+    # (evaluation.excluding_history)
+    once = {b.id for b in book.benefits if b.period.value == "once"}
     for bid in named:
-        cols[f"r{ids[bid]}"] = received_flag(book, bid)
+        cols[f"r{ids[bid]}"] = received_flag(book, bid) if bid in once else exp.false()
 
     def step(changes: dict[str, exp.Expression]) -> None:
         nonlocal previous
