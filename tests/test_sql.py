@@ -24,7 +24,7 @@ from chuangye_rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import SqlError, rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN  # noqa: E402
 
-N = 300
+N = 200  # per date (the generated rulebooks, below, cover every operator and amount kind)
 
 
 def table_from_frame(con, frame: pl.DataFrame) -> list[str]:
@@ -88,15 +88,23 @@ def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=
     con = duckdb.connect()
     columns = table_from_frame(con, frame)
     expected, compared = expected_rows(rulebooks, frame, as_of, parameters), 0
-    for statuses in (ALL_STATUSES, OPEN) if results_rows else (ALL_STATUSES,):
-        # every row against every rulebook, as the polars frame above (the table's city column left out)
-        query = rulebooks_query(rulebooks, as_of, "duckdb", columns=[c for c in columns if c != "city"],
+    if results_rows:  # not a vacuous comparison: the profiles reach the statuses the history and exclusions give
+        seen = {v[0] for v in expected.values()}
+        assert {"eligible", "needs_info", "excluded", "already_received"} <= seen, seen
+    # every status (so exclusions are compared), and then — for the last two rulebooks, to keep the test
+    # short — the command's own query, the results.csv rows; every row against every rulebook, as the polars
+    # frame above (the table's city column left out)
+    runs = [(rulebooks, ALL_STATUSES)] + ([(rulebooks[-2:], OPEN)] if results_rows else [])
+    for books, statuses in runs:
+        query = rulebooks_query(books, as_of, "duckdb", columns=[c for c in columns if c != "city"],
                                 overrides=parameters, statuses=statuses)
         rows = con.execute(write_sql(query, "duckdb", pretty=False)).fetchall()
-        compared += assert_rows_agree(rows, expected, statuses)
+        slugs = {b.city.slug for b in books}
+        compared += assert_rows_agree(rows, {k: v for k, v in expected.items() if k[1] in slugs}, statuses)
     ids = dict(zip(frame[ROW].to_list(), frame["applicant_id"].to_list()))
     assert all(r[1] == ids[r[0]] for r in rows)
     if results_rows:  # and the applicants summary (applicants.csv) against engine.totals
+        rulebooks = rulebooks[-2:]
         query = rulebooks_query(rulebooks, as_of, "duckdb", columns=[c for c in columns if c != "city"],
                                 overrides=parameters, summary=True)
         got = {(r[0], r[2]): tuple(r[1:2] + r[3:]) for r in con.execute(write_sql(query, "duckdb", pretty=False)).fetchall()}
@@ -137,7 +145,7 @@ def generated(tmp_path_factory):
     for as_of in AS_OF:
         rng = random.Random(f"rulebooks {as_of}")
         folder = tmp_path_factory.mktemp(f"generated-{as_of}")
-        out[as_of] = [validated(folder, rng, f"gen{i}", as_of).rulebook for i in range(5)]
+        out[as_of] = [validated(folder, rng, f"gen{i}", as_of).rulebook for i in range(4)]
     return out
 
 
@@ -148,8 +156,8 @@ def test_sql_equals_batch_on_generated_rulebooks(generated):
         rng = random.Random(f"profiles {as_of}")
         interesting = interesting_values(books, as_of)
         pairs = [p for book in books for p in relative_pairs(book)]
-        profiles = [parse_profile(generated_facts(rng, as_of, interesting, pairs)) for _ in range(150)]
-        assert assert_sql_agrees(books, profiles, as_of, PARAMETERS.get(as_of), results_rows=False) > 150 * 5 * 10
+        profiles = [parse_profile(generated_facts(rng, as_of, interesting, pairs)) for _ in range(120)]
+        assert assert_sql_agrees(books, profiles, as_of, PARAMETERS.get(as_of), results_rows=False) > 120 * 4 * 10
 
 
 def test_every_dialect_is_written_or_refused_in_chinese():

@@ -567,7 +567,7 @@ def sql(
     books = list({b.slug: b for b in books}.values())
     given = _params(param)
     from .evaluation import _known_parameters
-    from .yamlsource import InputError
+    from .problems import InputError
 
     try:
         _known_parameters(given, books)
