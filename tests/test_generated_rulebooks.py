@@ -65,14 +65,19 @@ def _amounts(amount):
         yield from _amounts(part.amount)
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
+def generated_books(tmp_path_factory, count: int = BOOKS) -> dict:
+    """Per evaluation date, `count` seeded generated rulebooks that passed what `validate` runs (also test_sql.py)."""
     out = {}
     for as_of in AS_OF:
         rng = random.Random(f"rulebooks {as_of}")
         folder = tmp_path_factory.mktemp(f"generated-{as_of}")
-        out[as_of] = [validated(folder, rng, f"gen{i}", as_of) for i in range(BOOKS)]
+        out[as_of] = [validated(folder, rng, f"gen{i}", as_of) for i in range(count)]
     return out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    return generated_books(tmp_path_factory)
 
 
 def test_the_generated_rulebooks_cover_every_operator_and_amount_kind(generated):

@@ -139,14 +139,9 @@ def test_sql_equals_batch_for_random_profiles(as_of):
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    from test_generated_rulebooks import AS_OF, validated
+    from test_generated_rulebooks import generated_books
 
-    out = {}
-    for as_of in AS_OF:
-        rng = random.Random(f"rulebooks {as_of}")
-        folder = tmp_path_factory.mktemp(f"generated-{as_of}")
-        out[as_of] = [validated(folder, rng, f"gen{i}", as_of).rulebook for i in range(4)]
-    return out
+    return {as_of: [b.rulebook for b in books] for as_of, books in generated_books(tmp_path_factory, 4).items()}
 
 
 def test_sql_equals_batch_on_generated_rulebooks(generated):

@@ -66,6 +66,17 @@ OUTPUT_COLUMNS_ZH = {
     "column": "列", "value": "内容", "reason": "原因",
 }
 
+# a reform's effect on one applicant and benefit (chuangye compare), and the columns of its changes.csv
+CHANGE = {
+    "gained": ("新增符合", "gained"),
+    "lost": ("不再符合", "lost"),
+    "amount_changed": ("金额改变", "amount changed"),
+}
+CHANGE_COLUMNS_ZH = {
+    **OUTPUT_COLUMNS_ZH, "change": "变化", "status_before": "改革前状态", "status_after": "改革后状态",
+    "amount_before": "改革前金额（元）", "amount_after": "改革后金额（元）", "reason": "原因（规则的变化）",
+}
+
 FIELD_TYPE = {
     "text": ("文字", "text"),
     "bool": ("是/否", "yes/no"),

@@ -121,7 +121,7 @@ class Budget:
         for slug in self.city_names:
             for line in self.lines(slug):
                 rows.append([self.city_names[slug], line.name, str(line.eligible), str(line.needs_info),
-                             _yuan(line.exact_fen) if line.cash else "—", _yuan(line.up_to_fen) if line.cash else "—",
+                             fen_yuan(line.exact_fen) if line.cash else "—", fen_yuan(line.up_to_fen) if line.cash else "—",
                              "、".join(line.lead)])
         return rows
 
@@ -136,10 +136,10 @@ class Budget:
                 cash = [x for x in members if x.cash]
                 how = "单独牵头" if len(key) == 1 else f"{len(key)}家共同牵头"
                 rows.append([city, "、".join(members[0].lead), how, str(len(reached)), str(eligible), str(needs),
-                             _yuan(sum(x.exact_fen for x in cash)), _yuan(sum(x.up_to_fen for x in cash))])
+                             fen_yuan(sum(x.exact_fen for x in cash)), fen_yuan(sum(x.up_to_fen for x in cash))])
             exact, up_to = self.city_total(slug)
             rows.append([city, "全市合计", "—", str(len(self.lines(slug))), str(self.people.get(slug, 0)), "—",
-                         _yuan(exact), _yuan(up_to)])
+                         fen_yuan(exact), fen_yuan(up_to)])
         return rows
 
     def role_rows(self) -> list[list[str]]:
@@ -156,7 +156,7 @@ class Budget:
             for d in sorted(roles, key=lambda d: -len(roles[d])):
                 for role, line in roles[d]:
                     rows.append([city, d, line.name, role, str(line.eligible), str(line.needs_info),
-                                 _yuan(line.exact_fen) if line.cash else "—", _yuan(line.up_to_fen) if line.cash else "—"])
+                                 fen_yuan(line.exact_fen) if line.cash else "—", fen_yuan(line.up_to_fen) if line.cash else "—"])
         return rows
 
     def target_rows(self) -> list[list[str]]:
@@ -178,7 +178,7 @@ class Budget:
         rows = []
         for slug, city in self.city_names.items():
             exact, up_to = self.city_total(slug)
-            rows.append([city, str(self.people.get(slug, 0)), str(len(self.lines(slug))), _yuan(exact), _yuan(up_to)])
+            rows.append([city, str(self.people.get(slug, 0)), str(len(self.lines(slug))), fen_yuan(exact), fen_yuan(up_to)])
         return rows
 
     def markdown(self, title: str) -> str:
@@ -207,8 +207,9 @@ def lead_key(lead: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(lead)))
 
 
-def _yuan(fen: int) -> str:
-    return yuan(Decimal(fen) / 100)
+def fen_yuan(fen: int) -> str:
+    """Integer fen as a person reads the amount (5300元, 30.45万元)."""
+    return yuan(Decimal(int(fen)) / 100)
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:

@@ -21,19 +21,17 @@ from ..amounts import checked_parameters
 from ..catalog import catalog
 from ..history import benefit_keys
 from ..loading import LoadedRulebook, choose_city
-from ..money import yuan
 from ..problems import InputError, Problem
 from ..rulediff import benefit_changes
 from ..schema import Rulebook
 from . import report_html
-from .budget import Budget
+from .budget import Budget, fen_yuan
 from .columns import parse_chunk
 from .compile import CompiledRulebook, compile_rulebook, result_columns, set_bits
 from .engine import ROW, ensure_columns, evaluate_lazy, totals
 from .outfolder import OutFolder
 
 CHANGES = ("gained", "lost", "amount_changed")
-CHANGE_ZH = {"gained": "新增符合", "lost": "不再符合", "amount_changed": "金额改变"}
 
 
 # ------------------------------------------------------------------------------------------- reforms by option
@@ -358,14 +356,9 @@ def _bundled_cities() -> dict[str, str]:
         return {}
 
 
-CHANGE_COLUMNS_ZH = {"row": "行号", "applicant_id": "编号", "city": "城市", "benefit_id": "待遇标识",
-                     "benefit_name": "待遇名称", "change": "变化", "status_before": "改革前状态",
-                     "status_after": "改革后状态", "amount_before": "改革前金额（元）", "amount_after": "改革后金额（元）",
-                     "reason": "原因（规则的变化）"}
-
-
 def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, reform_as_of: dt.date, lang: str) -> None:
-    from ..i18n import STATUS, label
+    from ..i18n import CHANGE, CHANGE_COLUMNS_ZH, STATUS, label
+    from .runner import yuan_text
 
     changes = comparison.changes_frame()
     names = pl.DataFrame([{"city": c, "benefit_id": b, "benefit_name": n} for (c, b), n in comparison.names.items()],
@@ -376,7 +369,7 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
            .sort(ROW, "city", "benefit_id")
            .select(pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "change",
                    "status_before", "status_after",
-                   *(_yuan_column(c) for c in ("amount_before", "amount_after")),
+                   *(yuan_text(pl.col(c)).cast(pl.String).alias(c) for c in ("amount_before", "amount_after")),
                    pl.col("reason").fill_null("评估日期或参数不同")))
     from .columns import mask_column
     from .runner import neutralise  # the id comes from the list: masked if personal, never run as a formula
@@ -385,10 +378,11 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
     if lang == "zh":
         words = {code: label(STATUS, code, "zh") for code in STATUS}
         out = out.with_columns(pl.col("city").replace_strict(_names(comparison), default=pl.col("city")),
-                               pl.col("change").replace_strict(CHANGE_ZH, default=pl.col("change")),
+                               pl.col("change").replace_strict({k: label(CHANGE, k, "zh") for k in CHANGE},
+                                                               default=pl.col("change")),
                                pl.col("status_before").replace_strict(words, default=pl.col("status_before")),
                                pl.col("status_after").replace_strict(words, default=pl.col("status_after")))
-        out = out.rename(CHANGE_COLUMNS_ZH)
+        out = out.rename({c: CHANGE_COLUMNS_ZH[c] for c in out.columns})
     folder.path("changes.csv").write_bytes(b"\xef\xbb\xbf" + out.write_csv().encode("utf-8"))
     title = f"改革测算（改革前 {as_of}，改革后 {reform_as_of}）"
     folder.path("report.md").write_text(markdown(comparison, title), encoding="utf-8")
@@ -404,16 +398,8 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
     folder.path("summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
-def _yuan_column(name: str) -> pl.Expr:
-    return (pl.col(name).cast(pl.Decimal(38, 2)) / pl.lit(100, dtype=pl.Decimal(38, 0))).cast(pl.String).alias(name)
-
-
-def _y(fen: int) -> str:
-    return yuan(Decimal(int(fen)) / 100)
-
-
 def _signed(fen: int) -> str:
-    return ("+" if fen > 0 else "−" if fen < 0 else "±") + _y(abs(int(fen)))
+    return ("+" if fen > 0 else "−" if fen < 0 else "±") + fen_yuan(abs(int(fen)))
 
 
 def _people(n: int) -> str:
@@ -424,8 +410,8 @@ def city_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[s
     rows = []
     for r in comparison.city_table().to_dicts():
         rows.append([city_names.get(r["city"], r["city"]), str(r.get("people_before") or 0), str(r.get("people_after") or 0),
-                     _y(r["exact_before"]), _y(r["exact_after"]), _signed(r["exact_change"]),
-                     _y(r["up_to_before"]), _y(r["up_to_after"]), _signed(r["up_to_change"]),
+                     fen_yuan(r["exact_before"]), fen_yuan(r["exact_after"]), _signed(r["exact_change"]),
+                     fen_yuan(r["up_to_before"]), fen_yuan(r["up_to_after"]), _signed(r["up_to_change"]),
                      str(r.get("winners") or 0), str(r.get("losers") or 0)])
     return rows
 
@@ -444,8 +430,8 @@ def benefit_rows(comparison: Comparison, city_names: dict[str, str]) -> list[lis
 def department_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
     rows = []
     for r in comparison.department_table().filter((pl.col("up_to_change") != 0) | (pl.col("exact_change") != 0)).to_dicts():
-        rows.append([city_names.get(r["city"], r["city"]), r["lead_departments"], _y(r["exact_before"]), _y(r["exact_after"]),
-                     _signed(r["exact_change"]), _y(r["up_to_before"]), _y(r["up_to_after"]), _signed(r["up_to_change"])])
+        rows.append([city_names.get(r["city"], r["city"]), r["lead_departments"], fen_yuan(r["exact_before"]), fen_yuan(r["exact_after"]),
+                     _signed(r["exact_change"]), fen_yuan(r["up_to_before"]), fen_yuan(r["up_to_after"]), _signed(r["up_to_change"])])
     return rows
 
 
@@ -488,11 +474,10 @@ def markdown(comparison: Comparison, title: str) -> str:
 def compare_html(comparison: Comparison, title: str) -> str:
     import html
 
-    from .report_html import AMBER, BLUE, GREEN, STYLE, _bars, _table
+    from .report_html import AMBER, BLUE, GREEN, _bars, _table, page_head
 
     names = _names(comparison)
-    parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
-             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
+    parts = [page_head(title),
              f"<p class=\"note\">{html.escape(balance(comparison))}。"
              "金额单位：元。由几个单位共同牵头的待遇只计一次。</p>",
              "<h2>各城市</h2>", _table(CITY_HEAD, city_rows(comparison, names))]

@@ -14,6 +14,8 @@ import logging
 import warnings
 from decimal import Decimal
 
+from rich.cells import cell_len, set_cell_size
+
 from .budget import Budget
 
 # tried in turn by the reader's browser; the SVG names them, it embeds none
@@ -27,18 +29,9 @@ def available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 def _short(text: str, limit: int = 40) -> str:
-    out, used = "", 0
-    for ch in text:
-        used += 2 if ord(ch) > 0x2E80 else 1
-        if used > limit:
-            return out + "…"
-        out += ch
-    return out
+    """A label cut to `limit` display columns (a Chinese character takes two)."""
+    return text if cell_len(text) <= limit else set_cell_size(text, limit - 1).rstrip() + "…"
 
 
 def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], unit: str) -> str:
@@ -48,7 +41,7 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], st
     labels = [_short(label) for label in labels]
     top, bottom = 0.45, 0.65  # inches: the title; the axis and its unit
     height = top + bottom + 0.36 * max(1, len(labels))
-    longest = max([_width(label) for label in labels] + [8])
+    longest = max([cell_len(label) for label in labels] + [8])
     figure = Figure(figsize=(9.5, height))
     # the labels' room from their width (matplotlib may have no CJK metrics; the browser draws the text)
     left = min(0.55, 0.07 + longest * 0.0105)
@@ -133,9 +126,14 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}figure{margin:1em 0}svg
 """
 
 
+def page_head(title: str) -> str:
+    """The start of a report page: its own style, no script, no font, nothing fetched."""
+    return (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>")
+
+
 def html_report(budget: Budget, title: str) -> str:
-    parts = [f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
-             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>",
+    parts = [page_head(title),
              "<p class=\"note\">金额单位：元。“确定金额”只计确定数额的现金类待遇；“最高可得”另计“最高/区间”待遇的上限；"
              "贷款额度、投资、场地和服务不计入金额。由几个单位共同牵头的待遇只计一次。</p>",
              "<h2>概要</h2>", _table(["城市", "符合至少一项待遇的人数", "涉及待遇项数", "确定金额合计", "最高可得合计"],

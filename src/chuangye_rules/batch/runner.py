@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import polars as pl
+from rich.cells import cell_len  # display width: a Chinese character takes two columns
 
 from .. import limits
 from ..amounts import checked_parameters
@@ -283,16 +284,11 @@ def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
     with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False}) as book:
         # polars takes widths in pixels: about 7 a column of text, a Chinese character two columns
-        widths = {c: 7 * min(60, max([_width(c)] + [_width(v) for v in frame[c].cast(pl.String).head(2000)
-                                                      .drop_nulls().to_list()]) + 2) for c in frame.columns}
+        widths = {c: 7 * min(60, max([cell_len(c)] + [cell_len(v) for v in frame[c].cast(pl.String).head(2000)
+                                                        .drop_nulls().to_list()]) + 2) for c in frame.columns}
         frame.write_excel(book, worksheet="results", autofit=False, freeze_panes=(1, 0),
                           column_formats={c: '#,##0.00" 元"' for c in money} or None, column_widths=widths,
                           include_header=True, table_style=None, autofilter=True)
-
-
-def _width(text: str) -> int:
-    """Display width: a Chinese character takes two columns."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
 
 
 RESULT_SCHEMA = {
