@@ -44,6 +44,11 @@ def _root() -> None:
     """创业政策规则引擎：查询申请人可享受的创业扶持待遇。"""
 
 
+def _extra(name: str) -> str:
+    """How to install an optional part, as the README installs the package: from the clone's folder."""
+    return f"在本仓库目录中运行 pip install '.[{name}]'"
+
+
 def _console(stderr: bool = False):
     from rich.console import Console
 
@@ -366,7 +371,7 @@ def serve(
 
         from .web import create_app
     except ImportError as error:
-        typer.echo(f"serve 需要网页组件，请安装：pip install 'chuangye-rules[web]'（缺少 {error.name}）", err=True)
+        typer.echo(f"serve 需要网页组件，请安装：{_extra('web')}（缺少 {error.name}）", err=True)
         raise typer.Exit(2)
     from .problems import InputError
 
@@ -503,7 +508,7 @@ def _print_batch_summary(summary, budget) -> None:
         if "report_html" in summary.outputs:
             typer.echo(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}")
         else:
-            typer.echo("图表报告 report.html 需要 matplotlib：pip install 'chuangye-rules[charts]'", err=True)
+            typer.echo(f"图表报告 report.html 需要 matplotlib：{_extra('charts')}", err=True)
 
 
 class _sigterm_as_interrupt:
@@ -559,7 +564,7 @@ def sql(
     try:
         from .sql import SqlError, rulebooks_query, write_sql
     except ImportError:
-        typer.echo("sql: 需要 sqlglot（pip install 'chuangye-rules[sql]'）", err=True)
+        typer.echo(f"sql: 需要 sqlglot（{_extra('sql')}）", err=True)
         raise typer.Exit(2)
     books = []
     for city in cities or [None]:
