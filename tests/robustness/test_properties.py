@@ -504,7 +504,7 @@ def mutated(draw):
     return source, yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-@settings(max_examples=80)
+@settings(max_examples=50)  # each example loads and checks a whole rulebook
 @given(case=mutated())
 def test_a_mutated_rulebook_is_accepted_or_refused_with_located_problems(tmp_path_factory, case):
     source, text = case
