@@ -23,13 +23,13 @@ from typing import Any, Iterable
 
 from sqlglot import exp
 
-from ..amounts import parameter_value
-from ..batch.compile import INT64_MAX, NUMBER_SCALE, SCALE, CompileError, fen, literal, scaled
-from ..catalog import FieldSpec, catalog
-from ..dates import shift
-from ..evaluation import fact_order, paid_once, pays_tiers_once
-from ..history import HISTORY
-from ..schema import (
+from ..base.dates import shift
+from ..batch.columnar import INT64_MAX, NUMBER_SCALE, SCALE, CompileError, fen, literal, scaled
+from ..engine.amounts import parameter_value
+from ..rules.catalog import FieldSpec, catalog
+from ..rules.facts import fact_order, paid_once, pays_tiers_once
+from ..rules.history import HISTORY
+from ..rules.schema import (
     CASH_CATEGORIES,
     AllOf,
     Benefit,
