@@ -8,6 +8,7 @@ from .history import HISTORY
 from .schema import (
     CASH_CATEGORIES,
     AllOf,
+    AnyOf,
     Benefit,
     Compare,
     FormulaAmount,
@@ -21,35 +22,68 @@ from .schema import (
     TiersAmount,
     UpToAmount,
 )
+from .visit import AmountVisitor, ConditionVisitor
+
+
+class _ConditionFields(ConditionVisitor[list[str]]):
+    def compare(self, node: Compare) -> list[str]:
+        return [node.field] + ([node.other_field] if node.other_field else [])
+
+    def all_of(self, node: AllOf) -> list[str]:
+        return _unique(f for child in node.all for f in self.visit(child))
+
+    def any_of(self, node: AnyOf) -> list[str]:
+        return _unique(f for child in node.any for f in self.visit(child))
+
+    def not_of(self, node: NotOf) -> list[str]:
+        return self.visit(node.not_)
+
+
+class _AmountInputs(AmountVisitor[list[str]]):
+    def per_unit(self, rule: PerUnitAmount) -> list[str]:
+        return [rule.unit_field]
+
+    def percentage(self, rule: PercentageAmount) -> list[str]:
+        return [rule.of_field]
+
+    def tiers(self, rule: TiersAmount | GradesAmount) -> list[str]:
+        return [rule.field]
+
+    grades = tiers
+
+    def up_to(self, rule: UpToAmount | RangeAmount) -> list[str]:
+        return [rule.received_field] if rule.received_field else []
+
+    range = up_to
+
+    def formula(self, rule: FormulaAmount) -> list[str]:
+        return [f.parameter or f.field for f in rule.factors if f.number is None]
+
+    def parts(self, rule: PartsAmount) -> list[str]:
+        return _unique(name for p in rule.parts for name in self.visit(p.amount))
+
+    def fixed(self, rule) -> list[str]:
+        return []
+
+    not_stated = in_kind = fixed
+
+
+_CONDITION_FIELDS = _ConditionFields()
+_AMOUNT_INPUTS = _AmountInputs()
 
 
 def condition_fields(node) -> list[str]:
     """The fields a condition reads, in depth-first order: the canonical order of "missing facts"."""
-    if isinstance(node, Compare):
-        return [node.field] + ([node.other_field] if node.other_field else [])
-    children = [node.not_] if isinstance(node, NotOf) else (node.all if isinstance(node, AllOf) else node.any)
-    return _unique(f for child in children for f in condition_fields(child))
-
-
-def _unique(items) -> list:
-    return list(dict.fromkeys(items))
+    return _CONDITION_FIELDS.visit(node)
 
 
 def amount_inputs(rule) -> list[str]:
     """The facts and parameters an amount rule reads, in order."""
-    if isinstance(rule, PerUnitAmount):
-        return [rule.unit_field]
-    if isinstance(rule, PercentageAmount):
-        return [rule.of_field]
-    if isinstance(rule, (TiersAmount, GradesAmount)):
-        return [rule.field]
-    if isinstance(rule, (UpToAmount, RangeAmount)):
-        return [rule.received_field] if rule.received_field else []
-    if isinstance(rule, FormulaAmount):
-        return [f.parameter or f.field for f in rule.factors if f.number is None]
-    if isinstance(rule, PartsAmount):
-        return list(dict.fromkeys(name for p in rule.parts for name in amount_inputs(p.amount)))
-    return []
+    return _AMOUNT_INPUTS.visit(rule)
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
 
 
 def fact_order(benefit: Benefit) -> list[str]:
