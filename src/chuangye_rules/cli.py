@@ -556,6 +556,7 @@ def sql(
     columns: Optional[str] = typer.Option(None, "--columns", help="表中实有的列，用逗号分隔：其余字段按未知处理；含 row 时用作行号"),
     as_of: Optional[str] = AS_OF_OPT,
     summary: bool = typer.Option(False, "--summary", help="改为按申请人汇总（与 applicants.csv 相同：每人每城市一行）"),
+    budget: bool = typer.Option(False, "--budget", help="改为预算汇总（与 report.md 按待遇表相同：每项待遇一行，另有各城市合计行）"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
@@ -578,11 +579,20 @@ def sql(
         _known_parameters(given, books)
     except InputError as error:
         _fail(error)
+    if summary and budget:
+        typer.echo("sql: --summary 与 --budget 只能选一个", err=True)
+        raise typer.Exit(2)
     when = _date(as_of) or dt.date.today()
     listed = None if columns is None else [c.strip() for c in columns.split(",") if c.strip()]
     try:
-        query = rulebooks_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
-                                overrides=given, summary=summary)
+        if budget:
+            from .sql.budget import budget_query
+
+            query = budget_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
+                                 overrides=given)
+        else:
+            query = rulebooks_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
+                                    overrides=given, summary=summary)
         text = write_sql(query, dialect.value) + ";\n"
     except SqlError as error:
         typer.echo(f"sql: {error}", err=True)

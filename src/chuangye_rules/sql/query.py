@@ -644,14 +644,14 @@ def _star(table: str) -> exp.Column:
     return exp.Column(this=exp.Star(), table=exp.to_identifier(table))
 
 
-def _input_column(name: str, spec: FieldSpec | None, present: set[str] | None) -> exp.Expression:
+def _input_column(name: str, spec: FieldSpec | None, source: dict[str, str] | None) -> exp.Expression:
     """A table column as the query computes with it: money in fen, numbers × 10^6 (compile.SCALE); an absent
-    one is NULL (an unknown fact)."""
-    if present is not None and name not in present:
+    one is NULL (an unknown fact). `source`: the table's column for each field, when the columns are known."""
+    if source is not None and name not in source:
         kind = BIGINT if spec is not None and spec.type in SCALE else exp.DataType.build(
             TABLE_TYPES[spec.type] if spec is not None else "VARCHAR")
         return exp.cast(exp.null(), kind)
-    c = col(name)
+    c = col(source[name] if source is not None else name)
     if spec is not None and spec.type == "money":
         return exp.cast(mul(c, num(100)), BIGINT)
     if spec is not None and spec.type == "number":
@@ -788,6 +788,20 @@ def _summary(book: Rulebook, benefits: list[BenefitColumns], wide: str, yuan) ->
     ).from_(wide)
 
 
+def table_columns(columns: Iterable[str]) -> dict[str, str]:
+    """The table's column for each profile field: the English name, or a Chinese header or other name the batch
+    accepts (`chuangye batch --show-columns`); columns that name no field are not read."""
+    cat, source = catalog(), {}
+    for column in columns:
+        field = cat.resolve(column) if column != "row" else None
+        if field is None:
+            continue
+        if field in source:
+            raise SqlError(f"列“{column}”与“{source[field]}”都对应字段 {field}：请在 --columns 中只保留一个")
+        source[field] = column
+    return source
+
+
 def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duckdb", table: str = "applicants",
                     columns: Iterable[str] | None = None, overrides: dict[str, Decimal] | None = None,
                     statuses: tuple[str, ...] = OPEN, summary: bool = False) -> exp.Expression:
@@ -799,13 +813,15 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     if dialect not in DIALECTS:
         raise SqlError(f"不支持的 SQL 方言 {dialect!r}（可选：{'、'.join(DIALECTS)}）")
     cat = catalog()
-    present = None if columns is None else set(columns)
+    source = None if columns is None else table_columns(columns)
+    present = None if columns is None else set(source) | ({"row"} & set(columns))
     row = exp.cast(col("row"), BIGINT) if present is not None and "row" in present else exp.Window(
         this=exp.RowNumber(), over="OVER")
     # the row key is numbered once (in its own CTE), so every city's rows and the applicant id agree on it
     numbered = exp.select(_star("t"), exp.alias_(row, ROW, quoted=True)).from_(exp.alias_(exp.to_table(table), "t"))
     inputs = [col(ROW)]
-    applicant = exp.cast(col("applicant_id"), TEXT) if present is None or "applicant_id" in present else text(None)
+    applicant = (exp.cast(col(source["applicant_id"] if source else "applicant_id"), TEXT)
+                 if present is None or "applicant_id" in present else text(None))
     inputs.append(exp.alias_(exp.func("COALESCE", applicant, exp.DPipe(
         this=text("row-"), expression=exp.cast(col(ROW), TEXT), safe=True)), "applicant_id", quoted=True))
     ctes: list[tuple[str, exp.Expression]] = []
@@ -815,7 +831,7 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     used = {c.name for _, cte in ctes for c in cte.find_all(exp.Column)} | {"city"}
     for name, spec in cat.fields.items():
         if name in used and name != "applicant_id":
-            inputs.append(exp.alias_(_input_column(name, spec, present), name, quoted=True))
+            inputs.append(exp.alias_(_input_column(name, spec, source), name, quoted=True))
     ctes.insert(0, ("chuangye_input", exp.select(*inputs).from_("chuangye_rows")))
     ctes.insert(0, ("chuangye_rows", numbered))
     if not selects:
