@@ -48,6 +48,7 @@ from ..rules.schema import (
     TiersAmount,
     UpToAmount,
 )
+from ..rules.visit import AmountVisitor
 
 DIALECTS = ("duckdb", "postgres", "spark", "hive", "mysql")
 OPEN = ("eligible", "needs_info")
@@ -370,20 +371,21 @@ def eq_kind(kind: exp.Expression, name: str) -> exp.Expression:
 
 
 def compile_amount(rule, ctx: Context) -> Money:
-    money = _amount(rule, ctx)
+    money = _AMOUNTS.visit(rule, ctx)
     plan = ctx.plan
     kind = plan.add(money.kind)
     return Money(kind, plan.add(exp.cast(money.value, BIGINT)), plan.add(exp.cast(money.min, BIGINT)),
                  plan.add(exp.cast(money.max, BIGINT)), {n: plan.add(m) for n, m in money.missing.items()})
 
 
-def _amount(rule, ctx: Context) -> Money:
-    cat = catalog()
-    null = big(None)
-    if isinstance(rule, FixedAmount):
+class _Amounts(AmountVisitor[Money]):
+    """Each amount kind as SQL expressions: the kind, value, min and max in fen, and when each fact is missing."""
+
+    def fixed(self, rule: FixedAmount, ctx: Context) -> Money:
         return Money(text("exact"), value=big(fen(rule.value)))
 
-    if isinstance(rule, (UpToAmount, RangeAmount)):
+    def up_to(self, rule: UpToAmount | RangeAmount, ctx: Context) -> Money:
+        null = big(None)
         low = fen(rule.min) if isinstance(rule, RangeAmount) else None
         high: exp.Expression = big(fen(rule.max))
         if rule.cumulative_cap is not None:
@@ -402,7 +404,10 @@ def _amount(rule, ctx: Context) -> Money:
                      min=case((eq_kind(kind, "range"), big(low)), default=null),
                      max=case((zero, null), default=high))
 
-    if isinstance(rule, PerUnitAmount):
+    range = up_to
+
+    def per_unit(self, rule: PerUnitAmount, ctx: Context) -> Money:
+        null = big(None)
         units = col(rule.unit_field)
         wide_units = exp.cast(units, WIDE)
         cap = big(fen(rule.cap)) if rule.cap is not None else null
@@ -419,7 +424,9 @@ def _amount(rule, ctx: Context) -> Money:
                      max=case((eq_kind(kind, "range"), high), (eq_kind(kind, "formula"), cap), default=null),
                      missing=missing)
 
-    if isinstance(rule, PercentageAmount):
+    def percentage(self, rule: PercentageAmount, ctx: Context) -> Money:
+        cat = catalog()
+        null = big(None)
         base = col(rule.of_field)
         share = Fraction(Decimal(str(rule.percent))) / SCALE[cat.fields[rule.of_field].type]
         value = ctx.plan.add(exp.cast(_cap(_round_half_up(mul(exp.cast(base, WIDE), wide(share.numerator)),
@@ -431,7 +438,9 @@ def _amount(rule, ctx: Context) -> Money:
                      max=case((is_null(base), cap), default=value if rule.up_to else null),
                      missing={rule.of_field: is_null(base)})
 
-    if isinstance(rule, TiersAmount):
+    def tiers(self, rule: TiersAmount, ctx: Context) -> Money:
+        cat = catalog()
+        null = big(None)
         spec = cat.fields[rule.field]
         measure = col(rule.field)
         if rule.cumulative:
@@ -448,7 +457,8 @@ def _amount(rule, ctx: Context) -> Money:
                      value=case((unknown, null), default=value),
                      max=case((unknown, big(top)), default=null), missing={rule.field: unknown})
 
-    if isinstance(rule, GradesAmount):
+    def grades(self, rule: GradesAmount, ctx: Context) -> Money:
+        null = big(None)
         grade = exp.cast(col(rule.field), TEXT)
         values = [fen(g.value) for g in rule.grades]
         value: exp.Expression = null
@@ -461,7 +471,9 @@ def _amount(rule, ctx: Context) -> Money:
                      max=case((matched, null), default=big(max(values))),
                      missing={rule.field: is_null(col(rule.field))})
 
-    if isinstance(rule, FormulaAmount):
+    def formula(self, rule: FormulaAmount, ctx: Context) -> Money:
+        cat = catalog()
+        null = big(None)
         constant, columns, missing = Fraction(100), [], {}
         static_missing = False
         for factor in rule.factors:
@@ -497,12 +509,14 @@ def _amount(rule, ctx: Context) -> Money:
                      value=case((unknown, null), default=value),
                      max=case((unknown, cap), default=null), missing=missing)
 
-    if isinstance(rule, NotStatedAmount):
+    def not_stated(self, rule: NotStatedAmount, ctx: Context) -> Money:
         return Money(text("not_stated"))
-    if isinstance(rule, InKindAmount):
+
+    def in_kind(self, rule: InKindAmount, ctx: Context) -> Money:
         return Money(text("in_kind"))
 
-    if isinstance(rule, PartsAmount):
+    def parts(self, rule: PartsAmount, ctx: Context) -> Money:
+        null = big(None)
         parts = [compile_amount(p.amount, ctx) for p in rule.parts]
         lows, highs = [], []
         for p in parts:
@@ -523,7 +537,8 @@ def _amount(rule, ctx: Context) -> Money:
                      min=case((eq_kind(kind, "range"), low), default=null),
                      max=case((isin(kind, [text("up_to"), text("range")]), high), default=null), missing=missing)
 
-    raise ctx.refuse(f"金额类型 {type(rule).__name__}")
+
+_AMOUNTS = _Amounts()
 
 
 # ------------------------------------------------------------------------------------------- benefits
