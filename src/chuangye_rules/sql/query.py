@@ -676,28 +676,45 @@ def _input_column(name: str, spec: FieldSpec | None, source: dict[str, str] | No
     return c
 
 
+@dataclass
+class _Chain:
+    """The CTEs of one city, each selecting from the one before."""
+    ctes: list[tuple[str, exp.Expression]]
+    prefix: str
+    previous: str = ""
+
+    def add(self, name: str, select: exp.Expression) -> None:
+        self.ctes.append((self.prefix + name, select))
+        self.previous = self.prefix + name
+
+
 def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str, Decimal], dialect: str,
                 statuses: tuple[str, ...], ctes: list[tuple[str, exp.Expression]],
                 summary: bool = False) -> list[exp.Select]:
     """The CTEs evaluating one rulebook (appended to `ctes`) and its long rows, one SELECT per benefit."""
-    prefix = f"c{index}_"
-    ctx = Context(book, as_of, overrides, dialect, Plan(prefix + "p"))
+    chain = _Chain(ctes, f"c{index}_")
+    ctx = Context(book, as_of, overrides, dialect, Plan(chain.prefix + "p"))
     try:
         benefits = [compile_benefit(ctx, b) for b in book.benefits]
     except CompileError as error:
         raise ctx.refuse(str(error)) from None
     ctx.benefit = None
     cities = {book.city.slug, book.city.zh, book.city.zh + "市", book.city.en, book.city.en.lower()}
-    source = prefix + "in"
-    ctes.append((source, exp.select(_star("chuangye_input")).from_("chuangye_input").where(
-        or_(is_null(col("city")), isin(col("city"), [text(c) for c in sorted(cities)])))))
-    previous = source
+    chain.add("in", exp.select(_star("chuangye_input")).from_("chuangye_input").where(
+        or_(is_null(col("city")), isin(col("city"), [text(c) for c in sorted(cities)]))))
     for k, stage in enumerate(ctx.plan.stages()):
-        name = f"{prefix}l{k}"
-        ctes.append((name, exp.select(_star(previous), *(exp.alias_(e, n, quoted=True) for n, e in stage))
-                     .from_(previous, copy=False)))
-        previous = name
-    # the wide result: per benefit i, s{i} status, k kind, v value, lo min, hi max, m missing, x excluded_by
+        chain.add(f"l{k}", exp.select(_star(chain.previous), *(exp.alias_(e, n, quoted=True) for n, e in stage))
+                  .from_(chain.previous, copy=False))
+    _exclusions(book, benefits, chain)
+    if summary:
+        return [_summary(book, benefits, chain.previous, _yuan)]
+    chain.add("long", _long_rows(book, benefits, chain.previous))
+    return [exp.select("*").from_(chain.previous).where(isin(col("status"), [text(s) for s in statuses]), copy=False)]
+
+
+def _exclusions(book: Rulebook, benefits: list[BenefitColumns], chain: _Chain) -> None:
+    """The wide result — per benefit i: s{i} status, k kind, v value, lo min, hi max, m missing, x excluded_by —
+    then one step per exclusion, in the batch's order."""
     pairs = exclusion_pairs(book)
     named = list(dict.fromkeys(i for pair in pairs for i in pair))
     ids = {b.benefit.id: i for i, b in enumerate(benefits)}
@@ -706,26 +723,17 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
         cols.update({f"s{i}": b.status, f"k{i}": b.kind, f"v{i}": b.value, f"lo{i}": b.min, f"hi{i}": b.max,
                      f"m{i}": b.missing, f"x{i}": text(None)})
     # which benefits of a pair the history names, as engine._query: only one given once excludes its partner
-    # (evaluation.excluding_history)
+    # (facts.excluding_history)
     once = {b.id for b in book.benefits if b.period.value == "once"}
     for bid in named:
         cols[f"r{ids[bid]}"] = received_flag(book, bid) if bid in once else exp.false()
 
     def step(changes: dict[str, exp.Expression]) -> None:
-        nonlocal previous
-        name = f"{prefix}x{len(ctes)}"
         select = [exp.alias_(changes.get(n, col(n)), n, quoted=True) for n in cols]
-        ctes.append((name, exp.select(*select).from_(previous, copy=False)))
-        previous = name
+        chain.add(f"x{len(chain.ctes)}", exp.select(*select).from_(chain.previous, copy=False))
 
-    name = prefix + "wide"
-    ctes.append((name, exp.select(*(exp.alias_(e, n, quoted=True) for n, e in cols.items())).from_(previous, copy=False)))
-    previous = name
-
-    def value_of(i: int) -> exp.Expression:
-        return exp.func("COALESCE", case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")),
-                        big(-1))
-
+    chain.add("wide", exp.select(*(exp.alias_(e, n, quoted=True) for n, e in cols.items()))
+              .from_(chain.previous, copy=False))
     for first, second in pairs:
         a, b = ids[first], ids[second]
         for got, mine, other, i in ((f"r{b}", f"r{a}", second, a), (f"r{a}", f"r{b}", first, b)):
@@ -734,20 +742,25 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
                   f"x{i}": case((hit, text(other)), default=col(f"x{i}")),
                   f"m{i}": case((hit, text(None)), default=col(f"m{i}"))})
         both = and_(eq(col(f"s{a}"), text("eligible")), eq(col(f"s{b}"), text("eligible")))
-        keep_first = cmp(exp.GTE, value_of(a), value_of(b))
+        keep_first = cmp(exp.GTE, _value_of(a), _value_of(b))
         step({f"s{a}": case((and_(both, not_(keep_first)), text("excluded")), default=col(f"s{a}")),
               f"s{b}": case((and_(both, keep_first), text("excluded")), default=col(f"s{b}")),
               f"x{a}": case((and_(both, not_(keep_first)), text(second)), default=col(f"x{a}")),
               f"x{b}": case((and_(both, keep_first), text(first)), default=col(f"x{b}"))})
 
-    def yuan(e: exp.Expression) -> exp.Expression:
-        return exp.cast(mul(exp.cast(e, "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"),
-                                                                             "DECIMAL(3, 2)")), YUAN)
 
-    if summary:
-        return [_summary(book, benefits, previous, yuan)]
-    # the long rows: the wide rows crossed with the benefits' numbers (one pass over the evaluation, where a
-    # UNION ALL of one SELECT per benefit would make engines that inline CTEs evaluate it once per benefit)
+def _value_of(i: int) -> exp.Expression:
+    """evaluation.value_of: an amount's exact value, else its maximum, else -1."""
+    return exp.func("COALESCE", case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")), big(-1))
+
+
+def _yuan(e: exp.Expression) -> exp.Expression:
+    return exp.cast(mul(exp.cast(e, "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"), "DECIMAL(3, 2)")), YUAN)
+
+
+def _long_rows(book: Rulebook, benefits: list[BenefitColumns], wide: str) -> exp.Select:
+    """The long rows: the wide rows crossed with the benefits' numbers (one pass over the evaluation, where a
+    UNION ALL of one SELECT per benefit would make engines that inline CTEs evaluate it once per benefit)."""
     which = exp.column("b", table="benefits")
 
     def pick(column: str) -> exp.Expression:
@@ -758,18 +771,15 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
 
     numbers = exp.Values(expressions=[exp.Tuple(expressions=[num(i)]) for i in range(len(benefits))],
                          alias=exp.TableAlias(this=exp.to_identifier("benefits"), columns=[exp.to_identifier("b")]))
-    long = exp.select(
+    return exp.select(
         exp.alias_(col(ROW), "row", quoted=True), exp.alias_(col("applicant_id"), "applicant_id", quoted=True),
         exp.alias_(text(book.city.slug), "city", quoted=True),
         exp.alias_(pick_text([b.benefit.id for b in benefits]), "benefit_id", quoted=True),
         exp.alias_(pick("s"), "status", quoted=True), exp.alias_(pick("k"), "amount_kind", quoted=True),
-        exp.alias_(yuan(pick("v")), "amount_value", quoted=True), exp.alias_(yuan(pick("lo")), "amount_min", quoted=True),
-        exp.alias_(yuan(pick("hi")), "amount_max", quoted=True),
+        exp.alias_(_yuan(pick("v")), "amount_value", quoted=True), exp.alias_(_yuan(pick("lo")), "amount_min", quoted=True),
+        exp.alias_(_yuan(pick("hi")), "amount_max", quoted=True),
         exp.alias_(pick("m"), "missing_facts", quoted=True), exp.alias_(pick("x"), "excluded_by", quoted=True),
-    ).from_(previous, copy=False).join(numbers, join_type="CROSS", copy=False)
-    name = prefix + "long"
-    ctes.append((name, long))
-    return [exp.select("*").from_(name).where(isin(col("status"), [text(s) for s in statuses]), copy=False)]
+    ).from_(wide, copy=False).join(numbers, join_type="CROSS", copy=False)
 
 
 def _summary(book: Rulebook, benefits: list[BenefitColumns], wide: str, yuan) -> exp.Select:
