@@ -15,6 +15,8 @@ from chuangye_rules.batch.engine import evaluate_chunk, totals
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.synthetic import interesting_values, random_facts
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 N = 400  # per evaluation date; the generated rulebooks (test_generated_rulebooks.py) cover every operator
 MINI = Path(__file__).parent / "fixtures" / "rulebooks"  # has an exclusion two applicants can both reach
 

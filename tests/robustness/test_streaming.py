@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "rulebooks"
 HEADER = "编号,城市,申请人类型,身份,毕业时间,注册登记日期,首次创业,正常经营,正常申报纳税,吸纳就业人数,身份证号\n"
@@ -30,6 +32,7 @@ def report():
 atexit.register(report)
 sys.argv = ["chuangye", *sys.argv[2:]]
 from chuangye_rules.cli import main
+
 main()
 """
 
