@@ -26,6 +26,8 @@ from chuangye_rules.batch.synthetic import (
 from chuangye_rules.rules.loading import inspect_rulebook
 from chuangye_rules.rules.schema import COMPARE_OPS, AllOf, AnyOf, Compare, NotOf, PartsAmount
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 BOOKS = 10  # per evaluation date
 PROFILES = 250
 AS_OF = [dt.date(2024, 2, 29), dt.date(2025, 1, 31), dt.date(2024, 12, 31)]

@@ -69,3 +69,31 @@ def test_an_unwritable_cache_is_not_used(folder, monkeypatch, tmp_path):
     monkeypatch.setenv("CHUANGYE_CACHE_DIR", str(blocker / "cache"))
     assert loading.load_rulebook(folder / "ordos.yaml").slug == "ordos"
     assert rulecache.get((folder / "ordos.yaml").read_bytes(), lambda r: None) is None
+
+
+def test_the_catalog_cache_gives_the_same_catalog_and_a_damaged_entry_is_a_miss(monkeypatch, tmp_path):
+    from chuangye_rules.rules import catalog as catalog_module
+
+    monkeypatch.setenv("CHUANGYE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CHUANGYE_NO_CACHE", raising=False)
+    parsed = catalog_module._catalog_data()  # parsed from fields.yaml, and written to the cache
+    (entry,) = (tmp_path / "cache").iterdir()
+    assert catalog_module._catalog_data() == parsed  # from the cache
+    body = entry.read_bytes()
+    for damaged in (body[:-10], body.replace("高校毕业生".encode(), "高校毕业土".encode()),
+                    b"0" * 64 + body[64:], b"not json"):
+        entry.write_bytes(damaged)
+        assert catalog_module._catalog_data() == parsed, damaged[:80]  # a miss: fields.yaml read again
+    real = catalog_module.catalog.__wrapped__()
+    cached = catalog_module.catalog.__wrapped__()
+    assert real == cached
+
+
+def test_a_rulebook_entry_changed_in_one_byte_is_a_miss(folder, monkeypatch, tmp_path):
+    first = loading.load_rulebook(folder / "ordos.yaml")
+    (entry,) = (tmp_path / "cache").iterdir()
+    body = entry.read_bytes()
+    assert b'"5000"' in body
+    entry.write_bytes(body.replace(b'"5000"', b'"6000"', 1))  # still valid JSON and a valid rulebook
+    calls = inspected(monkeypatch)
+    assert loading.load_rulebook(folder / "ordos.yaml").rulebook == first.rulebook and len(calls) == 1

@@ -25,6 +25,8 @@ from chuangye_rules.rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import SqlError, rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 N = 200  # per date (the generated rulebooks, below, cover every operator and amount kind)
 
 

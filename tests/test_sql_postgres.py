@@ -27,6 +27,8 @@ from chuangye_rules.rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN, TABLE_TYPES  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -39,6 +39,8 @@ from chuangye_rules import evaluate, load_profile  # noqa: E402
 from chuangye_rules.render.reporting import amount_text  # noqa: E402
 from chuangye_rules.rules.catalog import catalog  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 WAIT = 20
 
 

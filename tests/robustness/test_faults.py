@@ -28,6 +28,8 @@ from chuangye_rules.batch import outfolder, runner
 from chuangye_rules.batch.budget import Budget
 from chuangye_rules.batch.runner import run_batch
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "lists" / "applicants-gb18030.csv"
 HEADER = "编号,城市,申请人类型,身份,毕业时间,注册登记日期,首次创业,正常经营,正常申报纳税,吸纳就业人数,身份证号"

@@ -19,6 +19,8 @@ import pytest
 from chuangye_rules.batch import outfolder
 from chuangye_rules.batch.runner import run_batch
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 HEADER = "编号,城市,申请人类型,身份,毕业时间,注册登记日期,首次创业,正常经营,正常申报纳税,吸纳就业人数,身份证号"
 ROWS = [
     "O{},鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,",

@@ -126,6 +126,8 @@ def test_an_internal_error_message_is_masked_too(chuangye, monkeypatch):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 _AROUND = st.text(alphabet="编号身份证电话:： ，,abcXYZ（）()", max_size=6)
 
 

@@ -42,6 +42,8 @@ from chuangye_rules.rules.schema import (
     UpToAmount,
 )
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 ROOT = Path(__file__).resolve().parents[2]
 RULEBOOKS = ROOT / "rulebooks"
 AS_OF_CHOICES = [dt.date(2019, 6, 1), dt.date(2023, 6, 30), dt.date(2024, 6, 1), dt.date(2025, 12, 31)]

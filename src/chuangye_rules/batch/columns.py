@@ -123,7 +123,7 @@ def _cut(data: bytes, chunk: int) -> int:
     cut = data.rfind(b"\n")
     if cut < 0:
         return cut
-    if b'"' not in data:  # (a search stops at the first quote, and runs ten times faster than a count)
+    if b'"' not in data:  # (a search stops at the first quote: far cheaper than a count)
         return cut
     end, odd = cut, data.count(b'"', 0, cut) % 2
     while end >= 0 and odd:

@@ -238,9 +238,8 @@ def long_results(wide: pl.DataFrame, compiled: CompiledRulebook,
                  statuses: tuple[str, ...] = ("eligible", "needs_info"), first: int = 0) -> pl.DataFrame:
     """One row per applicant × benefit whose status is in `statuses`, compact: the benefit is `_b`, its row in
     benefit_table (`first` is this rulebook's first row there); with_benefit_text adds the text. One query for
-    all benefits: picked benefit by benefit with Series calls (~10 a benefit), it was quicker alone, but each
-    call needed the GIL back while the reader and writer threads ran — a tenfold slowdown beside a busy Python
-    thread — and the run's peak memory was ~80 MB higher."""
+    all benefits: picked benefit by benefit with Series calls it was quicker alone, but each call needed the GIL
+    back while the reader and writer threads ran, and the run's peak memory was higher (bench/README.md)."""
     lazy = wide.lazy()
     pieces = []
     for i, cb in enumerate(compiled.benefits):

@@ -194,7 +194,7 @@ class Writer:
     GIL while it formats and writes, and writing is mostly single-threaded, so the other core is free). At most
     `depth` submissions wait or are being written — further submits wait — which bounds the memory they hold
     (two: one being written, one ready — a slow write then stalls evaluation rather than holding a third batch
-    of results; a third measured no faster and raised the peak of a long run by ~60 MB).
+    of results; why not three: bench/README.md).
     A write's error (a full disk) is raised in the main thread at the next submit or wait."""
 
     def __init__(self, depth: int = 2) -> None:
@@ -610,9 +610,9 @@ def _open_list(input_path: Path, encoding: str | None, chunk_rows: int):
 
 
 class DuplicateIds:
-    """Applicant ids seen so far, as 64-bit hashes: 8 bytes a row (160 MB for 20 million rows), never the ids
-    themselves, and for each block which of its rows they belong to, one bit a row. Found by sorting at the end,
-    which needs no hash table."""
+    """Applicant ids seen so far, as 64-bit hashes, never the ids themselves, and for each block which of its
+    rows they belong to, as a bit mask. Found by sorting at the end, which needs no hash table. (What it costs
+    a row: bench/README.md.)"""
 
     SHOWN = 20
 
@@ -651,9 +651,10 @@ class DuplicateIds:
 
 class Waiting:
     """Valid rows waiting to be evaluated, per rulebook. A rulebook is evaluated `size` rows at a time (and
-    what is left at the end): a query of a few thousand expressions costs ~10 ms to plan whatever its rows,
+    what is left at the end): planning a query of a few thousand expressions costs the same whatever its rows,
     so each city gets full batches rather than its fifth of every block read; and a block of very short lines
-    (a million rows) is still evaluated at most `size` rows at once — each row takes up to ~20 kB meanwhile."""
+    (a million rows) is still evaluated at most `size` rows at once, for each row takes memory meanwhile
+    (figures: bench/README.md)."""
 
     def __init__(self, slugs: list[str], size: int) -> None:
         self.size = max(size, 1)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-
-import yaml
 
 FIELD_TYPES = ("text", "bool", "int", "money", "number", "date", "one_of", "set_of")
 NUMERIC_TYPES = ("int", "money", "number")
@@ -64,6 +62,8 @@ class Catalog:
         return self.names.get(str(name).strip())
 
     def suggest(self, name: str) -> str | None:
+        import difflib
+
         close = difflib.get_close_matches(str(name), list(self.names), n=1, cutoff=0.6)
         return self.names[close[0]] if close else None
 
@@ -72,15 +72,30 @@ class Catalog:
         return self.vocabularies.get(spec.vocabulary) if spec and spec.vocabulary else None
 
 
-@lru_cache(maxsize=1)
-def catalog() -> Catalog:
-    text = resources.files(__package__).joinpath("fields.yaml").read_text(encoding="utf-8")
-    # libyaml's loader where PyYAML has it: the catalog is read on every start, ~10× faster than pure Python
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+def _catalog_data() -> dict:
+    """fields.yaml as data: from the cache (rulecache.py, JSON keyed by the file's bytes and the code) when it was
+    read before, else parsed with libyaml's loader where PyYAML has it (the pure-Python one where not)."""
+    from . import rulecache
+
+    raw = resources.files(__package__).joinpath("fields.yaml").read_bytes()
+    data = rulecache.get_catalog(raw)
+    if data is not None:
+        return data
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw.decode("utf-8"))
     try:
         data = loader.get_single_data()
     finally:
         loader.dispose()
+    if json.loads(json.dumps(data)) == data:  # only what JSON gives back unchanged (no dates, no number keys)
+        rulecache.put_catalog(raw, data)
+    return data
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    data = _catalog_data()
     vocabularies = {}
     for vname, labels in data["vocabularies"].items():
         lookup = {code: code for code in labels}

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
 
 from ..base.problems import InputError, Problem
 from .catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog, date_text
@@ -130,45 +130,46 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+def _spec(info: ValidationInfo) -> FieldSpec:
+    return catalog().fields[info.field_name]
+
+
+def _before(value: Any, info: ValidationInfo) -> Any:
+    """What a field's value goes through before Pydantic parses it: yes/no words, lists written as one text,
+    date spellings, and the values Pydantic would otherwise guess at (true as 1, a number as a date)."""
+    spec = _spec(info)
+    if spec.type == "bool":
+        return YES_NO.get(value.strip(), value) if isinstance(value, str) else value
+    if spec.type == "set_of":
+        return _split_list(value)
+    if spec.type in ("int", "money", "number", "date"):
+        return _no_guessing(spec, _date_spelling(value) if spec.type == "date" else value)
+    return value
+
+
+def _after(value: Any, info: ValidationInfo) -> Any:
+    return _check_value(_spec(info), value)
+
+
+def _history(value: Any) -> Any:
+    return parse_received(value) or None
+
+
 @lru_cache(maxsize=1)
 def profile_model() -> type[ProfileBase]:
+    """The Profile model: a field per catalog entry, and one validator before and one after parsing shared by all
+    fields (each looks up its field's spec), which builds faster than one per field (bench/README.md)."""
     cat = catalog()
     definitions: dict[str, Any] = {}
-    validators: dict[str, Any] = {}
     for name, spec in cat.fields.items():
-        if name == HISTORY:  # a list of entries, not a text (history.py)
-            definitions[name] = (Optional[tuple[Received, ...]],
-                                 Field(None, title=spec.zh, description=f"{spec.zh} / {spec.en}"))
-
-            def entries(cls, value):
-                return parse_received(value) or None
-
-            validators["_history"] = field_validator(name, mode="before")(classmethod(entries))
-            continue
-        definitions[name] = (
-            Optional[_python_type(spec)],
-            Field(None, title=spec.zh, description=f"{spec.zh} / {spec.en}"),
-        )
-
-        def check(cls, value, _spec=spec):
-            return _check_value(_spec, value)
-
-        validators[f"_check_{name}"] = field_validator(name)(classmethod(check))
-        if spec.type in ("int", "money", "number", "date"):
-            def strict(cls, value, _spec=spec):
-                return _no_guessing(_spec, _date_spelling(value) if _spec.type == "date" else value)
-
-            validators[f"_strict_{name}"] = field_validator(name, mode="before")(classmethod(strict))
-        if spec.type == "bool":
-            def yes_no(cls, value):
-                return YES_NO.get(value.strip(), value) if isinstance(value, str) else value
-
-            validators[f"_yes_no_{name}"] = field_validator(name, mode="before")(classmethod(yes_no))
-        if spec.type == "set_of":
-            def split(cls, value):
-                return _split_list(value)
-
-            validators[f"_split_{name}"] = field_validator(name, mode="before")(classmethod(split))
+        kind = Optional[tuple[Received, ...]] if name == HISTORY else Optional[_python_type(spec)]  # history.py
+        definitions[name] = (kind, Field(None, title=spec.zh, description=f"{spec.zh} / {spec.en}"))
+    facts = [name for name in cat.fields if name != HISTORY]
+    validators = {
+        "_before": field_validator(*facts, mode="before")(_before),
+        "_after": field_validator(*facts)(_after),
+        "_history": field_validator(HISTORY, mode="before")(_history),
+    }
     return create_model("Profile", __base__=ProfileBase, __validators__=validators, **definitions)
 
 

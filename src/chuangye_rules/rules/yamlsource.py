@@ -141,7 +141,7 @@ class _Loader(yaml.SafeLoader):
     """The pure-Python safe loader: its error messages are the ones _SYNTAX translates."""
 
 
-# libyaml's parser, when PyYAML has it, reads a rulebook ~10× faster; its error messages differ, so a
+# libyaml's parser, when PyYAML has it, reads a rulebook much faster (bench/README.md); its error messages differ, so a
 # file it rejects is read again by the pure-Python parser.
 class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """The same safe loader on libyaml's parser."""
