@@ -55,9 +55,9 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, soft_wrap=False)
 
 
-def _fail(error, code: int = 2) -> None:
+def _fail(error, code: int = 2, lang: str = "zh") -> None:
     for problem in error.problems:
-        typer.echo(problem.format(), err=True)
+        typer.echo(problem.format(lang), err=True)
     raise typer.Exit(code)
 
 
@@ -123,7 +123,7 @@ def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optiona
         return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param),
                           lang=lang.value)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
 
 
 @app.command()
@@ -470,7 +470,7 @@ def batch(
                                     chunk_rows=chunk_rows, budget=budget, overwrite=overwrite,
                                     lang=lang.value)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
@@ -651,7 +651,7 @@ def compare(
                              parameters=params, reform_parameters=reform_params, encoding=encoding,
                              overwrite=overwrite, lang=lang.value)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
     except KeyboardInterrupt:
         typer.echo("已中断：未写出任何结果文件（输出目录中原有的文件未改动）", err=True)
         raise typer.Exit(130)
