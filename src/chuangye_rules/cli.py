@@ -55,9 +55,9 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, soft_wrap=False)
 
 
-def _fail(error, code: int = 2) -> None:
+def _fail(error, code: int = 2, lang: str = "zh") -> None:
     for problem in error.problems:
-        typer.echo(problem.format(), err=True)
+        typer.echo(problem.format(lang), err=True)
     raise typer.Exit(code)
 
 
@@ -123,7 +123,7 @@ def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optiona
         return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param),
                           lang=lang.value)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
 
 
 @app.command()
@@ -470,7 +470,7 @@ def batch(
                                     chunk_rows=chunk_rows, budget=budget, overwrite=overwrite,
                                     lang=lang.value)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
@@ -651,7 +651,7 @@ def compare(
                              parameters=params, reform_parameters=reform_params, encoding=encoding,
                              overwrite=overwrite, lang=lang.value)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
     except KeyboardInterrupt:
         typer.echo("已中断：未写出任何结果文件（输出目录中原有的文件未改动）", err=True)
         raise typer.Exit(130)
@@ -755,17 +755,19 @@ def new(
     cases_dir: Path = typer.Option(Path("tests/cases"), "--cases-dir", help="测试用例目录（默认：./tests/cases）"),
     no_input: bool = typer.Option(False, "--no-input", help="不提问：只用选项，缺少必填项时报错"),
     force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
+    lang: Lang = LANG_OPT,
 ) -> None:
     """新建一个城市的规则库和测试用例（从模板，立即可通过检查）/ scaffold a new city's rulebook and cases."""
-    from .authoring.scaffold import PROMPTS, answer_problem, new_city, scaffold
+    from .authoring.scaffold import PROMPTS, QUESTIONS_EN, answer_problem, new_city, scaffold
     from .base.problems import InputError
 
     answers = {"zh": zh, "en": en, "title": title, "number": number, "issuer": issuer, "issued": issued,
                "in_force_from": in_force_from, "in_force_to": in_force_to, "source": source}
     for key, question, required in PROMPTS:
         while answers[key] is None and not no_input:
-            text = typer.prompt(question, default="" if not required else None, show_default=False)
-            why = answer_problem(key, text)
+            text = typer.prompt(QUESTIONS_EN[key] if lang is Lang.en else question, default="" if not required else None,
+                                show_default=False)
+            why = answer_problem(key, text, lang.value)
             if why:
                 typer.echo(why, err=True)
             else:
@@ -773,8 +775,8 @@ def new(
     try:
         made = scaffold(new_city(city, answers, draft=draft), rulebooks_dir, cases_dir, force=force)
     except InputError as error:
-        _fail(error)
-    for line in made.summary():
+        _fail(error, lang=lang.value)
+    for line in made.summary(lang.value):
         typer.echo(line)
     if any(p.severity == "error" for p in made.problems):
         raise typer.Exit(1)

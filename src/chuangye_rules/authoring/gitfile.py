@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import subprocess
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
+
+HOW = Text("写作 版本:路径，如 HEAD~1:rulebooks/ordos.yaml", "write REVISION:PATH, e.g. HEAD~1:rulebooks/ordos.yaml")
 
 
 def show(rev: str, path: str) -> bytes:
     written = f"{rev}:{path}"
     if not rev or rev.startswith("-"):
-        raise InputError([Problem(written, None, None, "版本名无效", "写作 版本:路径，如 HEAD~1:rulebooks/ordos.yaml")])
+        raise InputError([make_problem(written, None, None, Text("版本名无效", "not a valid revision"), HOW)])
     try:
         shown = subprocess.run(["git", "show", "--end-of-options", f"{rev}:./{path}"], capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise InputError([Problem(written, None, None, f"无法运行 git：{error}")]) from None
+        raise InputError([make_problem(written, None, None, Text(f"无法运行 git：{error}", f"cannot run git: {error}"))]) from None
     if shown.returncode != 0:
-        raise InputError([Problem(written, None, None, "git 中没有这个版本的文件：" +
-                                  shown.stderr.decode("utf-8", "replace").strip()[:200],
-                                  "写作 版本:路径，如 HEAD~1:rulebooks/ordos.yaml（在仓库目录中运行）")])
+        said = shown.stderr.decode("utf-8", "replace").strip()[:200]
+        raise InputError([make_problem(written, None, None,
+                                       Text("git 中没有这个版本的文件：" + said, "git has no such file at that revision: " + said),
+                                       HOW + Text("（在仓库目录中运行）", " (run it in the repository's folder)"))])
     return shown.stdout

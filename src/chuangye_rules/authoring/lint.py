@@ -188,6 +188,7 @@ def _bounds(node, path: tuple, out: dict) -> None:
 
 
 BOUND_WORDS = {"gt": "大于", "gte": "不小于", "lt": "小于", "lte": "不大于", "eq": "等于"}
+BOUND_WORDS_EN = {"gt": "more than", "gte": "at least", "lt": "less than", "lte": "at most", "eq": "equal to"}
 
 
 def _never_true(node, path: tuple) -> tuple[Text, tuple] | None:
@@ -209,7 +210,8 @@ def _never_true(node, path: tuple) -> tuple[Text, tuple] | None:
                 if low[1] > high[1] or (low[1] == high[1] and strict) or len(eqs) > 1:
                     later = max(low, high, key=lambda t: tests.index(t))
                     return (Text(f"{field} 要{BOUND_WORDS[low[0]]} {low[1]}，又要{BOUND_WORDS[high[0]]} {high[1]}",
-                                 f"{field} must be {low[0]} {low[1]} and {high[0]} {high[1]}"), later[2])
+                                 f"{field} must be {BOUND_WORDS_EN[low[0]]} {low[1]} and {BOUND_WORDS_EN[high[0]]} {high[1]}"),
+                            later[2])
             except TypeError:  # values of different types: reported by the type check already
                 continue
         for k, child in enumerate(node.all):

@@ -40,6 +40,17 @@ PROMPTS = [
     ("in_force_to", "截止日期 YYYY-MM-DD（文件没写则直接回车）", False),
     ("source", "原文文本文件的路径（UTF-8 或 GBK 的 .txt）", True),
 ]
+QUESTIONS_EN = {  # the same questions with `--lang en`
+    "zh": "the city's Chinese name (e.g. 淄博)",
+    "en": "the city's English name (e.g. Zibo)",
+    "title": "the document's title",
+    "number": "the document number (e.g. 淄政办发〔2023〕1号; press Enter if there is none)",
+    "issuer": "the issuing body (e.g. 淄博市人民政府办公室)",
+    "issued": "the date it was issued, YYYY-MM-DD (press Enter if unknown)",
+    "in_force_from": "the date it takes effect, YYYY-MM-DD",
+    "in_force_to": "the date it ends, YYYY-MM-DD (press Enter if the document does not say)",
+    "source": "the path of the official text (a .txt in UTF-8 or GBK)",
+}
 OPTIONS = {"zh": "--zh", "en": "--en", "title": "--title", "number": "--number", "issuer": "--issuer",
            "issued": "--issued", "in_force_from": "--from", "in_force_to": "--to", "source": "--source"}
 DATES = ("issued", "in_force_from", "in_force_to")
@@ -68,10 +79,23 @@ class Scaffolded:
     converted_from: str | None = None  # the source text's encoding when it was not UTF-8
     problems: list[Problem] = field(default_factory=list)  # what `chuangye validate` says of the new file
 
-    def summary(self) -> list[str]:
+    def summary(self, lang: str = "zh") -> list[str]:
+        errors = [p for p in self.problems if p.severity == "error"]
+        if lang == "en":
+            return [f"Wrote the rulebook {self.rulebook}", f"Wrote the test cases {self.cases}",
+                    f"Copied the official text to {self.source}"
+                    + (f" (converted from {self.converted_from} to UTF-8)" if self.converted_from else ""),
+                    "chuangye validate: " + ("passed" if not errors else f"{len(errors)} error(s)"),
+                    *[f"  {p.format(lang)}" for p in self.problems],
+                    "Next:",
+                    f"  1. Read {self.source} through and write each benefit as an item under benefits in {self.rulebook} "
+                    "(the format is in docs/rulebook-format.md)",
+                    f"  2. Once the first real benefit is written, delete the placeholder benefit {PLACEHOLDER_ID} and the "
+                    f"placeholder case in {self.cases}",
+                    f"  3. chuangye validate {self.rulebook}",
+                    f"  4. chuangye test {self.cases} --rulebooks {self.rulebook.parent}"]
         lines = [f"已生成规则库 {self.rulebook}", f"已生成测试用例 {self.cases}", f"已复制原文 {self.source}"
                  + (f"（已从 {self.converted_from} 转为 UTF-8）" if self.converted_from else "")]
-        errors = [p for p in self.problems if p.severity == "error"]
         lines.append("chuangye validate: " + ("通过" if not errors else f"{len(errors)} 个错误"))
         lines += [f"  {p.format()}" for p in self.problems]
         lines += ["下一步:",
@@ -85,19 +109,25 @@ class Scaffolded:
 # ------------------------------------------------------------------------------------------ answers
 
 
-def answer_problem(key: str, text: str | None) -> str | None:
-    """Why an answer to one question cannot be used (in Chinese), or None when it can."""
+def answer_problem(key: str, text: str | None, lang: str = "zh") -> str | None:
+    """Why an answer to one question cannot be used ("--option: why"), or None when it can."""
+    why = _why_not(key, text)
+    return f"{OPTIONS[key]}: {why.get(lang)}" if why else None
+
+
+def _why_not(key: str, text: str | None) -> Text | None:
     text = (text or "").strip()
     required = next(r for k, _, r in PROMPTS if k == key)
     if not text:
-        return f"{OPTIONS[key]}: 必须填写" if required else None
+        return Text("必须填写", "required") if required else None
     if key in DATES:
         try:
             dt.date.fromisoformat(text)
         except ValueError:
-            return f"{OPTIONS[key]}: {text!r} 不是有效日期，应写作 YYYY-MM-DD，如 2023-01-01"
+            return Text(f"{text!r} 不是有效日期，应写作 YYYY-MM-DD，如 2023-01-01",
+                        f"{text!r} is not a valid date; write YYYY-MM-DD, e.g. 2023-01-01")
     if key == "source" and not Path(text).expanduser().is_file():
-        return f"{OPTIONS[key]}: 找不到文件 {text}"
+        return Text(f"找不到文件 {text}", f"no such file: {text}")
     return None
 
 
@@ -109,13 +139,16 @@ def new_city(slug: str, answers: dict, draft: bool = False) -> NewCity:
         problems.append(make_problem(
             "CITY", None, None, Text(f"城市标识 {slug!r} 无效", f"the city identifier {slug!r} is not valid"),
             Text("用小写英文字母、数字和下划线，以字母开头（通常是城市拼音），" + (f"如 {suggestion}" if suggestion else "如 zibo"),
-                 "use lower-case letters, digits and underscores, starting with a letter, e.g. zibo")))
+                 f"use lower-case letters, digits and underscores, starting with a letter (usually the city's pinyin), "
+                 f"e.g. {suggestion or 'zibo'}")))
     for key, _, _ in PROMPTS:
-        why = answer_problem(key, answers.get(key))
+        why = _why_not(key, answers.get(key))
         if why:
             missing = not str(answers.get(key) or "").strip()
-            problems.append(make_problem(OPTIONS[key], None, None, why.split(": ", 1)[1],
-                                         f"用 {OPTIONS[key]} 给出，或不加 --no-input 按提示填写" if missing else None))
+            problems.append(make_problem(OPTIONS[key], None, None, why,
+                                         Text(f"用 {OPTIONS[key]} 给出，或不加 --no-input 按提示填写",
+                                              f"give it with {OPTIONS[key]}, or run without --no-input and answer the question")
+                                         if missing else None))
     if problems:
         raise InputError(problems)
 
@@ -131,7 +164,10 @@ def new_city(slug: str, answers: dict, draft: bool = False) -> NewCity:
                    number=value("number"), issued=date("issued"), in_force_to=date("in_force_to"), draft=draft)
     if meta.in_force_to and meta.in_force_to < meta.in_force_from:
         raise InputError([make_problem("--to", None, None,
-                                       f"截止日期 {meta.in_force_to} 早于生效日期 {meta.in_force_from}", "检查年份")])
+                                       Text(f"截止日期 {meta.in_force_to} 早于生效日期 {meta.in_force_from}",
+                                            f"the end date {meta.in_force_to} is before the date it takes effect, "
+                                            f"{meta.in_force_from}"),
+                                       Text("检查年份", "check the year"))])
     return meta
 
 
@@ -145,8 +181,11 @@ def first_sentence(text: str) -> str:
         chunk = chunk.strip()
         if len(re.sub(r"\s+", "", chunk)) >= MIN_QUOTE_CHARS:
             return chunk[:MAX_QUOTE_CHARS].strip()
-    raise InputError([make_problem("--source", None, None, "原文太短：找不到一句 8 个字以上的话",
-                                   "检查是否选对了文件（应为文件全文）")])
+    raise InputError([make_problem("--source", None, None,
+                                   Text(f"原文太短：找不到一句 {MIN_QUOTE_CHARS} 个字以上的话",
+                                        f"the text is too short: it has no sentence of {MIN_QUOTE_CHARS} characters or more"),
+                                   Text("检查是否选对了文件（应为文件全文）",
+                                        "check that this is the right file (the document's full text)"))])
 
 
 def scalar(value: str, flow: bool = False) -> str:
@@ -247,8 +286,10 @@ def _read_source(path: Path) -> tuple[str, str | None]:
     try:
         return raw.decode("gb18030"), "GBK/GB18030"
     except UnicodeDecodeError:
-        raise InputError([make_problem(str(path), None, None, "原文既不是 UTF-8 也不是 GBK 编码",
-                                       "用文本编辑器另存为 UTF-8 的 .txt 文件")]) from None
+        raise InputError([make_problem(str(path), None, None,
+                                       Text("原文既不是 UTF-8 也不是 GBK 编码", "the text is neither UTF-8 nor GBK"),
+                                       Text("用文本编辑器另存为 UTF-8 的 .txt 文件",
+                                            "save it as a UTF-8 .txt file in a text editor"))]) from None
 
 
 def scaffold(meta: NewCity, rulebooks_dir: Path, cases_dir: Path, force: bool = False,
@@ -264,7 +305,9 @@ def scaffold(meta: NewCity, rulebooks_dir: Path, cases_dir: Path, force: bool = 
     same_source = source.exists() and source.resolve() == meta.source.resolve()
     existing = [p for p in (rulebook, cases) if p.exists()] + ([source] if source.exists() and not same_source else [])
     if existing and not force:
-        raise InputError([make_problem(str(p), None, None, "文件已存在，没有覆盖", "换一个城市标识，或加 --force 覆盖")
+        raise InputError([make_problem(str(p), None, None, Text("文件已存在，没有覆盖", "the file exists and was not overwritten"),
+                                       Text("换一个城市标识，或加 --force 覆盖",
+                                            "choose another city identifier, or add --force to overwrite"))
                           for p in existing])
     quote = first_sentence(text)
     source.parent.mkdir(parents=True, exist_ok=True)

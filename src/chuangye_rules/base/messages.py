@@ -196,3 +196,12 @@ def value_at(data: Any, path: tuple) -> Any:
         else:
             return None
     return data
+
+
+class Invalid(ValueError):
+    """A value a validator refuses, with the reason in Chinese (str(error): what Pydantic and a batch cell show)
+    and in English (`.text.en`, for `--lang en`)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh)
+        self.text = Text(zh, en)

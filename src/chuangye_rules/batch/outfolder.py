@@ -26,7 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
 
 MANIFEST = ".chuangye-manifest.json"
 STAGING_PREFIX = ".chuangye-运行中-"
@@ -70,17 +71,28 @@ class OutFolder:
             if not (target.exists() or target.is_symlink()):
                 continue
             if _same_file(target, self.input_path):
-                problems.append(Problem(str(target), None, None, "输出文件会覆盖名单文件本身，已停止，名单未被改动",
-                                        "用 -o 指定另一个输出目录"))
+                problems.append(make_problem(
+                    str(target), None, None,
+                    Text("输出文件会覆盖名单文件本身，已停止，名单未被改动",
+                         "an output file would overwrite the list itself: stopped, the list is unchanged"),
+                    Text("用 -o 指定另一个输出目录", "name another output folder with -o")))
             elif name in earlier and not target.is_symlink() and _stamp(target) == earlier[name]:
                 if self.overwrite:
                     self.replacing[name] = earlier[name]
                 else:
-                    problems.append(Problem(str(target), None, None, "输出目录中已有上次运行写出的同名文件，未做任何改动",
-                                            "加 --overwrite 用本次结果替换上次的结果，或用 -o 指定另一个目录"))
+                    problems.append(make_problem(
+                        str(target), None, None,
+                        Text("输出目录中已有上次运行写出的同名文件，未做任何改动",
+                             "the output folder already has a file of this name from an earlier run; nothing was changed"),
+                        Text("加 --overwrite 用本次结果替换上次的结果，或用 -o 指定另一个目录",
+                             "add --overwrite to replace the earlier results with this run's, or name another folder with -o")))
             else:
-                problems.append(Problem(str(target), None, None, "输出目录中已有同名文件（不是本程序上次写出的，"
-                                        "或写出后被改动过），不会覆盖，未做任何改动", "用 -o 指定另一个目录，或先移走这个文件"))
+                problems.append(make_problem(
+                    str(target), None, None,
+                    Text("输出目录中已有同名文件（不是本程序上次写出的，或写出后被改动过），不会覆盖，未做任何改动",
+                         "the output folder already has a file of this name (not written by an earlier run, or changed "
+                         "since), which is never overwritten; nothing was changed"),
+                    Text("用 -o 指定另一个目录，或先移走这个文件", "name another folder with -o, or move this file away first")))
         if problems:
             raise InputError(problems)
         self.earlier = {name: stamp for name, stamp in earlier.items() if name not in self.names
@@ -207,8 +219,12 @@ class OutFolder:
 
 
 def _changed(target: Path) -> InputError:
-    return InputError([Problem(str(target), None, None, "运行期间输出目录中出现了（或改动了）同名文件，不会覆盖，"
-                               "未写出任何结果文件", "用 -o 指定另一个目录后重新运行")])
+    return InputError([make_problem(
+        str(target), None, None,
+        Text("运行期间输出目录中出现了（或改动了）同名文件，不会覆盖，未写出任何结果文件",
+             "a file of this name appeared (or changed) in the output folder during the run; it is not overwritten, "
+             "and no result file was written"),
+        Text("用 -o 指定另一个目录后重新运行", "name another folder with -o and run again"))])
 
 
 def _quietly(action, *args) -> None:

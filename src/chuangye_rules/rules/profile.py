@@ -13,10 +13,11 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Invalid, Text, written
+from ..base.problems import InputError, Problem, make_problem
 from .catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog, date_text
 from .history import HISTORY, Received, parse_received
-from .yamlsource import MESSAGES_ZH, Located, load_located, read_text
+from .yamlsource import MESSAGES_EN, MESSAGES_ZH, Located, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
 MAX_COUNT = 999_999_999  # people, units: the largest count a batch list accepts too (9 digits)
@@ -70,26 +71,27 @@ def _check_value(spec: FieldSpec, value: Any) -> Any:
             code = vocab.normalise(item)
             if code is None:
                 allowed = "、".join(f"{c}（{z}）" for c, z in vocab.labels.items())
-                raise ValueError(f"{item!r} 不是可选值；可选: {allowed}")
+                raise Invalid(f"{item!r} 不是可选值；可选: {allowed}",
+                              f"{item!r} is not one of the choices; choose from: {', '.join(vocab.labels)}")
             codes.append(code)
         return codes[0] if spec.type == "one_of" else frozenset(codes)
     if spec.type in ("money", "number"):
         if not value.is_finite():
-            raise ValueError("应为有限数字（不能是 NaN 或无穷大）")
+            raise Invalid("应为有限数字（不能是 NaN 或无穷大）", "should be a finite number (not NaN or infinity)")
         if abs(value) > MAX_MONEY:
-            raise ValueError(f"数值过大（上限 {MAX_MONEY:,.0f}）")
+            raise Invalid(f"数值过大（上限 {MAX_MONEY:,.0f}）", f"the number is too large (at most {MAX_MONEY:,.0f})")
         if spec.type == "money" and value < 0:
-            raise ValueError("金额不能为负数")
+            raise Invalid("金额不能为负数", "an amount cannot be negative")
         if spec.type == "money" and value != value.quantize(Decimal("0.01")):
-            raise ValueError("金额最多保留两位小数（到分）")
+            raise Invalid("金额最多保留两位小数（到分）", "an amount has at most two decimal places (fen)")
     if spec.type == "int" and value < 0:
-        raise ValueError("人数/数量不能为负数")
+        raise Invalid("人数/数量不能为负数", "a count cannot be negative")
     if spec.type == "int" and value > MAX_COUNT:
-        raise ValueError(f"数值过大（上限 {MAX_COUNT:,}）")
+        raise Invalid(f"数值过大（上限 {MAX_COUNT:,}）", f"the number is too large (at most {MAX_COUNT:,})")
     if spec.type == "text" and _SURROGATE.search(value):
-        raise ValueError("含有无效的 Unicode 字符（单独的代理项）")
+        raise Invalid("含有无效的 Unicode 字符（单独的代理项）", "contains an invalid Unicode character (a lone surrogate)")
     if spec.type == "date" and not (MIN_DATE <= value <= MAX_DATE):
-        raise ValueError(f"日期应在 {MIN_DATE} 至 {MAX_DATE} 之间")
+        raise Invalid(f"日期应在 {MIN_DATE} 至 {MAX_DATE} 之间", f"the date should be between {MIN_DATE} and {MAX_DATE}")
     return value
 
 
@@ -111,14 +113,15 @@ def _no_guessing(spec: FieldSpec, value: Any) -> Any:
     """Values Pydantic would quietly convert into something else: true as the count 1, a number as a date
     (seconds since 1970). They are type errors, reported as such."""
     if spec.type in ("int", "money", "number") and isinstance(value, bool):
-        raise ValueError("应为数字，不是 true/false")
+        raise Invalid("应为数字，不是 true/false", "should be a number, not true/false")
     if spec.type == "date" and isinstance(value, bool):
-        raise ValueError("应为日期 YYYY-MM-DD，不是 true/false")
+        raise Invalid("应为日期 YYYY-MM-DD，不是 true/false", "should be a date YYYY-MM-DD, not true/false")
     if spec.type == "date" and isinstance(value, (int, float, Decimal)):
         text = str(value)
         if re.fullmatch(r"(19|20|21)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", text):
-            raise ValueError(f"应为日期，写作 {text[:4]}-{text[4:6]}-{text[6:]}（YYYY-MM-DD）")
-        raise ValueError("应为日期 YYYY-MM-DD，不是数字")
+            raise Invalid(f"应为日期，写作 {text[:4]}-{text[4:6]}-{text[6:]}（YYYY-MM-DD）",
+                          f"should be a date, written {text[:4]}-{text[4:6]}-{text[6:]} (YYYY-MM-DD)")
+        raise Invalid("应为日期 YYYY-MM-DD，不是数字", "should be a date YYYY-MM-DD, not a number")
     return value
 
 
@@ -183,19 +186,47 @@ def canonical_keys(data: dict, file: str, located: Located | None = None) -> tup
         name = cat.resolve(str(key))
         if name is None:
             suggestion = cat.suggest(str(key))
-            hint = f"是否想写 {suggestion}（{cat.fields[suggestion].zh}）？" if suggestion else "可用字段见 chuangye fields"
-            problems.append(_problem(located, file, (key,), f"未知字段 {key!r}", hint))
+            if suggestion:
+                spec = cat.fields[suggestion]
+                hint = Text(f"是否想写 {suggestion}（{spec.zh}）？", f"did you mean {suggestion} ({spec.en})?")
+            else:
+                hint = Text("可用字段见 chuangye fields", "chuangye fields lists the fields")
+            problems.append(_problem(located, file, (key,), Text(f"未知字段 {key!r}", f"unknown field {key!r}"), hint))
             continue
         if name in out:
-            problems.append(_problem(located, file, (key,), f"字段 {key!r} 与 {original[name]!r} 重复"))
+            problems.append(_problem(located, file, (key,), Text(
+                f"字段 {key!r} 与 {original[name]!r} 重复", f"field {key!r} repeats {original[name]!r} (the same field, written twice)")))
             continue
         out[name] = value
         original[name] = key
     return out, original, problems
 
 
-def _problem(located, file, path, message, hint=None) -> Problem:
-    return located.problem(path, message, hint) if located else Problem(file, None, None, message, hint)
+def _problem(located: Located | None, file: str, path: tuple, message: Text, hint: Text | None = None) -> Problem:
+    return located.problem(path, message, hint) if located else make_problem(file, None, None, message, hint)
+
+
+# What a field of each type takes, in the words of a profile's messages: "应为…" / "should be …"
+EXPECTED = {
+    "bool": Text("是/否（或 true/false）", "yes/no (or true/false)"),
+    "int": Text("整数", "a whole number"),
+    "money": Text("金额（元）", "an amount in yuan"),
+    "number": Text("数字", "a number"),
+    "date": Text("日期，如 2023-07-01（也可 2023/7/1、2023年7月1日）", "a date such as 2023-07-01 (or 2023/7/1, 2023年7月1日)"),
+    "text": Text("文本", "text"),
+}
+
+
+def _reason(item: dict) -> Text:
+    """Why Pydantic refused a value, in both languages: a validator's own Invalid, else the error type's words."""
+    if item["type"] == "value_error":
+        error = (item.get("ctx") or {}).get("error")
+        if isinstance(error, Invalid):
+            return error.text
+        said = item["msg"].removeprefix("Value error, ")
+        return Text(said, said)  # a ValueError with no English of its own (history.py's): as it was written
+    zh = MESSAGES_ZH.get(item["type"]) or item["msg"]
+    return Text(zh, MESSAGES_EN.get(item["type"]) or item["msg"])
 
 
 def validation_problems(error: ValidationError, original: dict, file: str, located: Located | None,
@@ -206,21 +237,22 @@ def validation_problems(error: ValidationError, original: dict, file: str, locat
         name = item["loc"][0] if item["loc"] else None
         spec = cat.fields.get(name)
         key = original.get(name, name)
-        label = f"{key}" + (f"（{spec.zh}）" if spec and spec.zh != key else "")
+        label = Text(f"{key}" + (f"（{spec.zh}）" if spec and spec.zh != key else ""),
+                     f"{key}" + (f" ({spec.en})" if spec and spec.en != key else ""))
         raw = values.get(name)
         shown = _short(mask_id(raw) if spec and spec.personal else raw)
-        message = (MESSAGES_ZH.get(item["type"]) if item["type"] != "value_error" else None) or item["msg"].removeprefix("Value error, ")
+        message = _reason(item)
         if item["type"] in ("date_parsing", "date_from_datetime_parsing") and isinstance(raw, str) \
                 and re.fullmatch(r"\s*\d{4}-\d{1,2}-\d{1,2}\s*", raw):
-            message = "这一天不存在（检查月份和日期，如 2 月没有 30 日）"
-        expected = {"bool": "是/否（或 true/false）", "int": "整数", "money": "金额（元）", "number": "数字",
-                    "date": "日期，如 2023-07-01（也可 2023/7/1、2023年7月1日）",
-                    "text": "文本"}.get(spec.type if spec else "", "")
-        parse_error = item["type"] != "value_error" and message.startswith("应为")
+            message = Text("这一天不存在（检查月份和日期，如 2 月没有 30 日）",
+                           "there is no such day (check the month and the day: February has no 30th)")
+        expected = EXPECTED.get(spec.type if spec else "")
+        parse_error = item["type"] != "value_error" and message.zh.startswith("应为")
         if expected and parse_error and spec.type in ("bool", "date"):
-            message = f"应为{expected}"  # a profile takes the same spellings as a batch list: say them
-        hint = f"应为{expected}" if expected and not message.startswith("应为") else None
-        problem = _problem(located, file, (key,), f"字段 {label} 的值 {shown!r} 无效：{message}", hint)
+            message = Text(f"应为{expected.zh}", f"should be {expected.en}")  # a profile takes a batch list's spellings: say them
+        hint = Text(f"应为{expected.zh}", f"should be {expected.en}") if expected and not message.zh.startswith("应为") else None
+        problem = _problem(located, file, (key,), Text(f"字段 {label.zh} 的值 {shown!r} 无效：{message.zh}",
+                                                       f"field {label.en}: the value {shown!r} is not valid: {message.en}"), hint)
         problems.append(dataclasses.replace(problem, field=str(name)) if name is not None else problem)
     return problems
 
@@ -240,7 +272,9 @@ def parse_profile(data: Any, file: str = "<profile>", located: Located | None = 
     """Validate a mapping of facts into a Profile; raises InputError naming the field (and line)."""
     if not isinstance(data, dict):
         kind = type(data).__name__
-        raise InputError([Problem(file, 1, 1, f"申请人信息应为“字段: 值”的映射，而不是 {kind}")])
+        what = "but it is empty" if data is None else f"not {written(data).en}"
+        raise InputError([make_problem(file, 1, 1, Text(f"申请人信息应为“字段: 值”的映射，而不是 {kind}",
+                                                        f"a profile should be a mapping of 'field: value' lines, {what}"))])
     values, original, problems = canonical_keys(data, file, located)
     if not problems:
         try:
@@ -260,11 +294,15 @@ def load_profile(path: "Path | str | Mapping[str, Any]") -> ProfileBase:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError([Problem(str(path), error.lineno, error.colno, f"JSON 语法错误: {error.msg}")]) from None
+            raise InputError([make_problem(str(path), error.lineno, error.colno, Text(
+                f"JSON 语法错误: {error.msg}", f"JSON syntax error: {error.msg}"))]) from None
         except RecursionError:
-            raise InputError([Problem(str(path), None, None, "JSON 嵌套过深，没有继续读取")]) from None
+            raise InputError([make_problem(str(path), None, None, Text(
+                "JSON 嵌套过深，没有继续读取", "the JSON is nested too deep; reading stopped"))]) from None
         except ValueError as error:  # e.g. an integer of thousands of digits
-            raise InputError([Problem(str(path), None, None, f"JSON 无法读取：数字过长或取值无效（{str(error)[:80]}）")]) from None
+            raise InputError([make_problem(str(path), None, None, Text(
+                f"JSON 无法读取：数字过长或取值无效（{str(error)[:80]}）",
+                f"the JSON cannot be read: a number too long or an invalid value ({str(error)[:80]})"))]) from None
         return parse_profile(data, str(path))
     located = load_located(text, str(path))
     return parse_profile(located.data, str(path), located)

@@ -53,6 +53,42 @@ MESSAGES_ZH = {
     "recursion_loop": "内容循环引用了自身",
 }
 
+# The same in English (`--lang en`)
+MESSAGES_EN = {
+    "missing": "required, but missing",
+    "extra_forbidden": "not a known key",
+    "literal_error": "not one of the allowed values",
+    "enum": "not one of the allowed values",
+    "string_type": "should be text",
+    "list_type": "should be a list",
+    "dict_type": "should be a mapping (key: value)",
+    "model_type": "should be a mapping (key: value)",
+    "date_from_datetime_parsing": "should be a date (YYYY-MM-DD)",
+    "date_parsing": "should be a date (YYYY-MM-DD)",
+    "date_type": "should be a date (YYYY-MM-DD)",
+    "decimal_parsing": "should be a number",
+    "decimal_type": "should be a number",
+    "int_parsing": "should be a whole number",
+    "int_type": "should be a whole number",
+    "bool_parsing": "should be true or false",
+    "greater_than_equal": "the number is too small",
+    "greater_than": "the number is too small",
+    "less_than_equal": "the number is too large",
+    "string_pattern_mismatch": "an identifier uses lower-case letters, digits and underscores, starting with a letter",
+    "too_short": "cannot be empty",
+    "union_tag_invalid": "the kind is not valid",
+    "union_tag_not_found": "kind is missing",
+    "value_error": "not a valid value",
+    "finite_number": "should be a finite number (not NaN or infinity)",
+    "bool_type": "should be true or false",
+    "date_from_datetime_inexact": "should be a date (YYYY-MM-DD)",
+    "int_from_float": "should be a whole number (no decimals)",
+    "frozen_set_type": "should be a list, e.g. [college_graduate, veteran], or words separated by 、 or commas",
+    "set_type": "should be a list",
+    "string_too_long": "the text is too long",
+    "recursion_loop": "the content refers to itself",
+}
+
 
 @dataclass
 class Located:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..base.messages import Text
 from ..base.problems import InputError, Problem
 
 LIST_MAX_BYTES = 200 * 1024 * 1024  # 200 MB: about a million rows
@@ -51,9 +52,15 @@ class Job:
 
 
 class JobError(Exception):
-    def __init__(self, status: int, error: str, message: str, hint: str | None = None, where: str = "file"):
+    """A request about a list job refused: the status, the error's code, and one problem (in Chinese and, given a
+    Text, English: the response's message_en and hint_en, as for every Problem)."""
+
+    def __init__(self, status: int, error: str, message: Text | str, hint: Text | str | None = None, where: str = "file"):
         self.status, self.error = status, error
-        self.problems = [Problem(where, None, None, message, hint, field=where)]
+        message_en = message.en if isinstance(message, Text) else None
+        hint_en = hint.en if isinstance(hint, Text) else None
+        self.problems = [Problem(where, None, None, str(message), str(hint) if hint is not None else None,
+                                 message_en=message_en, hint_en=hint_en, field=where)]
 
 
 class Jobs:
@@ -70,10 +77,13 @@ class Jobs:
         self.reap()
         safe = _safe_name(name)
         if not body:
-            raise JobError(422, "invalid_input", "上传的名单是空文件", "选择一个 CSV 或 Excel（.xlsx）名单文件")
+            raise JobError(422, "invalid_input", Text("上传的名单是空文件", "the uploaded list is an empty file"),
+                           Text("选择一个 CSV 或 Excel（.xlsx）名单文件", "choose a list as a CSV or Excel (.xlsx) file"))
         with self.lock:
             if any(j.client == client and j.state == "running" for j in self.jobs.values()):
-                raise JobError(409, "busy", "您上一份名单还在评估中，请等它完成后再上传下一份", where="job")
+                raise JobError(409, "busy", Text("您上一份名单还在评估中，请等它完成后再上传下一份",
+                                                 "your previous list is still being evaluated: wait until it is done "
+                                                 "before uploading the next"), where="job")
             folder = Path(tempfile.mkdtemp(prefix="chuangye-list-"))
             job = Job(secrets.token_urlsafe(12), client, folder, safe)
             self.jobs[job.id] = job
@@ -107,7 +117,9 @@ class Jobs:
             job.problems = [_shown(p) for p in error.problems]
             shutil.rmtree(job.folder, ignore_errors=True)
         except Exception:  # a bug: the page says so, the server goes on, nothing of the list is kept
-            job.problems = [{"message": "内部错误：评估没有完成（请把名单的格式告诉维护者）", "field": None}]
+            job.problems = [{"message": "内部错误：评估没有完成（请把名单的格式告诉维护者）",
+                             "message_en": "internal error: the evaluation did not finish (please tell the maintainers "
+                                           "how the list is laid out)", "field": None}]
             shutil.rmtree(job.folder, ignore_errors=True)
         finally:
             if job.folder.exists():  # the list itself is not kept once it has been read
@@ -121,14 +133,16 @@ class Jobs:
         self.reap()
         job = self.jobs.get(job_id)
         if job is None or job.client != client:  # another client's job does not exist for you
-            raise JobError(404, "not_found", "没有这个评估任务（结果下载一次或一小时后即删除）", where="job")
+            raise JobError(404, "not_found", Text("没有这个评估任务（结果下载一次或一小时后即删除）",
+                                                  "no such job (the results are deleted once downloaded, or after an hour)"),
+                           where="job")
         return job
 
     def download(self, job_id: str, client: str) -> bytes:
         """The outputs as one zip; the job and its files are deleted as it is handed over."""
         job = self.get(job_id, client)
         if job.state != "done":
-            raise JobError(409, "not_ready", "评估还没有完成", where="job")
+            raise JobError(409, "not_ready", Text("评估还没有完成", "the evaluation has not finished yet"), where="job")
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for file in sorted((job.folder / "out").iterdir()):
@@ -162,12 +176,16 @@ def _safe_name(name: str) -> str:
     base = Path(name.replace("\\", "/")).name.strip() or "名单.csv"
     base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base)[:120]
     if not base.lower().endswith(SUFFIXES):
-        raise JobError(422, "invalid_input", f"不支持的文件类型：{base}", "上传 CSV（.csv）或 Excel（.xlsx）名单")
+        raise JobError(422, "invalid_input", Text(f"不支持的文件类型：{base}", f"this kind of file is not supported: {base}"),
+                       Text("上传 CSV（.csv）或 Excel（.xlsx）名单", "upload a list as CSV (.csv) or Excel (.xlsx)"))
     return base
 
 
 def _shown(problem: Problem) -> dict[str, Any]:
-    """A problem of the run, with the server's own folders taken out of the file name."""
+    """A problem of the run, in Chinese and English, with the server's own folders taken out of the file name."""
     where = Path(problem.file).name if problem.file and "/" in problem.file else problem.file
-    text = problem.format().replace(problem.file, where, 1) if problem.file else problem.format()
-    return {"message": text, "field": problem.field}
+
+    def text(lang: str) -> str:
+        return problem.format(lang).replace(problem.file, where, 1) if problem.file else problem.format(lang)
+
+    return {"message": text("zh"), "message_en": text("en"), "field": problem.field}
