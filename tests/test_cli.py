@@ -34,7 +34,7 @@ def test_check_prints_chinese_results_with_amounts():
 def test_check_json_is_the_documented_schema():
     out = run("check", EXAMPLES / "huaibei-enterprise-tech-purchase.yaml", "--as-of", "2024-06-01", "--format", "json")
     data = json.loads(out.stdout)
-    assert data["schema"] == "chuangye.evaluation/1"
+    assert data["schema"] == "chuangye.evaluation/2"
     benefit = next(b for c in data["cities"] for b in c["benefits"] if b["status"] == "eligible"
                    and b["amount"]["kind"] == "exact")
     assert isinstance(benefit["amount"]["value"], str)  # Decimal, exact, never a float

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from chuangye_rules import InputError, Status, evaluate, load_rulebooks
+from chuangye_rules.render.words import exclusion_note, flat_reasons
 
 MINI = Path(__file__).parent / "fixtures" / "rulebooks"
 AS_OF = dt.date(2024, 6, 1)
@@ -26,7 +27,7 @@ def test_eligible_with_exact_amount_lead_department_and_quote(mini):
     r = result(mini, FOUNDER).benefit("startup_subsidy")
     assert r.status is Status.eligible and r.amount.value == D(5000)
     assert r.lead_departments == ["市人社局"] and r.quote == ["一次性创业补贴5000元"]
-    assert all(reason.result for reason in r.reasons)
+    assert all(reason["result"] for reason in flat_reasons(r))
 
 
 def test_a_missing_fact_is_needs_information_naming_it(mini):
@@ -56,7 +57,7 @@ def test_exclusion_keeps_the_more_valuable_and_says_why(mini):
     assert ev.benefit("incubation_subsidy").status is Status.eligible
     dropped = ev.benefit("startup_subsidy")
     assert dropped.status is Status.excluded and dropped.excluded_by == "incubation_subsidy"
-    assert "孵化补贴" in dropped.exclusion_note
+    assert "孵化补贴" in exclusion_note(dropped, ev.cities[0])
     assert ev.cities[0].totals.exact == D(10000)
 
 

@@ -22,9 +22,8 @@ BATCH_FLOW = ["columnar", "columns", "compile", "engine", "frames", "outfolder",
               "runner", "compare"]
 ERRORS = {"Problem", "InputError", "make_problem"}
 # imports that still break the order, each to be removed with the work it waits for (the test fails if one is mended
-# and left listed here): evaluate() still words its reasons in the language asked for, instead of returning a
-# language-neutral result that the render layer words
-KNOWN_UPWARD = {"engine.evaluation → render.i18n"}
+# and left listed here); none now: evaluate() returns a language-neutral result that the render layer words
+KNOWN_UPWARD: set[str] = set()
 
 
 def module_name(path: Path) -> tuple[str, ...]:

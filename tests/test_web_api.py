@@ -16,7 +16,7 @@ pytest.importorskip("httpx")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from chuangye_rules import evaluate, load_profile  # noqa: E402
+from chuangye_rules import evaluate, evaluation_dict, load_profile  # noqa: E402
 from chuangye_rules.render.reporting import amount_text  # noqa: E402
 from chuangye_rules.web import create_app  # noqa: E402
 from chuangye_rules.web.server import MAX_BODY_BYTES  # noqa: E402
@@ -48,7 +48,7 @@ def _facts(path: Path) -> dict:
 def test_evaluate_is_exactly_the_check_json(client, books):
     response = client.post("/evaluate", json={"profile": _facts(RETURNEE), "as_of": AS_OF})
     assert response.status_code == 200, response.text
-    library = evaluate(load_profile(RETURNEE), books, as_of=dt.date(2024, 6, 1)).to_dict()
+    library = evaluation_dict(evaluate(load_profile(RETURNEE), books, as_of=dt.date(2024, 6, 1)), "zh")
     assert response.json() == library
     env = {**os.environ, "COLUMNS": "120"}
     cli = subprocess.run([sys.executable, "-m", "chuangye_rules", "check", str(RETURNEE), "--as-of", AS_OF,
@@ -66,8 +66,8 @@ def test_evaluate_accepts_the_profile_file_text_and_the_options(client, books):
     response = client.post("/evaluate", json=body)
     assert response.status_code == 200, response.text
     library = evaluate(load_profile(EXAMPLES / "ordos-graduate-trainee.yaml"), books, as_of=dt.date(2024, 6, 1),
-                       city="鄂尔多斯", parameters={"nm_min_wage_class1_monthly": 1980}, lang="en")
-    assert response.json() == library.to_dict()
+                       city="鄂尔多斯", parameters={"nm_min_wage_class1_monthly": 1980})
+    assert response.json() == evaluation_dict(library, "en")
     assert response.json()["parameters"] == {"nm_min_wage_class1_monthly": "1980"}
 
 
@@ -150,7 +150,7 @@ def test_ui_evaluate_wraps_the_same_evaluation_with_the_cli_words(client, books)
     assert response.status_code == 200, response.text
     data = response.json()
     library = evaluate(load_profile(RETURNEE), books, as_of=dt.date(2024, 6, 1))
-    assert data["evaluation"] == library.to_dict()
+    assert data["evaluation"] == evaluation_dict(library, "zh")
     city = data["display"]["cities"][0]
     for benefit in library.cities[0].benefits:
         assert city["benefits"][benefit.id]["amount"] == amount_text(benefit.amount, "zh")

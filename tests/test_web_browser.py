@@ -36,7 +36,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from chuangye_rules import evaluate, load_profile  # noqa: E402
-from chuangye_rules.render.reporting import amount_text  # noqa: E402
+from chuangye_rules.render.reporting import amount_description, amount_text  # noqa: E402
 from chuangye_rules.rules.catalog import catalog  # noqa: E402
 
 pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
@@ -159,7 +159,7 @@ def _screen(driver, base: str, profile_path: Path, as_of: str, width: int = 1280
 def _expected(profile_path: Path, as_of: str, books, lang: str = "zh") -> dict:
     result = evaluate(load_profile(profile_path), books, as_of=dt.date.fromisoformat(as_of))
     return {b.id: {"status": b.status.value, "name": b.name if lang == "zh" else b.name_en,
-                   "amount": b.amount.description if b.amount.kind == "in_kind" else amount_text(b.amount, lang)}
+                   "amount": amount_description(b.amount, lang) if b.amount.kind == "in_kind" else amount_text(b.amount, lang)}
             for c in result.cities for b in c.benefits}
 
 

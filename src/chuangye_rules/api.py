@@ -14,8 +14,9 @@ from .rules.profile import load_profile
 
 
 def check_file(profile_path: Path | str, rulebooks: Iterable[Path | str] | None = None, as_of: dt.date | None = None,
-               city: str | None = None, parameters: Mapping[str, Decimal] | None = None, lang: str = "zh") -> Evaluation:
-    """Load a profile file and evaluate it against the bundled rulebooks (or those under `rulebooks`)."""
+               city: str | None = None, parameters: Mapping[str, Decimal] | None = None) -> Evaluation:
+    """Load a profile file and evaluate it against the bundled rulebooks (or those under `rulebooks`). The result is
+    in no language: `render.evaluation_json(result, lang)` words it."""
     profile = load_profile(profile_path)
     books = load_rulebooks(rulebooks or None)
-    return evaluate(profile, books, as_of=as_of, city=city, parameters=parameters, lang=lang)
+    return evaluate(profile, books, as_of=as_of, city=city, parameters=parameters)

@@ -114,14 +114,13 @@ def _load_books(rulebooks, city: Optional[str] = None):
         _fail(error)
 
 
-def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param, lang: "Lang"):
+def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param):
     """A profile file evaluated as `check` and `explain` need it; bad input ends the command with exit 2."""
     from .api import check_file
     from .base.problems import InputError
 
     try:
-        return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param),
-                          lang=lang.value)
+        return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param))
     except InputError as error:
         _fail(error, lang=lang.value)
 
@@ -138,9 +137,11 @@ def check(
     param: Optional[List[str]] = PARAM_OPT,
 ) -> None:
     """查询一位申请人可享受的全部待遇 / every benefit an applicant qualifies for."""
-    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang)
+    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param)
     if output_format is Format.json:
-        typer.echo(evaluation.to_json())
+        from .render.jsondoc import evaluation_json
+
+        typer.echo(evaluation_json(evaluation, lang.value))
         return
     from .render.reporting import print_evaluation
 
@@ -160,8 +161,8 @@ def explain(
     """某项待遇的完整判断过程 / the full reasoning for one benefit."""
     from .render.reporting import explain_panel
 
-    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang)
-    found = [b for c in evaluation.cities for b in c.benefits if b.id == benefit_id]
+    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param)
+    found = [(b, c) for c in evaluation.cities for b in c.benefits if b.id == benefit_id]
     if not found:
         known = sorted(b.id for c in evaluation.cities for b in c.benefits)
         import difflib
@@ -171,8 +172,8 @@ def explain(
                                                  "；用 chuangye benefits 查看全部标识"), err=True)
         raise typer.Exit(2)
     console = _console()
-    for result in found:
-        console.print(explain_panel(result, lang.value))
+    for result, city_result in found:
+        console.print(explain_panel(result, lang.value, city_result))
 
 
 @app.command("rulebooks")

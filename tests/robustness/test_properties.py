@@ -19,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from chuangye_rules import InputError, evaluate, load_rulebook, load_rulebooks, parse_profile
+from chuangye_rules import InputError, evaluate, evaluation_json, load_rulebook, load_rulebooks, parse_profile
 from chuangye_rules.authoring.validation import validate_paths
 from chuangye_rules.batch.columnar import ROW
 from chuangye_rules.batch.columns import iter_csv, map_headers, parse_chunk
@@ -133,8 +133,9 @@ AS_OF = st.one_of(st.sampled_from(AS_OF_CHOICES), st.dates(dt.date(2015, 1, 1), 
 @given(facts=profiles(), as_of=AS_OF, lang=st.sampled_from(["zh", "en"]))
 def test_random_valid_profiles_never_crash_the_evaluator(facts, as_of, lang):
     profile = parse_profile(facts)
-    result = evaluate(profile, list(books()), as_of=as_of, lang=lang)
+    result = evaluate(profile, list(books()), as_of=as_of)
     result.to_json()
+    evaluation_json(result, lang)
     console = Console(file=io.StringIO(), width=160)
     print_evaluation(result, console, lang, show_all=True)
     for city in result.cities:

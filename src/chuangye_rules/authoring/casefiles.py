@@ -11,10 +11,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..base.problems import InputError, Problem
 from ..engine.amounts import checked_parameters
 from ..engine.evaluation import evaluate
-from ..engine.results import Status
+from ..engine.results import Condition, Status
 from ..rules.loading import LoadedRulebook, load_rulebooks
 from ..rules.profile import parse_profile
 from ..rules.yamlsource import Located, load_located, read_text
@@ -109,6 +111,27 @@ def _same(expected: Any, actual: Any) -> bool:
     return expected == actual
 
 
+def _tested(conditions: list[Condition]) -> list[Condition]:
+    """Every node of the reason tree, parents first."""
+    return [n for c in conditions for n in [c, *_tested(c.children)]]
+
+
+def _as_written(node: Condition | BaseModel | None) -> str:
+    """A condition or an amount rule as its author wrote it in the rulebook (its label, else its YAML form): the
+    case file speaks to the rulebook's author, in the rulebook's own terms."""
+    if node is None:
+        return "—"
+    if isinstance(node, Condition):
+        if node.label:
+            return node.label
+        if node.test == "applicant_kind":
+            return f"applicant_kinds: {node.operand}（申请人：{node.value}）"
+        if node.field is None:
+            return f"{node.test}: …"
+        return f"{{field: {node.field}, {node.test}: {node.operand}}}（申请人：{node.value}）"
+    return str(node.model_dump(exclude_defaults=True, by_alias=True, mode="json"))
+
+
 def run_case(case: Case, books: list[LoadedRulebook]) -> list[Failure]:
     chosen = [b for b in books if b.slug == case.rulebook]
     if not chosen:
@@ -123,7 +146,8 @@ def run_case(case: Case, books: list[LoadedRulebook]) -> list[Failure]:
             continue
         messages = []
         if got.status.value != want["status"]:
-            why = [f"{r.text} → {r.result}" for r in got.reasons if r.result is not True]
+            why = [f"{_as_written(c)} → {c.result}" for c in _tested(got.conditions) if c.result is not True]
+            why += [f"{f.code} → {f.result}" for f in got.findings if f.result is not True]
             messages.append(f"状态: 期望 {want['status']}，实际 {got.status.value}" + (f"（{'；'.join(why[:4])}）" if why else ""))
         if "missing" in want and not _same(want["missing"], got.missing_facts):
             messages.append(f"需补充: 期望 {want['missing']}，实际 {got.missing_facts}")
@@ -133,7 +157,7 @@ def run_case(case: Case, books: list[LoadedRulebook]) -> list[Failure]:
                 continue
             actual = getattr(got.amount, key)
             if not _same(expected, actual):
-                messages.append(f"金额 {key}: 期望 {expected}，实际 {actual}（{got.amount.description}）")
+                messages.append(f"金额 {key}: 期望 {expected}，实际 {actual}（{_as_written(got.amount.rule)}）")
         if messages:
             failures.append(Failure(case, benefit_id, messages))
     return failures

@@ -10,8 +10,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from ..base.money import to_fen, yuan
-from ..rules.catalog import catalog
+from ..base.money import to_fen
 from ..rules.schema import (
     FixedAmount,
     FormulaAmount,
@@ -26,7 +25,8 @@ from ..rules.schema import (
     TiersAmount,
     UpToAmount,
 )
-from .results import AmountOption, AmountPart, AmountResult
+from ..rules.visit import AmountVisitor
+from .results import AmountOption, AmountPart, AmountResult, ParameterNote
 
 HUNDRED = Decimal(100)
 
@@ -63,122 +63,111 @@ def parameter_value(name: str, parameter: Parameter, as_of: dt.date, overrides: 
     return max(in_force, key=lambda v: v.from_).value if in_force else None
 
 
-def _label(field_name: str) -> str:
-    spec = catalog().fields.get(field_name)
-    return spec.zh if spec else field_name
-
-
 def _capped(value: Decimal, cap: Decimal | None) -> Decimal:
     return min(value, cap) if cap is not None else value
 
 
-def _cap_text(cap: Decimal | None) -> str:
-    return f"，最高{yuan(cap)}" if cap is not None else ""
+class _Calculator(AmountVisitor[AmountResult]):
+    """Each kind of amount rule, computed for one applicant's facts on one date. Every result carries its rule
+    (`rule`), which is what the render layer words; nothing here is worded."""
 
+    def __init__(self, facts: dict[str, Any], as_of: dt.date, parameters: dict[str, Parameter],
+                 overrides: dict[str, Decimal]) -> None:
+        self.facts, self.as_of, self.parameters, self.overrides = facts, as_of, parameters, overrides
 
-def compute_amount(rule, facts: dict[str, Any], as_of: dt.date, parameters: dict[str, Parameter],
-                   overrides: dict[str, Decimal]) -> AmountResult:
-    if isinstance(rule, FixedAmount):
-        return AmountResult(kind="exact", value=rule.value, description=yuan(rule.value))
+    def fixed(self, rule: FixedAmount) -> AmountResult:
+        return AmountResult(kind="exact", value=rule.value, rule=rule)
 
-    if isinstance(rule, (UpToAmount, RangeAmount)):
-        low = rule.min if isinstance(rule, RangeAmount) else None
-        text = f"{yuan(low)}-{yuan(rule.max)}" if low is not None else f"最高{yuan(rule.max)}"
+    def up_to(self, rule: UpToAmount) -> AmountResult:
+        return self._limited(rule, None)
+
+    def range(self, rule: RangeAmount) -> AmountResult:
+        return self._limited(rule, rule.min)
+
+    def _limited(self, rule: UpToAmount | RangeAmount, low: Decimal | None) -> AmountResult:
         high = rule.max
         if rule.cumulative_cap is not None:
-            text += f"（累计最高{yuan(rule.cumulative_cap)}）"
-            received = facts.get(rule.received_field)
+            received = self.facts.get(rule.received_field)
             if received is not None:
                 high = min(high, max(rule.cumulative_cap - received, Decimal(0)))
             if high == 0:
-                return AmountResult(kind="exact", value=Decimal(0), description=text + "，已达累计上限")
+                return AmountResult(kind="exact", value=Decimal(0), cap_reached=True, rule=rule)
         if low is not None and high >= low:
-            return AmountResult(kind="range", min=low, max=high, description=text)
-        return AmountResult(kind="up_to", max=high, description=text)
+            return AmountResult(kind="range", min=low, max=high, rule=rule)
+        return AmountResult(kind="up_to", max=high, rule=rule)
 
-    if isinstance(rule, PerUnitAmount):
-        units = facts.get(rule.unit_field)
-        if rule.rate is not None:
-            text = f"每{rule.unit_zh}{yuan(rule.rate)}{_cap_text(rule.cap)}"
-        else:
-            text = f"每{rule.unit_zh}{yuan(rule.rate_min)}-{yuan(rule.rate_max)}{_cap_text(rule.cap)}"
+    def per_unit(self, rule: PerUnitAmount) -> AmountResult:
+        units = self.facts.get(rule.unit_field)
         if units is None:
-            return AmountResult(kind="formula", max=rule.cap, description=text, missing=[rule.unit_field],
-                                formula=f"{text} × {_label(rule.unit_field)}")
+            return AmountResult(kind="formula", max=rule.cap, missing=[rule.unit_field], rule=rule)
         if rule.rate is not None:
-            return AmountResult(kind="exact", value=_capped(rule.rate * units, rule.cap), description=text)
+            return AmountResult(kind="exact", value=_capped(rule.rate * units, rule.cap), rule=rule)
         low, high = _capped(rule.rate_min * units, rule.cap), _capped(rule.rate_max * units, rule.cap)
         if low == high:
-            return AmountResult(kind="exact", value=low, description=text)
-        return AmountResult(kind="range", min=low, max=high, description=text)
+            return AmountResult(kind="exact", value=low, rule=rule)
+        return AmountResult(kind="range", min=low, max=high, rule=rule)
 
-    if isinstance(rule, PercentageAmount):
-        base = facts.get(rule.of_field)
-        text = f"{'不高于' if rule.up_to else ''}{_label(rule.of_field)}的{rule.percent.normalize():f}%{_cap_text(rule.cap)}"
+    def percentage(self, rule: PercentageAmount) -> AmountResult:
+        base = self.facts.get(rule.of_field)
         if base is None:
-            return AmountResult(kind="formula", max=rule.cap, description=text, missing=[rule.of_field], formula=text)
+            return AmountResult(kind="formula", max=rule.cap, missing=[rule.of_field], rule=rule)
         value = _capped(to_fen(base * rule.percent / HUNDRED), rule.cap)
-        if rule.up_to:
-            return AmountResult(kind="up_to", max=value, description=text)
-        return AmountResult(kind="exact", value=value, description=text)
+        return AmountResult(kind="up_to", max=value, rule=rule) if rule.up_to else \
+            AmountResult(kind="exact", value=value, rule=rule)
 
-    if isinstance(rule, TiersAmount):
-        steps = "、".join(f"达{yuan(t.at_least)}给予{yuan(t.value)}" for t in rule.tiers)
-        text = f"按{_label(rule.field)}分档：{steps}" + ("（逐档累计）" if rule.cumulative else "")
-        measure = facts.get(rule.field)
+    def tiers(self, rule: TiersAmount) -> AmountResult:
+        measure = self.facts.get(rule.field)
         if measure is None:
             top = sum(t.value for t in rule.tiers) if rule.cumulative else rule.tiers[-1].value
-            return AmountResult(kind="formula", max=top, description=text, missing=[rule.field], formula=text)
+            return AmountResult(kind="formula", max=top, missing=[rule.field], rule=rule)
         reached = [t for t in rule.tiers if measure >= t.at_least]
         value = (sum((t.value for t in reached), Decimal(0)) if rule.cumulative
                  else (reached[-1].value if reached else Decimal(0)))
-        return AmountResult(kind="exact", value=value, description=text)
+        return AmountResult(kind="exact", value=value, rule=rule)
 
-    if isinstance(rule, GradesAmount):
-        options = [AmountOption(grade=g.grade, value=g.value) for g in rule.grades]
-        text = "按等级：" + "、".join(f"{g.grade}档{yuan(g.value)}" for g in rule.grades)
-        grade = facts.get(rule.field)
+    def grades(self, rule: GradesAmount) -> AmountResult:
+        grade = self.facts.get(rule.field)
         match = next((g for g in rule.grades if grade is not None and str(grade) == g.grade), None)
         if match is not None:
-            return AmountResult(kind="exact", value=match.value, description=text)
+            return AmountResult(kind="exact", value=match.value, rule=rule)
         values = [g.value for g in rule.grades]
-        return AmountResult(kind="range", min=min(values), max=max(values), description=text, options=options,
+        return AmountResult(kind="range", min=min(values), max=max(values), rule=rule,
+                            options=[AmountOption(grade=g.grade, value=g.value) for g in rule.grades],
                             missing=[rule.field] if grade is None else [])
 
-    if isinstance(rule, FormulaAmount):
+    def formula(self, rule: FormulaAmount) -> AmountResult:
         product, missing = Decimal(1), []
         for factor in rule.factors:
             if factor.parameter is not None:
-                value = parameter_value(factor.parameter, parameters[factor.parameter], as_of, overrides)
+                value = parameter_value(factor.parameter, self.parameters[factor.parameter], self.as_of, self.overrides)
                 name = factor.parameter
             elif factor.field is not None:
-                value, name = facts.get(factor.field), factor.field
+                value, name = self.facts.get(factor.field), factor.field
             else:
                 value, name = factor.number, None
             if value is None:
                 missing.append(name)
                 continue
             product *= _capped(Decimal(value), factor.max)
-        text = rule.description + _cap_text(rule.cap)
         if missing:
-            labels = {name: f"{parameters[name].description}（{parameters[name].source}）"
-                      for name in missing if name in parameters}
-            return AmountResult(kind="formula", max=rule.cap, description=text, formula=text, missing=missing,
-                                parameter_labels=labels)
-        return AmountResult(kind="exact", value=_capped(to_fen(product), rule.cap), description=text)
+            notes = {name: ParameterNote(description=p.description, source=p.source, unit=p.unit)
+                     for name in missing if (p := self.parameters.get(name)) is not None}
+            return AmountResult(kind="formula", max=rule.cap, missing=missing, parameter_notes=notes, rule=rule)
+        return AmountResult(kind="exact", value=_capped(to_fen(product), rule.cap), rule=rule)
 
-    if isinstance(rule, NotStatedAmount):
-        return AmountResult(kind="not_stated", set_by=rule.set_by, description=f"文件未列明金额，按{rule.set_by}执行")
+    def not_stated(self, rule: NotStatedAmount) -> AmountResult:
+        return AmountResult(kind="not_stated", set_by=rule.set_by, rule=rule)
 
-    if isinstance(rule, InKindAmount):
-        return AmountResult(kind="in_kind", description=rule.description)
+    def in_kind(self, rule: InKindAmount) -> AmountResult:
+        return AmountResult(kind="in_kind", rule=rule)
 
-    if isinstance(rule, PartsAmount):
-        parts = [AmountPart(label=p.label, amount=compute_amount(p.amount, facts, as_of, parameters, overrides))
-                 for p in rule.parts]
-        return _combine(parts)
+    def parts(self, rule: PartsAmount) -> AmountResult:
+        return _combine([AmountPart(label=p.label, amount=self.visit(p.amount)) for p in rule.parts], rule)
 
-    raise TypeError(f"unknown amount rule {type(rule).__name__}")
+
+def compute_amount(rule, facts: dict[str, Any], as_of: dt.date, parameters: dict[str, Parameter],
+                   overrides: dict[str, Decimal]) -> AmountResult:
+    return _Calculator(facts, as_of, parameters, overrides).visit(rule)
 
 
 def _bounds(amount: AmountResult) -> tuple[Decimal, Decimal] | None:
@@ -191,15 +180,16 @@ def _bounds(amount: AmountResult) -> tuple[Decimal, Decimal] | None:
     return None
 
 
-def _combine(parts: list[AmountPart]) -> AmountResult:
-    text = " + ".join(f"{p.label}{p.amount.description}" for p in parts)
+def _combine(parts: list[AmountPart], rule: PartsAmount) -> AmountResult:
     missing = list(dict.fromkeys(m for p in parts for m in p.amount.missing))
+    notes = {name: note for p in parts for name, note in p.amount.parameter_notes.items()}
     bounds = [_bounds(p.amount) for p in parts]
+    shared = {"parts": parts, "rule": rule, "parameter_notes": notes}
     if any(b is None for b in bounds):
-        return AmountResult(kind="formula", description=text, formula=text, parts=parts, missing=missing)
+        return AmountResult(kind="formula", missing=missing, **shared)
     low, high = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
     if low == high:
-        return AmountResult(kind="exact", value=low, description=text, parts=parts)
+        return AmountResult(kind="exact", value=low, **shared)
     if low == 0:
-        return AmountResult(kind="up_to", max=high, description=text, parts=parts, missing=missing)
-    return AmountResult(kind="range", min=low, max=high, description=text, parts=parts, missing=missing)
+        return AmountResult(kind="up_to", max=high, missing=missing, **shared)
+    return AmountResult(kind="range", min=low, max=high, missing=missing, **shared)

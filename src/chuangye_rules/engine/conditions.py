@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
+from pydantic import BaseModel
+
 from ..base.dates import shift
-from ..rules.profile import to_decimal
-from ..rules.schema import AllOf, Compare, NotOf
+from ..base.money import plain
+from ..rules.catalog import catalog
+from ..rules.profile import mask_id, to_decimal
+from ..rules.schema import AllOf, AnyOf, Compare, NotOf
+from ..rules.visit import ConditionVisitor
+from .results import Condition
 
 Truth = bool | None
 
@@ -86,31 +93,88 @@ OPERATORS: dict[str, Callable[[Any, Any, dt.date, dict], Truth]] = {
 }
 
 
-def evaluate_condition(node, facts: dict[str, Any], as_of: dt.date) -> Trace:
-    if isinstance(node, Compare):
-        value = facts.get(node.field)
+class _Evaluator(ConditionVisitor[Trace]):
+    """Each kind of condition node, tested against one applicant's facts on one date."""
+
+    def __init__(self, facts: dict[str, Any], as_of: dt.date) -> None:
+        self.facts, self.as_of = facts, as_of
+
+    def compare(self, node: Compare) -> Trace:
+        value = self.facts.get(node.field)
         if value is None:
             return Trace(node, None, None, missing=[node.field])
-        result = OPERATORS[node.op](value, node.operand, as_of, facts)
+        result = OPERATORS[node.op](value, node.operand, self.as_of, self.facts)
         missing = [node.other_field] if result is None and node.other_field else []
         return Trace(node, result, value, missing=missing)
-    if isinstance(node, NotOf):
-        child = evaluate_condition(node.not_, facts, as_of)
+
+    def not_of(self, node: NotOf) -> Trace:
+        child = self.visit(node.not_)
         result = None if child.result is None else not child.result
         return Trace(node, result, children=[child], missing=child.missing)
-    children = [evaluate_condition(c, facts, as_of) for c in (node.all if isinstance(node, AllOf) else node.any)]
-    results = [c.result for c in children]
-    decisive = False if isinstance(node, AllOf) else True
-    if decisive in results:
-        result: Truth = decisive
-    elif None in results:
-        result = None
-    else:
-        result = not decisive
-    missing = [] if result is not None else _unique(m for c in children if c.result is None for m in c.missing)
-    return Trace(node, result, children=children, missing=missing)
+
+    def all_of(self, node: AllOf) -> Trace:
+        return self._group(node, node.all, decisive=False)
+
+    def any_of(self, node: AnyOf) -> Trace:
+        return self._group(node, node.any, decisive=True)
+
+    def _group(self, node: Any, members: list, decisive: bool) -> Trace:
+        children = [self.visit(c) for c in members]
+        results = [c.result for c in children]
+        if decisive in results:
+            result: Truth = decisive
+        elif None in results:
+            result = None
+        else:
+            result = not decisive
+        missing = [] if result is not None else _unique(m for c in children if c.result is None for m in c.missing)
+        return Trace(node, result, children=children, missing=missing)
+
+
+def evaluate_condition(node, facts: dict[str, Any], as_of: dt.date) -> Trace:
+    return _Evaluator(facts, as_of).visit(node)
 
 
 def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
+
+# ------------------------------------------------------------------------- the trace as data, in no language
+
+GROUP_TESTS = {AllOf: "all", AnyOf: "any", NotOf: "not"}
+
+
+def as_data(value: Any) -> Any:
+    """A fact or an operand as JSON data: dates as ISO strings, decimals as plain strings, sets as sorted lists,
+    durations as {years, months, days[, field]}."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, (Decimal, float)):
+        return plain(value if isinstance(value, Decimal) else Decimal(str(value)))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted((as_data(v) for v in value), key=str)
+    if isinstance(value, (list, tuple)):
+        return [as_data(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    return str(value)
+
+
+def condition_of(node: Any) -> Condition:
+    """One node of a rule's conditions as data (its children left out): what the render layer words."""
+    if isinstance(node, Compare):
+        return Condition(test=node.op, field=node.field, operand=as_data(node.operand), result=None, label=node.label)
+    return Condition(test=GROUP_TESTS[type(node)], result=None, label=node.label)
+
+
+def reason_tree(trace: Trace) -> Condition:
+    """The trace as a tree of conditions with the applicant's values (personal numbers masked) and results."""
+    node = condition_of(trace.node)
+    node.result = trace.result
+    if node.field is not None:
+        spec = catalog().fields.get(node.field)
+        node.value = mask_id(trace.value) if spec and spec.personal and trace.value is not None else as_data(trace.value)
+    node.children = [reason_tree(child) for child in trace.children]
+    return node

@@ -6,23 +6,22 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from ..base.money import yuan
 from ..base.privacy import mask_text
-from ..render.i18n import describe_condition, show_value, word
 from ..rules.facts import excluding_history, fact_order, paid_once, pays_tiers_once
 from ..rules.history import HISTORY, Received, received_by_benefit, references, unknown_entries
 from ..rules.loading import LoadedRulebook, choose_city, load_rulebooks
 from ..rules.profile import ProfileBase, parse_profile
-from ..rules.schema import CASH_CATEGORIES, Benefit, Compare, Rulebook
+from ..rules.schema import CASH_CATEGORIES, Benefit, Rulebook
 from .amounts import checked_parameters, compute_amount
-from .conditions import Trace, evaluate_condition
+from .conditions import as_data, evaluate_condition, reason_tree
 from .results import (
     AmountResult,
     BenefitResult,
     CityResult,
+    Condition,
     DocumentInfo,
     Evaluation,
-    Reason,
+    Finding,
     Status,
     Totals,
 )
@@ -34,9 +33,8 @@ def evaluate(
     as_of: dt.date | None = None,
     city: str | None = None,
     parameters: Mapping[str, Decimal] | None = None,
-    lang: str = "zh",
 ) -> Evaluation:
-    """Every benefit of the chosen rulebooks for this applicant.
+    """Every benefit of the chosen rulebooks for this applicant, in no language (`render` words it).
 
     `city` (or else the profile's own `city`) limits the evaluation to one rulebook; `parameters` supplies
     values for named parameters (e.g. a minimum wage) that the rulebook leaves open.
@@ -53,7 +51,7 @@ def evaluate(
     if wanted:
         books = choose_city(books, wanted, "--city" if city else "city")
     _known_parameters(overrides, books)
-    cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, lang, history) for b in books]
+    cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, history) for b in books]
     applicant_id = profile.get("applicant_id")  # echoed in every output: an ID or phone number used as the id is masked
     return Evaluation(applicant_id=mask_text(applicant_id) if applicant_id else applicant_id, as_of=as_of,
                       parameters=overrides, cities=cities)
@@ -84,12 +82,11 @@ def _known_history(history: tuple[Received, ...], books: list[LoadedRulebook]) -
 
 
 def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,
-                      overrides: dict[str, Decimal], lang: str = "zh",
-                      history: tuple[Received, ...] = ()) -> CityResult:
-    results = [evaluate_benefit(book, b, facts, as_of, overrides, lang) for b in book.benefits]
+                      overrides: dict[str, Decimal], history: tuple[Received, ...] = ()) -> CityResult:
+    results = [evaluate_benefit(book, b, facts, as_of, overrides) for b in book.benefits]
     received = received_by_benefit(history, references(book.city.slug, book.city.zh, book.benefits))
-    apply_history(book, results, received, lang)
-    apply_exclusions(book, results, lang, excluding_history(book, received))
+    apply_history(book, results, received)
+    apply_exclusions(book, results, excluding_history(book, received))
     doc = book.document
     return CityResult(
         city=book.city.slug, city_zh=book.city.zh, city_en=book.city.en,
@@ -107,54 +104,51 @@ def _validity(book: Rulebook, benefit: Benefit) -> tuple[dt.date, dt.date | None
 
 
 def evaluate_benefit(book: Rulebook, benefit: Benefit, facts: dict[str, Any], as_of: dt.date,
-                     overrides: dict[str, Decimal], lang: str = "zh") -> BenefitResult:
-    reasons: list[Reason] = []
+                     overrides: dict[str, Decimal]) -> BenefitResult:
     kind = facts.get("kind")
     kind_ok = None if kind is None else kind in benefit.applicant_kinds
-    kinds_text = "、".join(show_value("kind", k, lang) for k in benefit.applicant_kinds)
-    reasons.append(Reason(text=f"{word('applicant_kind', lang)}：{kinds_text}", result=kind_ok, field="kind",
-                          value=show_value("kind", kind, lang)))
+    conditions = [Condition(test="applicant_kind", field="kind", operand=list(benefit.applicant_kinds),
+                            value=as_data(kind), result=kind_ok)]
     missing: list[str] = [] if kind is not None else ["kind"]
     verdict = kind_ok
     if benefit.conditions is not None:
         trace = evaluate_condition(benefit.conditions, facts, as_of)
-        _flatten(trace, reasons, 0, lang)
+        conditions.append(reason_tree(trace))
         verdict = _and(kind_ok, trace.result)
         if trace.result is None:
             missing += trace.missing
     amount = compute_amount(benefit.amount, facts, as_of, book.parameters, overrides)
-
-    start, end = _validity(book, benefit)
-    if as_of < start:
-        status = Status.not_yet_in_force
-    elif end is not None and as_of > end:
-        status = Status.expired
-    elif verdict is False:
-        status = Status.not_eligible
-    elif verdict is None:
-        status = Status.needs_info
-    elif amount.is_zero:
-        status = Status.not_eligible
-        reasons.append(Reason(text=f"{word('amount', lang)}：{amount.description} → 0", result=False))
-    else:
-        status = Status.eligible
-    if status is Status.eligible:
-        missing = []
+    status = _status(book, benefit, as_of, verdict, amount)
+    findings = [Finding(code="amount_zero", result=False)] if status is Status.not_eligible and verdict else []
     if status in (Status.eligible, Status.needs_info):
-        missing = ordered_missing(benefit, set(missing) | set(amount.missing))
+        missing = ordered_missing(benefit, (set(missing) if status is Status.needs_info else set()) | set(amount.missing))
+    else:
+        missing = []
+    _, end = _validity(book, benefit)
     return BenefitResult(
         id=benefit.id, name=benefit.name, name_en=benefit.name_en, city=book.city.slug, clause=benefit.clause,
         category=benefit.category.value, status=status, amount=amount, period=benefit.period.value,
-        period_note=benefit.period_note, reasons=reasons, missing_facts=missing if status in
-        (Status.eligible, Status.needs_info) else [],
+        period_note=benefit.period_note, conditions=conditions, findings=findings, missing_facts=missing,
         lead_departments=benefit.departments.lead, cooperating_departments=benefit.departments.cooperating,
         quote=[benefit.quote] if isinstance(benefit.quote, str) else list(benefit.quote),
         notes=benefit.notes, valid_to=end, draft=book.document.draft,
     )
 
 
-def apply_history(book: Rulebook, results: list[BenefitResult], received: dict[str, list[Received]],
-                  lang: str = "zh") -> None:
+def _status(book: Rulebook, benefit: Benefit, as_of: dt.date, verdict: bool | None, amount: AmountResult) -> Status:
+    start, end = _validity(book, benefit)
+    if as_of < start:
+        return Status.not_yet_in_force
+    if end is not None and as_of > end:
+        return Status.expired
+    if verdict is False:
+        return Status.not_eligible
+    if verdict is None:
+        return Status.needs_info
+    return Status.not_eligible if amount.is_zero else Status.eligible
+
+
+def apply_history(book: Rulebook, results: list[BenefitResult], received: dict[str, list[Received]]) -> None:
     """已享受: a one-off benefit the history names is reported as already received, not as due again; a one-off
     reward in cumulative tiers pays only what the tiers reached add beyond what was paid (see paid_once for what
     the history limits)."""
@@ -165,31 +159,35 @@ def apply_history(book: Rulebook, results: list[BenefitResult], received: dict[s
         if pays_tiers_once(benefit) and r.status is Status.needs_info:
             continue  # whether a new tier is reached is not known yet
         if pays_tiers_once(benefit) and r.status is Status.eligible:
-            paid = [e.amount for e in entries]
-            if None in paid:
-                r.status = Status.needs_info
-                r.missing_facts = ordered_missing(benefit, set(r.missing_facts) | {HISTORY})
-                r.reasons.append(Reason(text=word("received_amount_unknown", lang), result=None, field=HISTORY))
+            if _tiers_left(benefit, r, [e.amount for e in entries]):
                 continue
-            total = sum(paid, Decimal(0))
-            if r.amount.kind != "exact":  # the measure is not known yet: at most what the tiers add beyond what was paid
-                text = word("received_tiers", lang, paid=yuan(total, lang), due="—")
-                if r.amount.max is not None:
-                    r.amount = r.amount.model_copy(update={"max": max(r.amount.max - total, Decimal(0))})
-                r.reasons.append(Reason(text=text, result=None, field=HISTORY))
-                continue
-            due = r.amount.value - total
-            if due > 0:
-                text = word("received_tiers", lang, paid=yuan(total, lang), due=yuan(due, lang))
-                r.amount = r.amount.model_copy(update={"value": due, "description": f"{r.amount.description}；{text}"})
-                r.reasons.append(Reason(text=text, result=True, field=HISTORY))
-                continue
-            r.reasons.append(Reason(text=word("received_all_tiers", lang, paid=yuan(total, lang)), result=False,
-                                    field=HISTORY))
         else:
-            r.reasons.append(Reason(text=word("received_once", lang), result=False, field=HISTORY))
+            r.findings.append(Finding(code="received_once", result=False, field=HISTORY))
         r.status = Status.already_received
         r.missing_facts = []
+
+
+def _tiers_left(benefit: Benefit, r: BenefitResult, paid: list[Decimal | None]) -> bool:
+    """Cumulative tiers of which some were paid: whether something is still due (or not known yet), else the
+    benefit is already received. Records what the history decided in `r.findings`."""
+    if None in paid:
+        r.status = Status.needs_info
+        r.missing_facts = ordered_missing(benefit, set(r.missing_facts) | {HISTORY})
+        r.findings.append(Finding(code="received_amount_unknown", result=None, field=HISTORY))
+        return True
+    total = sum(paid, Decimal(0))
+    if r.amount.kind != "exact":  # the measure is not known yet: at most what the tiers add beyond what was paid
+        if r.amount.max is not None:
+            r.amount = r.amount.model_copy(update={"max": max(r.amount.max - total, Decimal(0))})
+        r.findings.append(Finding(code="received_tiers", result=None, field=HISTORY, paid=total))
+        return True
+    due = r.amount.value - total
+    if due > 0:
+        r.amount = r.amount.model_copy(update={"value": due})
+        r.findings.append(Finding(code="received_tiers", result=True, field=HISTORY, paid=total, due=due))
+        return True
+    r.findings.append(Finding(code="received_all_tiers", result=False, field=HISTORY, paid=total))
+    return False
 
 
 def ordered_missing(benefit: Benefit, missing: set[str]) -> list[str]:
@@ -204,21 +202,12 @@ def _and(a: bool | None, b: bool | None) -> bool | None:
     return True
 
 
-def _flatten(trace: Trace, out: list[Reason], depth: int, lang: str) -> None:
-    node = trace.node
-    field = node.field if isinstance(node, Compare) else None
-    value = show_value(field, trace.value, lang) if field else None
-    out.append(Reason(text=describe_condition(node, lang), result=trace.result, field=field, value=value, depth=depth))
-    for child in trace.children:
-        _flatten(child, out, depth + 1, lang)
-
-
 def value_of(amount: AmountResult) -> Decimal:
     """What an amount is worth when two benefits cannot be combined: its exact value, else its maximum."""
     return amount.upper if amount.upper is not None else Decimal(-1)
 
 
-def apply_exclusions(book: Rulebook, results: list[BenefitResult], lang: str = "zh",
+def apply_exclusions(book: Rulebook, results: list[BenefitResult],
                      received: set[str] | frozenset[str] = frozenset()) -> None:
     """不得重复享受: a benefit that may not be combined with one already received (`received`: ids from the
     history) is excluded; of two eligible benefits that exclude each other, the more valuable one is kept (the
@@ -233,13 +222,13 @@ def apply_exclusions(book: Rulebook, results: list[BenefitResult], lang: str = "
                 other.status = Status.excluded
                 other.excluded_by = got.id
                 other.missing_facts = []
-                other.exclusion_note = word("excluded_by_history", lang, other=got.name if lang == "zh" else got.name_en)
+                other.exclusion = "by_history"
         if a.status is not Status.eligible or b.status is not Status.eligible:
             continue
         keep, drop = (a, b) if value_of(a.amount) >= value_of(b.amount) else (b, a)
         drop.status = Status.excluded
         drop.excluded_by = keep.id
-        drop.exclusion_note = word("excluded_by", lang, other=keep.name if lang == "zh" else keep.name_en)
+        drop.exclusion = "by_value"
 
 
 def totals(results: list[BenefitResult]) -> Totals:

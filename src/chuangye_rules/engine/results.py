@@ -1,4 +1,6 @@
-"""What an evaluation returns: Pydantic models whose JSON form is the documented `--format json` schema."""
+"""What an evaluation returns, in no language: statuses, a tree of the conditions tested with the rule's operands and
+the applicant's values, amounts as numbers with the rule they come from, exclusions and history as codes. The render
+layer words it (`render.evaluation_json` adds the texts of the documented `--format json` schema)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from ..base.money import plain
+from ..rules.schema import Amount
 
 # Money in the JSON: a decimal string in yuan, always written the same way — no exponent, no trailing zeros
 # ("4500", "5000000", "0.5"), whether it was computed ("4500.00") or read from a rulebook ("5000000").
 Yuan = Annotated[Decimal, PlainSerializer(plain, return_type=str, when_used="json")]
 
-SCHEMA_ID = "chuangye.evaluation/1"
+SCHEMA_ID = "chuangye.evaluation/2"
 
 
 class Status(str, Enum):
@@ -41,9 +44,18 @@ class AmountOption(BaseModel):
     value: Yuan
 
 
+class ParameterNote(BaseModel):
+    """A parameter the figure still needs, as its rulebook describes it (the rulebook's own words)."""
+
+    description: str
+    source: str
+    unit: str | None = None
+
+
 class AmountResult(BaseModel):
     """A computed amount in yuan. `exact` has value; `up_to` has max; `range` has min and max; `formula`
-    still needs facts or parameters (`missing`) and may have a max; `not_stated` names `set_by`."""
+    still needs facts or parameters (`missing`) and may have a max; `not_stated` names `set_by`. `rule` is the
+    amount rule it was computed from: what the render layer words."""
 
     model_config = ConfigDict(ser_json_inf_nan="strings")
 
@@ -51,14 +63,14 @@ class AmountResult(BaseModel):
     value: Yuan | None = None
     min: Yuan | None = None
     max: Yuan | None = None
-    description: str = Field(description="the amount rule in Chinese, e.g. 最高1万元")
-    formula: str | None = None
     missing: list[str] = Field(default_factory=list, description="facts or parameters the figure still needs")
-    parameter_labels: dict[str, str] = Field(default_factory=dict,
-                                             description="what each missing parameter is, and who sets it")
+    parameter_notes: dict[str, ParameterNote] = Field(default_factory=dict,
+                                                      description="what each missing parameter is, and its source")
     set_by: str | None = None
     parts: list[AmountPart] = Field(default_factory=list)
     options: list[AmountOption] = Field(default_factory=list)
+    cap_reached: bool = Field(False, description="a cumulative cap already reached by what was received")
+    rule: Amount | None = Field(None, description="the amount rule of the rulebook")
 
     @property
     def upper(self) -> Decimal | None:
@@ -70,12 +82,31 @@ class AmountResult(BaseModel):
         return self.kind == "exact" and self.value == 0
 
 
-class Reason(BaseModel):
-    text: str = Field(description="the test, in the chosen language")
-    result: bool | None = Field(description="true, false, or null when a fact is missing")
+class Condition(BaseModel):
+    """One node of the reason tree: a test of the rulebook with the rule's operand and the applicant's value as data
+    (dates as ISO strings, decimals as strings, sets as sorted lists, personal numbers masked)."""
+
+    test: str = Field(description="applicant_kind, all, any, not, or a comparison's operator (eq, gte, within_last, …)")
     field: str | None = None
-    value: str | None = Field(None, description="the applicant's value, as shown (personal numbers masked)")
-    depth: int = 0
+    operand: Any = Field(None, description="the rule's value(s): a value, a list, or a duration {years, months, "
+                                           "days[, field]}")
+    value: Any = Field(None, description="the applicant's value (null when not given)")
+    result: bool | None = Field(description="true, false, or null when a fact is missing")
+    label: str | None = Field(None, description="the rule author's Chinese reading of this condition")
+    children: list["Condition"] = Field(default_factory=list)
+
+
+FindingCode = Literal["amount_zero", "received_once", "received_tiers", "received_all_tiers", "received_amount_unknown"]
+
+
+class Finding(BaseModel):
+    """What decided a benefit beyond its conditions: a figure of 0, or the applicant's history (已享受待遇)."""
+
+    code: FindingCode
+    result: bool | None
+    field: str | None = None
+    paid: Yuan | None = Field(None, description="what the history says was paid")
+    due: Yuan | None = Field(None, description="what is still due (null when not known yet)")
 
 
 class BenefitResult(BaseModel):
@@ -89,14 +120,17 @@ class BenefitResult(BaseModel):
     amount: AmountResult
     period: str
     period_note: str | None = None
-    reasons: list[Reason] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list,
+                                        description="the applicant kind, then the rule's conditions (a tree)")
+    findings: list[Finding] = Field(default_factory=list)
     missing_facts: list[str] = Field(default_factory=list)
     lead_departments: list[str]
     cooperating_departments: list[str] = Field(default_factory=list)
     quote: list[str]
     notes: str | None = None
     excluded_by: str | None = None
-    exclusion_note: str | None = None
+    exclusion: Literal["by_value", "by_history"] | None = Field(
+        None, description="by_value: the more valuable of two was kept; by_history: the other was already received")
     valid_to: dt.date | None = None
     draft: bool = False
 
@@ -150,3 +184,4 @@ class Evaluation(BaseModel):
 
 
 AmountPart.model_rebuild()
+Condition.model_rebuild()

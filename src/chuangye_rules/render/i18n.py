@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..base.money import plain, yuan
+from ..engine.conditions import condition_of
+from ..engine.results import Condition
 from ..rules.catalog import catalog
 from ..rules.profile import mask_id
-from ..rules.schema import AllOf, AnyOf, Compare, NotOf
 from ..rules.vocabulary import CATEGORY, PERIOD  # noqa: F401  (every word users read is reached through this module)
 
 LANGS = ("zh", "en")
@@ -178,48 +179,50 @@ def show_value(name: str | None, value: Any, lang: str = "zh") -> str:
     return str(value)
 
 
-def _duration(d, lang: str) -> str:
+def _duration(d: dict, lang: str) -> str:
     parts = []
-    for amount, zh, en in ((d.years, "年", "years"), (d.months, "个月", "months"), (d.days, "天", "days")):
-        if amount:
-            parts.append(f"{amount}{zh}" if lang == "zh" else f"{amount} {en}")
+    for key, zh, en in (("years", "年", "years"), ("months", "个月", "months"), ("days", "天", "days")):
+        if d.get(key):
+            parts.append(f"{d[key]}{zh}" if lang == "zh" else f"{d[key]} {en}")
     return "".join(parts) if lang == "zh" else " ".join(parts)
 
 
 def describe_condition(node, lang: str = "zh") -> str:
-    """How a condition reads; a Chinese author's label wins in Chinese."""
-    if lang == "zh" and getattr(node, "label", None):
-        return node.label
-    if isinstance(node, AllOf):
-        return "同时满足以下条件" if lang == "zh" else "all of"
-    if isinstance(node, AnyOf):
-        return "满足以下任一条件" if lang == "zh" else "any of"
-    if isinstance(node, NotOf):
-        return "不满足以下条件" if lang == "zh" else "not"
-    assert isinstance(node, Compare)
-    name = field_label(node.field, lang)
-    op, operand = node.op, node.operand
-    if op == "within_last":
-        return f"{name}在{_duration(operand, lang)}内" if lang == "zh" else f"{name} within the last {_duration(operand, lang)}"
-    if op == "at_least_ago":
-        return f"{name}已满{_duration(operand, lang)}" if lang == "zh" else f"{name} at least {_duration(operand, lang)} ago"
-    if op == "same_year_as_evaluation":
-        return f"{name}在当年" if lang == "zh" else f"{name} in the evaluation year"
-    if op == "within_after":
-        other = field_label(operand.field, lang)
-        return (f"{name}在{other}后{_duration(operand, lang)}内" if lang == "zh"
-                else f"{name} within {_duration(operand, lang)} after {other}")
-    if op == "no_later_than":
-        other = field_label(operand.field, lang)
-        return (f"{name}不晚于{other}后{_duration(operand, lang)}" if lang == "zh"
-                else f"{name} no later than {_duration(operand, lang)} after {other}")
-    if op == "same_year_as":
-        other = field_label(operand, lang)
-        return f"{name}与{other}在同一年" if lang == "zh" else f"{name} in the same year as {other}"
-    shown = show_value(node.field, operand if not isinstance(operand, list) else frozenset(operand), lang)
+    """How one condition of a rule reads (its children left out); a Chinese author's label wins in Chinese."""
+    return condition_text(condition_of(node), lang)
+
+
+GROUP_WORDS = {"all": ("同时满足以下条件", "all of"), "any": ("满足以下任一条件", "any of"), "not": ("不满足以下条件", "not")}
+DATE_TESTS = {  # a date compared with the evaluation date or another date field: (Chinese, English)
+    "within_last": ("{name}在{d}内", "{name} within the last {d}"),
+    "at_least_ago": ("{name}已满{d}", "{name} at least {d} ago"),
+    "same_year_as_evaluation": ("{name}在当年", "{name} in the evaluation year"),
+    "within_after": ("{name}在{other}后{d}内", "{name} within {d} after {other}"),
+    "no_later_than": ("{name}不晚于{other}后{d}", "{name} no later than {d} after {other}"),
+    "same_year_as": ("{name}与{other}在同一年", "{name} in the same year as {other}"),
+}
+
+
+def condition_text(c: Condition, lang: str = "zh") -> str:
+    """How a tested condition (a node of the result's reason tree) reads; a Chinese author's label wins in Chinese."""
+    zh = lang == "zh"
+    if zh and c.label:
+        return c.label
+    if c.test in GROUP_WORDS:
+        return label(GROUP_WORDS, c.test, lang)
+    name = field_label(c.field, lang)
+    if c.test == "applicant_kind":
+        return f"{word('applicant_kind', lang)}{'：' if zh else ': '}" + ("、" if zh else ", ").join(
+            show_value("kind", k, lang) for k in c.operand)
+    op, operand = c.test, c.operand
+    if op in DATE_TESTS:
+        other = operand if op == "same_year_as" else (operand.get("field") if isinstance(operand, dict) else None)
+        d = _duration(operand, lang) if isinstance(operand, dict) else ""
+        return label(DATE_TESTS, op, lang).format(name=name, d=d, other=field_label(other, lang) if other else "")
     if isinstance(operand, bool) and op in ("eq", "ne"):
         positive = operand == (op == "eq")
-        return name if positive else (f"非{name}" if lang == "zh" else f"not {name}")
-    ops = OPS_ZH if lang == "zh" else OPS_EN
-    joiner = "" if lang == "zh" and op in ("eq", "ne", "contains", "in", "not_in", "contains_any", "contains_all") else " "
+        return name if positive else (f"非{name}" if zh else f"not {name}")
+    shown = show_value(c.field, operand if not isinstance(operand, list) else frozenset(operand), lang)
+    ops = OPS_ZH if zh else OPS_EN
+    joiner = "" if zh and op in ("eq", "ne", "contains", "in", "not_in", "contains_any", "contains_all") else " "
     return f"{name}{joiner}{ops[op]}{joiner}{shown}"

@@ -8,8 +8,18 @@ from rich.table import Table
 from rich.text import Text
 
 from ..base.money import yuan
-from ..engine.results import AmountResult, BenefitResult, CityResult, Evaluation, Status
+from ..engine.results import BenefitResult, CityResult, Evaluation, Status
 from .i18n import CATEGORY, PERIOD, STATUS, field_label, heading, label, word
+from .words import (  # noqa: F401  (amount_text: the tables' and the page's figure, imported from here by callers)
+    amount_description,
+    amount_formula,
+    amount_text,
+    exclusion_note,
+    failing_reasons,
+    parameter_labels,
+    reasons,
+    received_note,
+)
 
 STATUS_STYLE = {
     Status.eligible: "bold green",
@@ -31,66 +41,38 @@ def display_order(results: list[BenefitResult]) -> list[BenefitResult]:
     return sorted(results, key=lambda r: (order[r.status], r.amount.upper is None, -(r.amount.upper or 0)))
 
 
-def _needed_name(name: str, amount: AmountResult, lang: str) -> str:
-    """A missing fact by its field label; a missing parameter by what it is (in Chinese) or its name."""
-    label = amount.parameter_labels.get(name)
-    if label and lang == "zh":
-        return label.split("（")[0]
-    return field_label(name, lang)
-
-
-def amount_text(amount: AmountResult, lang: str = "zh") -> str:
-    zh = lang == "zh"
-    if amount.kind == "exact":
-        return yuan(amount.value, lang)
-    if amount.kind == "up_to":
-        return f"最高{yuan(amount.max, lang)}" if zh else f"up to {yuan(amount.max, lang)}"
-    if amount.kind == "range":
-        return f"{yuan(amount.min, lang)}-{yuan(amount.max, lang)}"
-    if amount.kind == "formula":
-        needed = ("、" if zh else ", ").join(_needed_name(m, amount, lang) for m in amount.missing)
-        cap = (f"，最高{yuan(amount.max)}" if zh else f", at most {yuan(amount.max, lang)}") if amount.max is not None else ""
-        return (f"待定（缺{needed}）{cap}" if zh else f"open (needs {needed}){cap}")
-    if amount.kind == "not_stated":
-        return f"未列明（按{amount.set_by}）" if zh else f"not stated (set by {amount.set_by})"
-    return amount.description if zh else "in kind / non-monetary"
-
-
 def departments_text(departments: list[str], lang: str = "zh", most: int = 3) -> str:
     """The first few lead departments; `explain` shows them all."""
     if not departments:
         return "—"
-    shown = "、".join(departments[:most])
+    shown = ("、" if lang == "zh" else ", ").join(departments[:most])
     if len(departments) > most:
         shown += f"等{len(departments)}个单位" if lang == "zh" else f" and {len(departments) - most} more"
     return shown
 
 
-def _status_text(r: BenefitResult, lang: str) -> Text:
+def _applicant_value(value: str, lang: str) -> str:
+    return f"（申请人：{value}）" if lang == "zh" else f" (applicant: {value})"
+
+
+def _status_text(r: BenefitResult, lang: str, city: CityResult | None = None) -> Text:
     text = Text(label(STATUS, r.status.value, lang), style=STATUS_STYLE[r.status])
     if r.status is Status.needs_info and r.missing_facts:
         sep = "、" if lang == "zh" else ", "
         text.append("\n" + heading("missing", lang) + sep.join(field_label(m, lang) for m in r.missing_facts),
                     style="yellow")
-    if r.status is Status.excluded and r.exclusion_note:
-        text.append("\n" + r.exclusion_note, style="magenta")
+    if r.status is Status.excluded and r.exclusion is not None:
+        text.append("\n" + exclusion_note(r, city, lang), style="magenta")
     if r.status is Status.not_eligible:
-        for reason in failing_reasons(r)[:2]:
+        for reason in failing_reasons(r, lang)[:2]:
             shown = f"\n✗ {reason.text}"
             if reason.value is not None:
-                shown += f"（{'申请人' if lang == 'zh' else 'applicant'}：{reason.value}）"
+                shown += _applicant_value(reason.value, lang)
             text.append(shown, style="red")
     return text
 
 
-def failing_reasons(r: BenefitResult) -> list:
-    """The innermost conditions that failed: what a person must read to see why a benefit is not theirs."""
-    reasons = r.reasons
-    return [reason for i, reason in enumerate(reasons) if reason.result is False
-            and (i + 1 == len(reasons) or reasons[i + 1].depth <= reason.depth)]
-
-
-def _benefit_table(shown: list[BenefitResult], title: str, lang: str) -> Table:
+def _benefit_table(shown: list[BenefitResult], title: str, lang: str, city: CityResult) -> Table:
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column(word("benefit", lang), ratio=3, overflow="fold")
     table.add_column(word("status", lang), ratio=2, overflow="fold")
@@ -99,7 +81,7 @@ def _benefit_table(shown: list[BenefitResult], title: str, lang: str) -> Table:
     for r in shown:
         name = Text(r.name if lang == "zh" else r.name_en, style="bold")
         name.append(f"\n{r.id}\n{label(CATEGORY, r.category, lang)} · {r.clause}", style="dim")
-        table.add_row(name, _status_text(r, lang), _amount_cell(r, lang), departments_text(r.lead_departments, lang))
+        table.add_row(name, _status_text(r, lang, city), _amount_cell(r, lang), departments_text(r.lead_departments, lang))
     return table
 
 
@@ -110,7 +92,7 @@ def _amount_cell(r: BenefitResult, lang: str) -> Text:
     return amount
 
 
-def _benefit_block(r: BenefitResult, lang: str) -> Text:
+def _benefit_block(r: BenefitResult, lang: str, city: CityResult) -> Text:
     """One benefit as lines (for a narrow terminal): words wrap, the id stays whole on a line of its own."""
     sep = "：" if lang == "zh" else ": "
     block = Text("\n")
@@ -119,10 +101,11 @@ def _benefit_block(r: BenefitResult, lang: str) -> Text:
     block.append(r.id, style="dim")
     block.append(f"\n{label(CATEGORY, r.category, lang)} · {r.clause}\n", style="dim")
     block.append(word("status", lang) + sep)
-    block.append_text(_status_text(r, lang))
+    block.append_text(_status_text(r, lang, city))
     block.append("\n" + word("amount", lang) + sep)
     block.append_text(Text(amount_text(r.amount, lang) + (
-        f"，{label(PERIOD, r.period, lang)}" if r.amount.kind not in ("not_stated", "in_kind") else "")))
+        f"{'，' if lang == 'zh' else ', '}{label(PERIOD, r.period, lang)}"
+        if r.amount.kind not in ("not_stated", "in_kind") else "")))
     block.append("\n" + word("department", lang) + sep + departments_text(r.lead_departments, lang))
     return block
 
@@ -132,7 +115,8 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False, width
     shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
     shown = display_order(shown)
     doc = city.document
-    title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else "")
+    title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (
+        (f"（{doc.number}）" if zh else f" ({doc.number})") if doc.number else "")
     items: list = []
     if doc.draft:
         items.append(Text("⚠ " + word("draft", lang), style="bold yellow"))
@@ -141,9 +125,9 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False, width
     widest_id = max((len(r.id) for r in shown), default=0)
     if width is not None and widest_id > (width - 13) * 3 // 9 - 2:
         items.append(Text(title, style="bold"))
-        items += [_benefit_block(r, lang) for r in shown]
+        items += [_benefit_block(r, lang, city) for r in shown]
     else:
-        items.append(_benefit_table(shown, title, lang))
+        items.append(_benefit_table(shown, title, lang, city))
     hidden = len(city.benefits) - len(shown)
     expired = [r for r in city.benefits if r.status is Status.expired]
     if expired and len(expired) == len(city.benefits):
@@ -176,47 +160,69 @@ def print_evaluation(evaluation: Evaluation, console: Console, lang: str = "zh",
         console.print()
 
 
-def explain_panel(r: BenefitResult, lang: str = "zh") -> Panel:
+def _amount_lines(r: BenefitResult, lang: str) -> Text:
+    """The figure, then the rule it comes from, each part and what a still open figure needs."""
     zh = lang == "zh"
+    body = Text()
+    body.append(heading("amount", lang), style="bold")
+    rule = amount_description(r.amount, lang)
+    note = received_note(r, lang)
+    period = label(PERIOD, r.period, lang)
+    if zh:
+        said = f"{rule}{'；' + note if note else ''}；{period}{'，' + r.period_note if r.period_note else ''}"
+        body.append(f"{amount_text(r.amount, lang)}（{said}）\n")
+    else:  # the period's note is the author's Chinese: English says the period only
+        body.append(f"{amount_text(r.amount, lang)} ({rule}{'; ' + note if note else ''}; {period})\n")
+    for part in r.amount.parts:
+        body.append(f"    · {part.label}{'：' if zh else ': '}{amount_text(part.amount, lang)}\n")
+    if r.amount.kind == "formula" and r.amount.rule is not None:
+        body.append(f"    {amount_formula(r.amount, lang)}\n", style="dim")
+        for name, text in parameter_labels(r.amount, lang).items():
+            body.append(f"    缺少参数 {name}：{text}；可用 --param {name}=数值\n" if zh else
+                        f"    missing parameter {name}: {text}; supply it with --param {name}=VALUE\n", style="yellow")
+    return body
+
+
+def _reason_lines(r: BenefitResult, lang: str) -> Text:
+    body = Text()
+    body.append(f"\n{heading('reasons', lang)}\n", style="bold")
+    for item in (i for reason in reasons(r, lang) for i in reason.flat()):
+        mark, style = MARK[item["result"]]
+        body.append("  " * (item["depth"] + 1) + mark + " ", style=style)
+        body.append(item["text"])
+        if item["value"] is not None:
+            body.append(_applicant_value(item["value"], lang), style="dim")
+        body.append("\n")
+    return body
+
+
+def explain_panel(r: BenefitResult, lang: str = "zh", city: CityResult | None = None) -> Panel:
+    """The full reasoning for one benefit (`chuangye explain`); `city` names the benefit an exclusion keeps."""
+    zh = lang == "zh"
+    list_sep = "、" if zh else ", "
     body = Text()
     body.append(f"{heading('status', lang)}", style="bold")
     body.append(label(STATUS, r.status.value, lang) + "\n", style=STATUS_STYLE[r.status])
-    body.append(f"{heading('amount', lang)}", style="bold")
-    body.append(f"{amount_text(r.amount, lang)}（{r.amount.description}；{label(PERIOD, r.period, lang)}"
-                f"{'，' + r.period_note if r.period_note else ''}）\n")
-    for part in r.amount.parts:
-        body.append(f"    · {part.label}：{amount_text(part.amount, lang)}\n")
-    if r.amount.formula and r.amount.kind == "formula":
-        body.append(f"    {r.amount.formula}\n", style="dim")
-        for name, text in r.amount.parameter_labels.items():
-            body.append(f"    {'缺少参数' if zh else 'missing parameter'} {name}：{text}；"
-                        f"{'可用 --param ' if zh else 'supply it with --param '}{name}={'数值' if zh else 'VALUE'}\n", style="yellow")
-    body.append(f"\n{heading('reasons', lang)}\n", style="bold")
-    for reason in r.reasons:
-        mark, style = MARK[reason.result]
-        body.append("  " * (reason.depth + 1) + mark + " ", style=style)
-        body.append(reason.text)
-        if reason.value is not None:
-            body.append(f"（{'申请人' if zh else 'applicant'}：{reason.value}）", style="dim")
-        body.append("\n")
+    body.append_text(_amount_lines(r, lang))
+    body.append_text(_reason_lines(r, lang))
     if r.missing_facts:
-        sep = "、" if zh else ", "
-        body.append(f"\n{heading('missing', lang)}" + sep.join(f"{field_label(m, lang)}（{m}）" for m in r.missing_facts)
-                    + "\n", style="yellow")
-    if r.exclusion_note:
-        body.append(f"\n{r.exclusion_note}\n", style="magenta")
+        body.append(f"\n{heading('missing', lang)}" + list_sep.join(
+            f"{field_label(m, lang)}（{m}）" if zh else f"{field_label(m, lang)} ({m})" for m in r.missing_facts)
+            + "\n", style="yellow")
+    if r.exclusion is not None:
+        body.append(f"\n{exclusion_note(r, city, lang)}\n", style="magenta")
     body.append(f"\n{heading('lead', lang)}", style="bold")
-    body.append("、".join(r.lead_departments) + "\n")
+    body.append(list_sep.join(r.lead_departments) + "\n")
     if r.cooperating_departments:
         body.append(f"{heading('cooperating', lang)}", style="bold")
-        body.append("、".join(r.cooperating_departments) + "\n")
+        body.append(list_sep.join(r.cooperating_departments) + "\n")
     body.append(f"{heading('clause', lang)}", style="bold")
     body.append(r.clause + (f"    {word('expired_on', lang, date=r.valid_to)}" if r.status is Status.expired else "") + "\n")
     body.append(f"{heading('quote', lang)}", style="bold")
     body.append("……".join(r.quote) + "\n", style="italic")
-    if r.notes:
+    if r.notes and zh:  # an author's notes are written in Chinese only
         body.append(f"{heading('notes', lang)}", style="bold")
         body.append(r.notes + "\n")
     if r.draft:
         body.append("⚠ " + word("draft", lang) + "\n", style="bold yellow")
-    return Panel(body, title=f"{r.name if zh else r.name_en}（{r.id}）", expand=False)
+    return Panel(body, title=f"{r.name}（{r.id}）" if zh else f"{r.name_en} ({r.id})", expand=False)

@@ -11,6 +11,7 @@ from ..engine.amounts import compute_amount
 from ..rules.catalog import catalog
 from ..rules.schema import AllOf, Benefit, Compare, NotOf, Rulebook
 from .i18n import PERIOD, describe_condition, label
+from .words import amount_description
 
 
 @dataclass
@@ -45,7 +46,7 @@ def _said(node: Compare) -> str:
 
 
 def _amount_text(book: Rulebook, benefit: Benefit, as_of: dt.date) -> str:
-    return compute_amount(benefit.amount, {}, as_of, book.parameters, {}).description
+    return amount_description(compute_amount(benefit.amount, {}, as_of, book.parameters, {}))
 
 
 def benefit_changes(old: Rulebook, new: Rulebook, as_of: dt.date | None = None) -> list[BenefitChange]:

@@ -1,7 +1,7 @@
 """What the web page shows beside the evaluation: the words the CLI prints, made by the same functions.
 
-`POST /evaluate` returns the pure `chuangye check --format json` document. The page calls `POST /ui/evaluate`,
-which returns that same document plus this `display` part: amounts as `reporting.amount_text` writes them,
+`POST /evaluate` returns the `chuangye check --format json` document (render/jsondoc.py). The page calls
+`POST /ui/evaluate`, which returns that same document plus this `display` part: amounts as `reporting.amount_text` writes them,
 totals as `money.yuan` writes them, status, category and period words from `i18n`, the failing reasons of a
 benefit that is not open to the applicant, and the question to answer next — so the page's JavaScript never
 formats money or decides anything itself.
@@ -9,38 +9,14 @@ formats money or decides anything itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..base.money import yuan
-from ..engine.results import BenefitResult, CityResult, Evaluation, Reason, Status
+from ..engine.results import BenefitResult, CityResult, Evaluation, Status
 from ..render.i18n import CATEGORY, PERIOD, STATUS, field_label, label, word
 from ..render.reporting import amount_text, display_order
+from ..render.words import Reason, reasons
 from ..rules.schema import Rulebook
-
-DEFAULT_COMPOSITE = {
-    "zh": ("同时满足以下条件", "满足以下任一条件", "不满足以下条件"),
-    "en": ("all of", "any of", "not"),
-}
-
-
-@dataclass
-class _Node:
-    reason: Reason
-    children: list["_Node"] = field(default_factory=list)
-
-
-def _tree(reasons: list[Reason]) -> list[_Node]:
-    """Rebuild the condition tree that `evaluate` flattened into reasons with depths."""
-    roots: list[_Node] = []
-    stack: list[_Node] = []
-    for reason in reasons:
-        node = _Node(reason)
-        while stack and stack[-1].reason.depth >= reason.depth:
-            stack.pop()
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-    return roots
 
 
 def _shown(reason: Reason, lang: str) -> str:
@@ -50,24 +26,24 @@ def _shown(reason: Reason, lang: str) -> str:
     return f"{reason.text}（{who}：{reason.value}）" if lang == "zh" else f"{reason.text} ({who}: {reason.value})"
 
 
-def _failing(node: _Node, lang: str) -> list[str]:
+def _failing(node: Reason, lang: str) -> list[str]:
     """The tests that make a false condition false: the lowest false nodes (a `not` shows its child)."""
-    if node.reason.result is not False:
+    if node.result is not False:
         return []
-    false_children = [c for c in node.children if c.reason.result is False]
+    false_children = [c for c in node.children if c.result is False]
     if false_children:
         return [text for c in false_children for text in _failing(c, lang)]
     if node.children:  # a `not` whose inner test holds
-        inner = "；".join(_shown(c.reason, lang) for c in node.children)
-        return [f"{node.reason.text}：{inner}" if lang == "zh" else f"{node.reason.text}: {inner}"]
-    return [_shown(node.reason, lang)]
+        inner = ("；" if lang == "zh" else "; ").join(_shown(c, lang) for c in node.children)
+        return [f"{node.text}：{inner}" if lang == "zh" else f"{node.text}: {inner}"]
+    return [_shown(node, lang)]
 
 
 def failing_reasons(result: BenefitResult, lang: str = "zh") -> tuple[list[str], bool]:
     """(why a benefit is not open to the applicant, whether only the kind of applicant rules it out)."""
-    roots = _tree(result.reasons)
+    roots = reasons(result, lang)
     texts = [t for root in roots for t in _failing(root, lang)]
-    kind_only = bool(roots) and roots[0].reason.field == "kind" and roots[0].reason.result is False
+    kind_only = bool(roots) and roots[0].field == "kind" and roots[0].result is False
     return texts, kind_only
 
 
@@ -134,7 +110,8 @@ def city_display(city: CityResult, book: Rulebook | None, asked: set[str], answe
     return {
         "city": city.city,
         "name": city.city_zh if zh else city.city_en,
-        "title": f"{city.city_zh if zh else city.city_en} · {doc.title}" + (f"（{doc.number}）" if doc.number else ""),
+        "title": f"{city.city_zh if zh else city.city_en} · {doc.title}" + (
+            (f"（{doc.number}）" if zh else f" ({doc.number})") if doc.number else ""),
         "draft": doc.draft,
         "draft_note": word("draft", lang) if doc.draft else None,
         "validity_note": note,

@@ -37,6 +37,7 @@ from ..authoring.validation import validate_paths
 from ..base.problems import InputError, Problem
 from ..engine.results import Evaluation
 from ..render.i18n import CATEGORY, label
+from ..render.jsondoc import evaluation_dict
 from ..rules.catalog import catalog
 from ..rules.loading import LoadedRulebook, bundled_rulebook_dir, load_rulebooks
 from ..rules.profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
@@ -320,8 +321,7 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
                 problems.append(Problem(f"parameters.{name}", None, None, f"参数 {name} 的值 {value} 无效"))
         if problems:
             raise ApiError(422, "invalid_input", problems)
-        evaluation = evaluate(profile, books, as_of=request.as_of, city=request.city, parameters=request.parameters,
-                              lang=request.lang)
+        evaluation = evaluate(profile, books, as_of=request.as_of, city=request.city, parameters=request.parameters)
         return profile, evaluation
 
     # -------------------------------------------------------------- the page
@@ -335,13 +335,13 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
     # -------------------------------------------------------------- evaluate
 
     @app.post("/evaluate", tags=["evaluate"], summary="Evaluate an applicant",
-              responses={200: {"description": "the `chuangye.evaluation/1` "
+              responses={200: {"description": "the `chuangye.evaluation/2` "
               "document, exactly as `chuangye check --format json` prints it"}, **ERRORS})
     def evaluate_endpoint(request: EvaluateRequest) -> JSONResponse:
         """Every benefit of the chosen rulebooks for this applicant: status, amount, reasons, missing facts,
         departments, clause and quote."""
         _, evaluation = run(request)
-        return JSONResponse(evaluation.to_dict())
+        return JSONResponse(evaluation_dict(evaluation, request.lang))
 
     @app.post("/ui/evaluate", tags=["web page"], summary="Evaluate, with the words the page shows", responses=ERRORS)
     def ui_evaluate(request: EvaluateRequest) -> JSONResponse:
@@ -352,7 +352,7 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
         asked = {c.city: {q["field"] for q in asked_fields(c.city, kind)} for c in evaluation.cities}
         rulebooks = {b.slug: b.rulebook for b in books}
         display = evaluation_display(evaluation, rulebooks, asked, set(profile.known()), request.lang)
-        return JSONResponse({"evaluation": evaluation.to_dict(), "display": display})
+        return JSONResponse({"evaluation": evaluation_dict(evaluation, request.lang), "display": display})
 
     # -------------------------------------------------------------- a list in the browser
 
