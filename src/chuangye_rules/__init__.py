@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["check_file", "evaluate", "evaluation_json", "evaluation_dict", "load_rulebook", "load_rulebooks", "load_profile", "parse_profile",
-           "Evaluation", "Status", "InputError"]
+__all__ = ["check_file", "evaluate", "evaluation_json", "evaluation_dict", "load_rulebook", "load_rulebooks", "load_profile",
+           "parse_profile", "Evaluation", "Status", "InputError"]
 
 if TYPE_CHECKING:
     from .api import check_file

@@ -114,7 +114,7 @@ def _load_books(rulebooks, city: Optional[str] = None):
         _fail(error)
 
 
-def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param):
+def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param, lang: str = "zh"):
     """A profile file evaluated as `check` and `explain` need it; bad input ends the command with exit 2."""
     from .api import check_file
     from .base.problems import InputError
@@ -122,7 +122,7 @@ def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optiona
     try:
         return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param))
     except InputError as error:
-        _fail(error, lang=lang.value)
+        _fail(error, lang=lang)
 
 
 @app.command()
@@ -137,7 +137,7 @@ def check(
     param: Optional[List[str]] = PARAM_OPT,
 ) -> None:
     """查询一位申请人可享受的全部待遇 / every benefit an applicant qualifies for."""
-    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param)
+    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang.value)
     if output_format is Format.json:
         from .render.jsondoc import evaluation_json
 
@@ -161,7 +161,7 @@ def explain(
     """某项待遇的完整判断过程 / the full reasoning for one benefit."""
     from .render.reporting import explain_panel
 
-    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param)
+    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang.value)
     found = [(b, c) for c in evaluation.cities for b in c.benefits if b.id == benefit_id]
     if not found:
         known = sorted(b.id for c in evaluation.cities for b in c.benefits)
