@@ -23,7 +23,7 @@ from ..engine.results import AmountKind, Status
 from ..rules.catalog import FieldSpec, catalog
 from ..rules.facts import fact_order, paid_once, pays_tiers_once
 from ..rules.history import HISTORY
-from ..rules.loading import MAX_FACTS
+from ..rules.crosscheck import MAX_FACTS
 from ..rules.schema import (
     CASH_CATEGORIES,
     AllOf,
@@ -414,7 +414,7 @@ def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal
 # ------------------------------------------------------------------------------------------- benefits
 
 
-# MAX_FACTS (loading.py): facts a benefit may depend on: its missing ones are a UInt32 bit mask
+# MAX_FACTS (rules/crosscheck.py): facts a benefit may depend on: its missing ones are a UInt32 bit mask
 
 
 def mask_names(facts: list[str], mask: int | None) -> list[str]:
