@@ -18,8 +18,9 @@ LAYERS = [
     {"api", "cli", "__init__", "__main__"},
 ]
 # the batch flow: how columns hold each type → reading → compiling → evaluating → writing → reporting; the runners that drive it come last
-BATCH_FLOW = ["columnar", "columns", "plan", "compileamounts", "compile", "engine", "frames", "outfolder", "budget",
-              "report", "report_html", "randomamounts", "synthetic", "runner", "compare"]
+BATCH_FLOW = ["columnar", "columns", "listinput", "plan", "compileamounts", "compile", "engine", "rowbatches", "frames",
+              "outputs", "outfolder", "budget", "report", "report_html", "randomamounts", "synthetic", "failures", "runner",
+              "compare"]
 ERRORS = {"Problem", "InputError", "make_problem"}
 # imports that still break the order, each to be removed with the work it waits for (the test fails if one is mended
 # and left listed here): evaluate() still words its reasons in the language asked for, instead of returning a
