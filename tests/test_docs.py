@@ -18,7 +18,10 @@ from pydantic import TypeAdapter
 
 from chuangye_rules.authoring.casefiles import load_cases, run_case
 from chuangye_rules.authoring.validation import validate_paths
-from chuangye_rules.rules.loading import _check_amount, _check_condition, check_rulebook, load_rulebook
+from chuangye_rules.rules.checkamounts import check_amount
+from chuangye_rules.rules.checkconditions import check_condition
+from chuangye_rules.rules.crosscheck import check_rulebook
+from chuangye_rules.rules.loading import load_rulebook
 from chuangye_rules.rules.schema import Amount, Benefit, City, Condition, Document, NotEncoded, Rulebook, Target
 from chuangye_rules.rules.yamlsource import Located
 
@@ -79,10 +82,10 @@ def _check_fragment(key: str, value, line: int) -> None:
     else:
         pytest.fail(f"docs line {line}: {key!r} is not a key of a rulebook, a document or a benefit")
     if key == "conditions":
-        _assert_no_problems(_check_condition(checked, (), _located(value)), line)
+        _assert_no_problems(check_condition(checked, (), _located(value)), line)
     if key == "amount":
         book = Rulebook.model_construct(parameters=_AnyName())
-        _assert_no_problems(_check_amount(checked, (), book, _located(value)), line)
+        _assert_no_problems(check_amount(checked, (), book, _located(value)), line)
     if key == "applicant_kinds":
         _check_benefits([{"id": "x", "name": "x", "name_en": "x", "clause": "x", "category": "service",
                           "applicant_kinds": value, "amount": {"kind": "in_kind", "description": "x"},

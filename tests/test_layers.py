@@ -18,8 +18,9 @@ LAYERS = [
     {"api", "cli", "__init__", "__main__"},
 ]
 # the batch flow: how columns hold each type → reading → compiling → evaluating → writing → reporting; the runners that drive it come last
-BATCH_FLOW = ["columnar", "columns", "compile", "engine", "frames", "outfolder", "budget", "report", "report_html", "synthetic",
-              "runner", "compare"]
+BATCH_FLOW = ["columnar", "columns", "listinput", "plan", "compileamounts", "compile", "engine", "rowbatches", "frames",
+              "outputs", "outfolder", "budget", "report", "report_html", "randomamounts", "synthetic", "failures", "runner",
+              "compare"]
 ERRORS = {"Problem", "InputError", "make_problem"}
 # imports that still break the order, each to be removed with the work it waits for (the test fails if one is mended
 # and left listed here); none now: evaluate() returns a language-neutral result that the render layer words
@@ -116,3 +117,51 @@ def test_base_imports_nothing_else_of_the_package():
     outside = sorted(f"{'.'.join(a)} → {'.'.join(b)}" for a, deps in graph().items() if a[:1] == ("base",)
                      for b in deps if b[:1] != ("base",))
     assert not outside, outside
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# Rooms still too big (issue 16, "Big rooms"), each waiting for its own work; the list only shrinks: the tests below
+# fail when a listed file or function is already within the limits, so it is taken off when it is mended.
+OVERSIZE_MODULES = {
+    "sql/query.py",        # Spark dialect support is being added there; split after it lands
+    "rules/schema.py",     # the rulebook format: not yet split
+    "rules/yamlsource.py",  # start-up work (the C loader, the cache) is under way there
+    "batch/columns.py",    # the list reader: iter_csv and parse_chunk still to split (encoding, cells, typing)
+    "batch/compare.py",    # reform costing: not yet split
+    "cli.py",              # to become a cli/ package, one module per command group
+}
+OVERSIZE_FUNCTIONS = {
+    "sql/query.py:_amount", "sql/query.py:_city_query",  # as sql/query.py above
+    "engine/amounts.py:compute_amount",  # the language-neutral evaluate() (another engineer) rewrites it
+    "batch/columns.py:iter_csv", "batch/columns.py:parse_chunk",
+    "cli.py:batch",
+}
+
+
+def _sizes():
+    modules, functions = {}, {}
+    for path in SRC.rglob("*.py"):
+        name = path.relative_to(SRC).as_posix()
+        text = path.read_text("utf-8")
+        modules[name] = len(text.splitlines())
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                key = f"{name}:{node.name}"
+                functions[key] = max(functions.get(key, 0), node.end_lineno - node.lineno + 1)
+    return modules, functions
+
+
+def test_no_module_over_400_lines_and_no_function_over_60():
+    modules, functions = _sizes()
+    big = {name for name, lines in modules.items() if lines > MAX_MODULE_LINES}
+    long = {name for name, lines in functions.items() if lines > MAX_FUNCTION_LINES}
+    assert big <= OVERSIZE_MODULES, sorted(big - OVERSIZE_MODULES)
+    assert long <= OVERSIZE_FUNCTIONS, sorted(long - OVERSIZE_FUNCTIONS)
+
+
+def test_the_list_of_oversize_rooms_is_honest():
+    modules, functions = _sizes()
+    mended = sorted({m for m in OVERSIZE_MODULES if modules.get(m, 0) <= MAX_MODULE_LINES}
+                    | {f for f in OVERSIZE_FUNCTIONS if functions.get(f, 0) <= MAX_FUNCTION_LINES})
+    assert not mended, f"within the limits now: take them off the list: {mended}"

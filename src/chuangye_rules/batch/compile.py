@@ -1,4 +1,5 @@
-"""A rulebook compiled into polars expressions: the columnar twin of conditions.py and amounts.py.
+"""A rulebook compiled into polars expressions: the columnar twin of conditions.py and evaluation.py (the amounts
+are compiled in compileamounts.py, over the shared columns of plan.py).
 
 Semantics follow the reference evaluator exactly (tests/test_batch_equivalence.py compares both on random
 profiles): unknown facts are nulls, and polars' Kleene logic for & | ~ is the three-valued logic of
@@ -11,49 +12,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from functools import reduce
 from typing import Any
 
 import polars as pl
 
 from ..base.dates import shift
-from ..engine.amounts import parameter_value
-from ..engine.results import AmountKind, Status
 from ..rules.catalog import FieldSpec, catalog
+from ..rules.crosscheck import MAX_FACTS
 from ..rules.facts import fact_order, paid_once, pays_tiers_once
 from ..rules.history import HISTORY
-from ..rules.loading import MAX_FACTS
 from ..rules.schema import (
     CASH_CATEGORIES,
     AllOf,
     Benefit,
     Compare,
-    FixedAmount,
-    FormulaAmount,
-    GradesAmount,
-    InKindAmount,
     NotOf,
-    NotStatedAmount,
-    PartsAmount,
-    PercentageAmount,
-    PerUnitAmount,
-    RangeAmount,
     Rulebook,
-    TiersAmount,
-    UpToAmount,
 )
-from .columnar import COMPARED, INT64_MAX, SCALE, CompileError, dtype, fen, literal, scaled, set_bits
-
-NULL_BOOL = pl.lit(None, dtype=pl.Boolean)
-# a benefit's status and amount kind per applicant: one byte a row instead of a 16-byte string, and
-# compared as integers; they read and write as their text
-STATUS = pl.Enum([s.value for s in Status])
-KIND = pl.Enum(list(AmountKind.__args__))
-NULL_INT = pl.lit(None, dtype=pl.Int64)
-
-
-WIDE = pl.Int128  # products of columns (formula, per unit, percentage) are computed in 128 bits
+from .columnar import COMPARED, SCALE, CompileError, dtype, literal, scaled, set_bits
+from .compileamounts import Money, compile_amount
+from .plan import NULL_BOOL, STATUS, Plan, numeric_test
 
 
 def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.Expr:
@@ -71,25 +50,6 @@ def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.
     return (column & mask) == mask if every else (column & mask) != 0
 
 
-def _clamped(n: int) -> pl.Expr:
-    # a bound beyond what any cell holds compares the same as the nearest 64-bit integer
-    return pl.lit(max(-INT64_MAX, min(INT64_MAX, n)), dtype=pl.Int64)
-
-
-def numeric_test(column: pl.Expr, op: str, q: Fraction) -> pl.Expr:
-    """An integer column compared exactly with a rational bound q (in the column's units): x ≥ 2.5 is x ≥ 3 for
-    whole x, x = 2.5 is never true."""
-    floor = q.numerator // q.denominator
-    ceil = -((-q.numerator) // q.denominator)
-    exact = q.denominator == 1
-    if op == "eq":
-        return column == _clamped(floor) if exact else pl.lit(False)
-    if op == "ne":
-        return column != _clamped(floor) if exact else pl.lit(True)
-    return {"gt": lambda: column > _clamped(floor), "gte": lambda: column >= _clamped(ceil),
-            "lt": lambda: column < _clamped(ceil), "lte": lambda: column <= _clamped(floor)}[op]()
-
-
 def one_of(column: pl.Expr, values: list, dtype: pl.DataType) -> pl.Expr:
     """column is one of `values` (null if it is null). A few values are compared one by one: a hash lookup
     per cell (is_in) costs three times as much as comparing a short text with two or three others."""
@@ -102,10 +62,6 @@ def set_token(code: str) -> str:
     return f"|{code}|"
 
 
-def _int(value: int | None) -> pl.Expr:
-    return NULL_INT if value is None else pl.lit(value, dtype=pl.Int64)
-
-
 def _shift_expr(column: pl.Expr, years: int, months: int, days: int) -> pl.Expr:
     total = years * 12 + months
     if total:
@@ -113,34 +69,6 @@ def _shift_expr(column: pl.Expr, years: int, months: int, days: int) -> pl.Expr:
     if days:
         column = column.dt.offset_by(f"{days}d")
     return column
-
-
-class Plan:
-    """Named intermediate columns, in dependency levels: every condition node and amount part is computed
-    once per chunk (and an identical test shared by several benefits only once), never re-derived
-    inside the expressions that use it."""
-
-    def __init__(self) -> None:
-        self.exprs: dict[str, pl.Expr] = {}
-        self.level: dict[str, int] = {}
-        self.keys: dict[Any, str] = {}
-
-    def add(self, expr: pl.Expr, key: Any = None) -> pl.Expr:
-        if key is not None and key in self.keys:
-            return pl.col(self.keys[key])
-        name = f"__{len(self.exprs)}"
-        deps = [n for n in expr.meta.root_names() if n in self.level]
-        self.level[name] = 1 + max((self.level[d] for d in deps), default=0)
-        self.exprs[name] = expr.alias(name)
-        if key is not None:
-            self.keys[key] = name
-        return pl.col(name)
-
-    def stages(self) -> list[list[pl.Expr]]:
-        levels: dict[int, list[pl.Expr]] = {}
-        for name, expr in self.exprs.items():
-            levels.setdefault(self.level[name], []).append(expr)
-        return [levels[k] for k in sorted(levels)]
 
 
 # ------------------------------------------------------------------------------------------- conditions
@@ -213,208 +141,14 @@ def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
     return Truth(plan.add(pl.when(column.is_null()).then(NULL_BOOL).otherwise(test), key=key), missing)
 
 
-# ------------------------------------------------------------------------------------------- amounts
-
-
-@dataclass
-class Money:
-    kind: pl.Expr
-    value: pl.Expr = NULL_INT
-    min: pl.Expr = NULL_INT
-    max: pl.Expr = NULL_INT
-    missing: dict[str, pl.Expr] = field(default_factory=dict)
-
-
-def _kind(name: str) -> pl.Expr:
-    return pl.lit(name, dtype=KIND)
-
-
 def _status(name: str) -> pl.Expr:
     return pl.lit(name, dtype=STATUS)
-
-
-def _cap(expr: pl.Expr, cap: Decimal | None) -> pl.Expr:
-    if cap is None:
-        return expr
-    limit = fen(cap)
-    return pl.when(expr > limit).then(pl.lit(limit, dtype=pl.Int64)).otherwise(expr)
-
-
-def _round_half_up(numerator: pl.Expr, denominator: int) -> pl.Expr:
-    """numerator / denominator rounded as money.to_fen rounds (Decimal's ROUND_HALF_UP: halves away from zero,
-    for a formula with a negative decimal number), in WIDE integers."""
-    d, d2 = pl.lit(denominator, dtype=WIDE), pl.lit(2 * denominator, dtype=WIDE)
-    n, zero = numerator.cast(WIDE), pl.lit(0, dtype=WIDE)  # (polars has no negation of 128-bit integers)
-    return pl.when(n < 0).then(zero - (((zero - n) * 2 + d) // d2)).otherwise((n * 2 + d) // d2)
-
-
-def _wide(value: int) -> pl.Expr:
-    return pl.lit(value, dtype=WIDE)
-
-
-def _number_fraction(value: Decimal) -> Fraction:
-    return Fraction(Decimal(str(value)))
-
-
-def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan) -> Money:
-    """The amount rule as columns, each registered once in the plan."""
-    money = _amount(rule, as_of, parameters, overrides, plan)
-    kind = plan.add(money.kind)
-    return Money(kind, plan.add(money.value.cast(pl.Int64)), plan.add(money.min.cast(pl.Int64)),
-                 plan.add(money.max.cast(pl.Int64)), {n: plan.add(m) for n, m in money.missing.items()})
-
-
-def _amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan) -> Money:
-    cat = catalog()
-    if isinstance(rule, FixedAmount):
-        return Money(_kind("exact"), value=_int(fen(rule.value)))
-
-    if isinstance(rule, (UpToAmount, RangeAmount)):
-        low = fen(rule.min) if isinstance(rule, RangeAmount) else None
-        high: pl.Expr = _int(fen(rule.max))
-        if rule.cumulative_cap is not None:
-            received = pl.col(rule.received_field)
-            remaining = pl.lit(fen(rule.cumulative_cap), dtype=pl.Int64) - received
-            remaining = pl.when(remaining < 0).then(0).otherwise(remaining)
-            high = pl.when(received.is_null()).then(high).otherwise(
-                pl.when(remaining < high).then(remaining).otherwise(high))
-        # only a cumulative cap reached makes the amount exactly 0 (amounts.compute_amount); `max: 0` alone is
-        # still an up-to (or a 0-0 range)
-        zero = (high == 0) if rule.cumulative_cap is not None else pl.lit(False)
-        if low is None:
-            kind = pl.when(zero).then(_kind("exact")).otherwise(_kind("up_to"))
-        else:
-            kind = pl.when(zero).then(_kind("exact")).when(high >= low).then(_kind("range")).otherwise(_kind("up_to"))
-        return Money(kind, value=pl.when(zero).then(0).otherwise(NULL_INT),
-                     min=pl.when(kind == "range").then(_int(low)).otherwise(NULL_INT),
-                     max=pl.when(zero).then(NULL_INT).otherwise(high))
-
-    if isinstance(rule, PerUnitAmount):
-        units = pl.col(rule.unit_field)  # a whole number (validation: unit_field is an int field)
-        wide_units = units.cast(WIDE)
-        cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
-        missing = {rule.unit_field: units.is_null()}
-        if rule.rate is not None:
-            value = _cap(wide_units * _wide(fen(rule.rate)), rule.cap)
-            kind = pl.when(units.is_null()).then(_kind("formula")).otherwise(_kind("exact"))
-            return Money(kind, value=value, max=pl.when(units.is_null()).then(cap).otherwise(NULL_INT), missing=missing)
-        low = _cap(wide_units * _wide(fen(rule.rate_min)), rule.cap)
-        high = _cap(wide_units * _wide(fen(rule.rate_max)), rule.cap)
-        kind = (pl.when(units.is_null()).then(_kind("formula")).when(low == high).then(_kind("exact"))
-                .otherwise(_kind("range")))
-        return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
-                     min=pl.when(kind == "range").then(low).otherwise(NULL_INT),
-                     max=pl.when(kind == "range").then(high).when(kind == "formula").then(cap).otherwise(NULL_INT),
-                     missing=missing)
-
-    if isinstance(rule, PercentageAmount):
-        base = pl.col(rule.of_field)  # in the column's units: fen for money
-        # fen = base / scale × 100 (yuan to fen) × percent / 100
-        share = _number_fraction(rule.percent) / SCALE[cat.fields[rule.of_field].type]
-        value = _cap(_round_half_up(base.cast(WIDE) * _wide(share.numerator), share.denominator), rule.cap)
-        cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
-        known = _kind("up_to") if rule.up_to else _kind("exact")
-        kind = pl.when(base.is_null()).then(_kind("formula")).otherwise(known)
-        return Money(kind, value=NULL_INT if rule.up_to else value,
-                     max=pl.when(base.is_null()).then(cap).otherwise(value if rule.up_to else NULL_INT),
-                     missing={rule.of_field: base.is_null()})
-
-    if isinstance(rule, TiersAmount):
-        spec = cat.fields[rule.field]
-        measure = pl.col(rule.field)
-        if rule.cumulative:
-            value = pl.sum_horizontal([pl.when(numeric_test(measure, "gte", scaled(spec, t.at_least)))
-                                       .then(fen(t.value)).otherwise(0) for t in rule.tiers])
-            top = sum(fen(t.value) for t in rule.tiers)
-        else:
-            value = pl.lit(0, dtype=pl.Int64)
-            for t in rule.tiers:  # ascending: the last threshold reached wins
-                value = pl.when(numeric_test(measure, "gte", scaled(spec, t.at_least))).then(fen(t.value)).otherwise(value)
-            top = fen(rule.tiers[-1].value)
-        unknown = measure.is_null()
-        return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
-                     value=pl.when(unknown).then(NULL_INT).otherwise(value.cast(pl.Int64)),
-                     max=pl.when(unknown).then(_int(top)).otherwise(NULL_INT), missing={rule.field: unknown})
-
-    if isinstance(rule, GradesAmount):
-        grade = pl.col(rule.field).cast(pl.String)
-        values = [fen(g.value) for g in rule.grades]
-        value = NULL_INT
-        for g in reversed(rule.grades):
-            value = pl.when(grade == g.grade).then(fen(g.value)).otherwise(value)
-        matched = value.is_not_null()
-        return Money(pl.when(matched).then(_kind("exact")).otherwise(_kind("range")), value=value,
-                     min=pl.when(matched).then(NULL_INT).otherwise(min(values)),
-                     max=pl.when(matched).then(NULL_INT).otherwise(max(values)),
-                     missing={rule.field: pl.col(rule.field).is_null()})
-
-    if isinstance(rule, FormulaAmount):
-        constant, columns, missing = Fraction(100), [], {}
-        static_missing = False
-        for factor in rule.factors:
-            if factor.number is not None:
-                constant *= _number_fraction(factor.number)
-            elif factor.parameter is not None:
-                value = parameter_value(factor.parameter, parameters[factor.parameter], as_of, overrides)
-                if value is None:
-                    static_missing = True
-                    missing[factor.parameter] = pl.lit(True)
-                else:
-                    constant *= _number_fraction(value)
-            else:
-                spec = cat.fields[factor.field]
-                column, units = pl.col(factor.field).cast(WIDE), SCALE[spec.type]  # the column holds value × units
-                if factor.max is not None:
-                    top = scaled(spec, factor.max)  # in the column's units; a fraction of them (12.5 months) is
-                    if top.denominator != 1:       # reached by counting in finer units
-                        column, units = column * _wide(top.denominator), units * top.denominator
-                    limit = _wide(top.numerator)
-                    column = pl.when(column > limit).then(limit).otherwise(column)
-                constant /= units  # back to the value itself
-                columns.append(column)
-                missing[factor.field] = pl.col(factor.field).is_null()
-        cap = _int(fen(rule.cap)) if rule.cap is not None else NULL_INT
-        if static_missing:
-            return Money(_kind("formula"), max=cap, missing=missing)
-        product = reduce(lambda a, b: a * b, columns, _wide(constant.numerator))
-        value = _cap(_round_half_up(product, constant.denominator), rule.cap)
-        unknown = pl.any_horizontal([m for m in missing.values()]) if missing else pl.lit(False)
-        return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
-                     value=pl.when(unknown).then(NULL_INT).otherwise(value),
-                     max=pl.when(unknown).then(cap).otherwise(NULL_INT), missing=missing)
-
-    if isinstance(rule, NotStatedAmount):
-        return Money(_kind("not_stated"))
-    if isinstance(rule, InKindAmount):
-        return Money(_kind("in_kind"))
-
-    if isinstance(rule, PartsAmount):
-        parts = [compile_amount(p.amount, as_of, parameters, overrides, plan) for p in rule.parts]
-        lows, highs = [], []
-        for p in parts:
-            capped = p.kind.is_in(["up_to", "formula"]) & p.max.is_not_null()
-            lows.append(pl.when(p.kind == "exact").then(p.value).when(p.kind == "range").then(p.min)
-                        .when(capped).then(0).otherwise(NULL_INT))
-            highs.append(pl.when(p.kind == "exact").then(p.value).when(p.kind == "range").then(p.max)
-                         .when(capped).then(p.max).otherwise(NULL_INT))
-        unbounded = pl.any_horizontal([h.is_null() for h in highs])
-        low, high = pl.sum_horizontal(lows), pl.sum_horizontal(highs)
-        kind = (pl.when(unbounded).then(_kind("formula")).when(low == high).then(_kind("exact"))
-                .when(low == 0).then(_kind("up_to")).otherwise(_kind("range")))
-        names = list(dict.fromkeys(n for p in parts for n in p.missing))
-        missing = {n: (kind != "exact") & pl.any_horizontal([p.missing[n] for p in parts if n in p.missing])
-                   for n in names}
-        return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
-                     min=pl.when(kind == "range").then(low).otherwise(NULL_INT),
-                     max=pl.when(kind.is_in(["up_to", "range"])).then(high).otherwise(NULL_INT), missing=missing)
-
-    raise CompileError(f"amount kind {type(rule).__name__}")
 
 
 # ------------------------------------------------------------------------------------------- benefits
 
 
-# MAX_FACTS (loading.py): facts a benefit may depend on: its missing ones are a UInt32 bit mask
+# MAX_FACTS (rules/crosscheck.py): facts a benefit may depend on: its missing ones are a UInt32 bit mask
 
 
 def mask_names(facts: list[str], mask: int | None) -> list[str]:

@@ -17,7 +17,8 @@ from ..render.i18n import STATUS as STATUS_WORDS
 from ..rules.catalog import catalog
 from ..rules.facts import fact_order
 from .columnar import ROW, dtype
-from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, mask_names, one_of, received, result_columns
+from .compile import MAX_FACTS, CompiledRulebook, mask_names, one_of, received, result_columns
+from .plan import KIND, STATUS
 
 
 def ensure_columns(frame: pl.DataFrame) -> pl.DataFrame:

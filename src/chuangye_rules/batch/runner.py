@@ -14,54 +14,56 @@ lists them (`duplicate_rows`, the first 20 groups of row numbers sharing an id).
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import functools
 import gc
 import json
-import os
-import queue
-import re
 import sys
-import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import polars as pl
-from rich.cells import cell_len  # display width: a Chinese character takes two columns
 
 from ..base import limits
 from ..base.problems import InputError, Problem
 from ..engine.amounts import checked_parameters
-from ..render.i18n import AMOUNT_KIND, OUTPUT_COLUMNS_ZH, label
-from ..render.i18n import STATUS as STATUS_WORDS
+from ..render.i18n import OUTPUT_COLUMNS_ZH
 from ..rules.history import benefit_keys
-from ..rules.loading import LoadedRulebook, choose_city, city_names, load_rulebooks
+from ..rules.loading import choose_city, load_rulebooks
 from . import report_html
 from .budget import Budget
-from .columnar import ROW
-from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
+from .columns import ERROR_SCHEMA, mask_column, parse_chunk
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import (
-    FORMULA_CHARS,
-    JOINED,
-    BenefitTable,
-    benefit_table,
-    evaluate_lazy,
-    joined_rows,
-    long_results,
-    prepare,
-    totals,
-    with_benefit_text,
-)
+from .engine import BenefitTable, benefit_table, evaluate_lazy, long_results, prepare, totals, with_benefit_text
+from .failures import SignalsNoted, disk_problem, interrupted
+from .listinput import Ahead, cell_cities
+from .listinput import open_list as _open_list  # the name compare.py and the tests reach it by
 from .outfolder import OutFolder
+from .outputs import (
+    APPLICANT_SCHEMA,
+    PREQUOTE,
+    RESULT_SCHEMA,
+    Output,
+    Writer,
+    applicant_rows,
+    csv_cell,
+    csv_cells,
+    defused,
+    joined_result_rows,
+    neutralise,
+    result_rows,
+    write_xlsx,
+    yuan_text,
+)
+from .rowbatches import DuplicateIds, Waiting, city_parts
+
+# what other modules and the tests import from here, where these lived before the batch flow was split by job
+__all__ = ["BatchSummary", "Output", "Writer", "_open_list", "cell_cities", "neutralise", "run_batch", "write_xlsx",
+           "yuan_text"]
 
 FORMATS = ("csv", "jsonl", "xlsx")
-EXCEL_ROWS = 1_048_575
-FORMULA_START = "^[" + re.escape(FORMULA_CHARS) + "]"
 
 
 @dataclass
@@ -85,261 +87,6 @@ class BatchSummary:
     @property
     def balanced(self) -> bool:
         return self.read == self.evaluated + self.rejected
-
-
-def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
-    """What a list's 城市 cell may say → the city's slug."""
-    return {name: b.slug for b in books for name in city_names(b)}
-
-
-def yuan_text(fen: pl.Expr) -> pl.Expr:
-    """Integer fen as exact decimal yuan with two places (500000 → 5000.00), written as such in every format."""
-    return fen.cast(pl.Decimal(38, 2)) / pl.lit(100, dtype=pl.Decimal(38, 0))
-
-
-# columns whose text comes from the input file; the others are rulebook text, checked once below
-INPUT_COLUMNS = ("applicant_id", "value", "column")
-
-
-def _defused(cell: pl.Expr) -> pl.Expr:
-    return pl.when(cell.str.contains(FORMULA_START)).then(pl.lit("'") + cell).otherwise(cell)
-
-
-def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Cells a spreadsheet would run as a formula (= + - @) get a leading apostrophe."""
-    strings = [c for c, t in frame.schema.items() if t == pl.String and c in INPUT_COLUMNS]
-    return frame.with_columns(_defused(pl.col(c)).alias(c) for c in strings)
-
-
-PREQUOTE = True  # CSV cells quoted by csv_cell / _csv_cells, written unchecked; False: polars quotes each cell
-
-
-def csv_cell(text: str) -> str:
-    """A cell as CSV writes it: quoted, quotes doubled, when it holds a comma, a quote or a line break."""
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') or text == "" else text
-
-
-def _csv_cells(cell: pl.Expr) -> pl.Expr:
-    return pl.when(cell.str.contains('[,"\r\n]') | (cell == "")).then(
-        pl.lit('"') + cell.str.replace_all('"', '""', literal=True) + pl.lit('"')).otherwise(cell)
-
-
-class Output:
-    """One output file, appended chunk by chunk to a temporary name and renamed on success. `render` turns
-    what is handed to `write` into the rows written (on the writer thread, a slice at a time, so the full
-    text of a chunk's results never sits in memory at once)."""
-
-    SLICE = 200_000
-
-    def __init__(self, path: Path, tmp: Path, fmt: str, render: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
-                 defuse: bool = True, quoted: bool = False, headers: dict[str, str] | None = None):
-        # path: where the output will be once the run succeeded; tmp: where it is written until then.
-        # quoted: every text cell is already as CSV must write it (csv_cell), so the writer checks none of them.
-        # headers: the column names as written (Chinese); a joined column "a,b" is named part by part
-        self.path, self.tmp, self.fmt, self.render, self.defuse, self.quoted = path, tmp, fmt, render, defuse, quoted
-        self.headers = headers
-        self.rows = 0
-        self._frames: list[pl.DataFrame] = []
-        self._handle = open(self.tmp, "wb") if fmt != "xlsx" else None
-        if fmt == "csv":
-            self._handle.write(b"\xef\xbb\xbf")  # so Excel opens UTF-8 Chinese correctly
-
-    def write(self, frame: pl.DataFrame) -> None:
-        for start in range(0, frame.height, self.SLICE):
-            piece = frame.slice(start, self.SLICE)
-            self._emit(self.render(piece) if self.render else piece)
-
-    def _emit(self, frame: pl.DataFrame) -> None:
-        if self.defuse and self.fmt != "xlsx":  # an xlsx cell written as a string is never a formula
-            frame = neutralise(frame)
-        if self.headers:
-            frame = frame.rename({c: ",".join(self.headers.get(p, p) for p in c.split(",")) for c in frame.columns})
-        if self.fmt == "csv":
-            # the same text ("5000.00"), but polars writes a Decimal column about half as fast as a String one
-            frame = frame.with_columns(pl.col(pl.Decimal).cast(pl.String))
-            frame.write_csv(self._handle, include_header=self.rows == 0,
-                            quote_style="never" if self.quoted else "necessary")
-        elif self.fmt == "jsonl":
-            frame.write_ndjson(self._handle)
-        else:
-            if self.rows + frame.height > EXCEL_ROWS:
-                raise InputError([Problem(str(self.path), None, None,
-                                          f"结果超过 Excel 单表行数上限（{EXCEL_ROWS}），请改用 --format csv")])
-            self._frames.append(frame)
-        self.rows += frame.height
-
-    def header_only(self, schema: dict) -> None:
-        if self.rows == 0:
-            self._emit(pl.DataFrame(schema=schema))
-
-    def finish(self) -> None:
-        """Complete the file at its temporary name (a full disk shows here at the latest)."""
-        if self.fmt == "xlsx":
-            frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
-            write_xlsx(frame, self.tmp)
-        else:
-            self._handle.close()
-
-    def close(self) -> None:
-        """Let go of the file handle (the hidden folder with the file is removed by the OutFolder)."""
-        try:
-            if self._handle and not self._handle.closed:
-                self._handle.close()
-        except OSError:  # a full disk refuses the last flush too; the file is discarded anyway
-            pass
-
-
-class Writer:
-    """Writes the outputs on a second thread while the next rows are read and evaluated (polars releases the
-    GIL while it formats and writes, and writing is mostly single-threaded, so the other core is free). At most
-    `depth` submissions wait or are being written — further submits wait — which bounds the memory they hold
-    (two: one being written, one ready — a slow write then stalls evaluation rather than holding a third batch
-    of results; why not three: bench/README.md).
-    A write's error (a full disk) is raised in the main thread at the next submit or wait."""
-
-    def __init__(self, depth: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chuangye-writer")
-        self._pending: list[Future] = []
-        self.depth = depth
-
-    @staticmethod
-    def _write(writes: list[tuple[Output, pl.DataFrame]]) -> None:
-        for out, frame in writes:
-            out.write(frame)
-
-    def submit(self, writes: list[tuple[Output, pl.DataFrame]]) -> None:
-        while self._pending and (self._pending[0].done() or len(self._pending) >= self.depth):
-            self._pending.pop(0).result()
-        if writes:
-            self._pending.append(self._pool.submit(self._write, writes))
-
-    def wait(self) -> None:
-        while self._pending:
-            self._pending.pop(0).result()
-
-    def stop(self) -> None:
-        """Let the write under way finish (its file is then discarded or committed) and end the thread."""
-        self._pending = []
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-class Ahead:
-    """Runs an iterator on its own thread, at most `depth` items ahead of its consumer: the next block is read
-    and typed while this one is evaluated. Its error is raised to the consumer; close() stops it early."""
-
-    def __init__(self, items: Iterator, depth: int = 1) -> None:
-        self._queue: queue.Queue = queue.Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(items,), name="chuangye-reader", daemon=True)
-        self._thread.start()
-
-    def _put(self, item: tuple) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self, items: Iterator) -> None:
-        try:
-            for item in items:
-                if not self._put(("item", item)):
-                    return
-            self._put(("end", None))
-        except BaseException as error:  # handed to the consumer, which decides what it means
-            self._put(("error", error))
-        finally:
-            close = getattr(items, "close", None)
-            if close:
-                close()  # a generator's own clean-up (the list's file handle) runs on this thread
-
-    def __iter__(self) -> Iterator:
-        while True:
-            kind, value = self._queue.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-
-    def close(self) -> None:
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                self._queue.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        self._thread.join()
-
-
-def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    """An xlsx a caseworker opens as is: the header row frozen, columns as wide as their text, money as numbers
-    in a yuan format. Strings are written as strings (never formulas or links), so no cell needs an apostrophe."""
-    import xlsxwriter
-
-    money = [c for c, t in frame.schema.items() if isinstance(t, pl.Decimal)]
-    frame = frame.with_columns(pl.col(money).cast(pl.Float64)) if money else frame  # xlsx numbers are doubles
-    with xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                         "strings_to_numbers": False}) as book:
-        # polars takes widths in pixels: about 7 a column of text, a Chinese character two columns
-        widths = {c: 7 * min(60, max([cell_len(c)] + [cell_len(v) for v in frame[c].cast(pl.String).head(2000)
-                                                        .drop_nulls().to_list()]) + 2) for c in frame.columns}
-        frame.write_excel(book, worksheet="results", autofit=False, freeze_panes=(1, 0),
-                          column_formats={c: '#,##0.00" 元"' for c in money} or None, column_widths=widths,
-                          include_header=True, table_style=None, autofilter=True)
-
-
-RESULT_SCHEMA = {
-    "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String,
-    "category": pl.String, "status": pl.String, "amount_kind": pl.String, "amount_value": pl.Decimal(38, 2),
-    "amount_min": pl.Decimal(38, 2), "amount_max": pl.Decimal(38, 2), "period": pl.String, "lead_departments": pl.String,
-    "clause": pl.String, "missing_facts": pl.String,
-}
-APPLICANT_SCHEMA = {
-    "row": pl.Int64, "applicant_id": pl.String, "city": pl.String, "eligible": pl.Int32, "needs_info": pl.Int32,
-    "exact_total": pl.Decimal(38, 2), "up_to_total": pl.Decimal(38, 2), "unquantified": pl.Int32,
-}
-
-
-def _yuan(fen: pl.Series, text: bool) -> pl.Series:
-    """yuan_text over a column of amounts, computed once per distinct amount (a benefit's amounts are mostly
-    the same few figures) and as the written text when `text`."""
-    distinct = fen.drop_nulls().unique()
-    dtype = pl.String if text else pl.Decimal(38, 2)
-    converted = pl.select(yuan_text(pl.lit(distinct)).cast(dtype)).to_series()
-    return fen.replace_strict(distinct, converted, default=None, return_dtype=dtype)
-
-
-def _result_rows(long: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
-    """Long results with benefit text (LONG_COLUMNS) as results-file rows; status and amount kind as words in zh."""
-    def words(column: str, table: dict) -> pl.Expr:
-        if lang != "zh":
-            return pl.col(column)
-        return pl.col(column).cast(pl.String).replace_strict(
-            {code: label(table, code, "zh") for code in table}, default=pl.col(column).cast(pl.String))
-    return long.select(
-        pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "category",
-        words("status", STATUS_WORDS), words("amount_kind", AMOUNT_KIND),
-        *(pl.lit(_yuan(long[f"{part}_fen"], False)).alias(f"amount_{part}") for part in ("value", "min", "max")),
-        "period", "lead_departments", "clause", "missing_facts")
-
-
-def _joined_result_rows(long: pl.DataFrame, table: BenefitTable) -> pl.DataFrame:
-    """Long results as the CSV writes them (engine.joined_rows), the amounts as text."""
-    rows = joined_rows(long, table)
-    return rows.select(
-        pl.col(ROW).alias("row"), "applicant_id", JOINED["head"], JOINED["status_kind"],
-        *(pl.lit(_yuan(rows[f"{part}_fen"], True)).alias(f"amount_{part}") for part in ("value", "min", "max")),
-        JOINED["tail"])
-
-
-def _applicant_rows(sums: pl.DataFrame, cities: dict[str, str] | None = None) -> pl.DataFrame:
-    city = pl.col("city").replace_strict(cities, default=pl.col("city")) if cities else pl.col("city")
-    return sums.select(pl.col(ROW).alias("row"), "applicant_id", city, "eligible", "needs_info",
-                       yuan_text(pl.col("exact_fen")).alias("exact_total"),
-                       yuan_text(pl.col("up_to_fen")).alias("up_to_total"), "unquantified")
 
 
 def _two_threads(run: Callable) -> Callable:
@@ -402,68 +149,107 @@ def run_batch(
     compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
     cities = cell_cities(every)
     used, header, chunks = _open_list(input_path, encoding, chunk_rows)
-
-    outputs: dict[str, Output] = {}
     summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored,
                            earlier_outputs=sorted(folder.earlier))
-    ids = DuplicateIds()
-    waiting = Waiting(list(compiled), chunk_rows)
-    known: dict = {}  # each column's distinct cells already typed, kept from block to block
-    reader: Ahead | None = None
-    writer: Writer | None = None
-    doing = "无法在输出目录中写文件"
-    noted = _SignalsNoted()
-    try:
-        noted.__enter__()
-        folder.open()
-        doing = "读写文件失败"
-        writer = Writer()
-        # the next block is read and typed on its own thread while this one is evaluated
-        benefits = benefit_keys(b.rulebook for b in every)  # as evaluate() checks a profile's history
-        reader = Ahead((raw, parse_chunk(raw, header, cities, known, benefits)) for raw in chunks)
+    run = _Run(folder, compiled, summary, fmt=fmt, lang=lang, city=city, budget=budget, progress=progress)
+    run.execute(names, extra, lambda: (Ahead((raw, parse_chunk(raw, header, cities, run.known, run.benefits))
+                                             for raw in chunks)), every, chunk_rows, started, input_path, outdir)
+    return summary
+
+
+class _Run:
+    """One run's moving parts between opening its hidden folder and placing (or discarding) its outputs: what the
+    clean-up after a failure or an interruption has to stop, close and remove."""
+
+    def __init__(self, folder: OutFolder, compiled: dict[str, CompiledRulebook], summary: BatchSummary, *, fmt: str,
+                 lang: str, city: str | None, budget: Budget | None, progress: Callable[[int, int], None] | None):
+        self.folder, self.compiled, self.summary = folder, compiled, summary
+        self.fmt, self.lang, self.city, self.budget, self.progress = fmt, lang, city, budget, progress
+        self.outputs: dict[str, Output] = {}
+        self.ids = DuplicateIds()
+        self.known: dict = {}  # each column's distinct cells already typed, kept from block to block
+        self.benefits: dict = {}
+        self.reader: Ahead | None = None
+        self.writer: Writer | None = None
+        self.noted = SignalsNoted()
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
-        quoted = fmt == "csv" and PREQUOTE
-        table = benefit_table(list(compiled.values()), cell=csv_cell if quoted else None, joined=quoted, lang=lang)
-        city_words = {c.slug: c.book.city.zh for c in compiled.values()} if lang == "zh" else None
+        self.quoted = fmt == "csv" and PREQUOTE
+
+    def execute(self, names: dict[str, str], extra: list[str], reader: Callable[[], Ahead], every: list,
+                chunk_rows: int, started: float, input_path: Path, outdir: Path) -> None:
+        doing = "无法在输出目录中写文件"
+        try:
+            self.noted.__enter__()
+            self.folder.open()
+            doing = "读写文件失败"
+            self.writer = Writer()
+            # the next block is read and typed on its own thread while this one is evaluated
+            self.benefits = benefit_keys(b.rulebook for b in every)  # as evaluate() checks a profile's history
+            self.reader = reader()
+            table = self._open_outputs(names)
+            for book in self.compiled.values():  # while the reader reads and types the first block
+                prepare(book)
+            self._evaluate_all(table, chunk_rows)
+            self._finish(names, extra, started)
+        except BaseException as error:
+            replacement = self._fail(error, input_path, outdir, doing)
+            if replacement is not None:
+                raise replacement from None
+            raise
+        self.noted.__exit__()
+
+    def _open_outputs(self, names: dict[str, str]) -> BenefitTable:
+        quoted, lang = self.quoted, self.lang
+        table = benefit_table(list(self.compiled.values()), cell=csv_cell if quoted else None, joined=quoted, lang=lang)
+        city_words = {c.slug: c.book.city.zh for c in self.compiled.values()} if lang == "zh" else None
         if city_words and quoted:
             city_words = {slug: csv_cell(zh) for slug, zh in city_words.items()}
         headers = OUTPUT_COLUMNS_ZH if lang == "zh" else None
         for key, name in names.items():
-            kind = "csv" if key == "errors" else fmt
-            render = {"results": (lambda long: _joined_result_rows(long, table)) if quoted else
-                      (lambda long: _result_rows(with_benefit_text(long, table), lang)),
-                      "applicants": lambda sums: _applicant_rows(sums, city_words), "errors": None}[key]
-            outputs[key] = Output(folder.final(name), folder.path(name), kind, render=render,
-                                  defuse=key == "errors", quoted=quoted and key != "errors", headers=headers)
-        for book in compiled.values():  # while the reader reads and types the first block
-            prepare(book)
-        for raw, parsed in reader:
+            kind = "csv" if key == "errors" else self.fmt
+            render = {"results": (lambda long: joined_result_rows(long, table)) if quoted else
+                      (lambda long: result_rows(with_benefit_text(long, table), lang)),
+                      "applicants": lambda sums: applicant_rows(sums, city_words), "errors": None}[key]
+            self.outputs[key] = Output(self.folder.final(name), self.folder.path(name), kind, render=render,
+                                       defuse=key == "errors", quoted=quoted and key != "errors", headers=headers)
+        return table
+
+    def _evaluate_all(self, table: BenefitTable, chunk_rows: int) -> None:
+        summary, outputs = self.summary, self.outputs
+        waiting = Waiting(list(self.compiled), chunk_rows)
+        for raw, parsed in self.reader:
             summary.blank_lines += raw.blank_lines
             summary.read += parsed.frame.height + parsed.rejected
             summary.rejected += parsed.rejected
             summary.evaluated += parsed.frame.height
             writes = [(outputs["errors"], parsed.errors)] if parsed.errors.height else []
-            ids.add(parsed.ids)
-            frame = parsed.frame
-            if frame.height:  # echoed in every output: an ID or phone number used as the id is masked, and a
-                # formula defused, once per applicant rather than once per result row
-                shown = pl.lit(mask_column(frame["applicant_id"]))
-                shown = shown if fmt == "xlsx" else _defused(shown)  # an xlsx string cell is never a formula
-                frame = frame.with_columns((_csv_cells(shown) if quoted else shown).alias("applicant_id"))
-            waiting.add(_city_parts(frame, compiled, city))
+            self.ids.add(parsed.ids)
+            waiting.add(city_parts(self._shown_ids(parsed.frame), self.compiled, self.city))
             for slug, part in waiting.full():
-                writes += _evaluate(slug, part, compiled, table, outputs, summary, budget)
-            writer.submit(writes)
-            if progress:
-                progress(summary.read, summary.rejected)
+                writes += _evaluate(slug, part, self.compiled, table, outputs, summary, self.budget)
+            self.writer.submit(writes)
+            if self.progress:
+                self.progress(summary.read, summary.rejected)
         for slug, part in waiting.rest():
-            writer.submit(_evaluate(slug, part, compiled, table, outputs, summary, budget))
-        writer.wait()
+            self.writer.submit(_evaluate(slug, part, self.compiled, table, outputs, summary, self.budget))
+        self.writer.wait()
+
+    def _shown_ids(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Echoed in every output: an ID or phone number used as the id is masked, and a formula defused, once per
+        applicant rather than once per result row."""
+        if not frame.height:
+            return frame
+        shown = pl.lit(mask_column(frame["applicant_id"]))
+        shown = shown if self.fmt == "xlsx" else defused(shown)  # an xlsx string cell is never a formula
+        return frame.with_columns((csv_cells(shown) if self.quoted else shown).alias("applicant_id"))
+
+    def _finish(self, names: dict[str, str], extra: list[str], started: float) -> None:
+        summary, outputs, folder, budget = self.summary, self.outputs, self.folder, self.budget
         outputs["results"].header_only(RESULT_SCHEMA)
         outputs["applicants"].header_only(APPLICANT_SCHEMA)
         outputs["errors"].header_only(ERROR_SCHEMA)
-        summary.duplicate_ids, summary.duplicate_rows = ids.report()
+        summary.duplicate_ids, summary.duplicate_rows = self.ids.report()
         summary.outputs = {k: str(v.path) for k, v in outputs.items()}
         for out in outputs.values():
             out.finish()
@@ -476,235 +262,36 @@ def run_batch(
                 folder.path("report.html").write_text(report_html.html_report(budget, title), encoding="utf-8")
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
-        reader.close()
-        writer.stop()
-        if noted.received:  # a Ctrl-C or SIGTERM that something on the way swallowed: the user asked to stop
+        self.reader.close()
+        self.writer.stop()
+        if self.noted.received:  # a Ctrl-C or SIGTERM that something on the way swallowed: the user asked to stop
             raise KeyboardInterrupt
         folder.commit([*names.values(), *extra])
         summary.interrupted_when_done = folder.late_interrupt
-    except BaseException as error:
+
+    def _fail(self, error: BaseException, input_path: Path, outdir: Path, doing: str) -> BaseException | None:
+        """Stop, close and remove what the run started; the error to raise instead of `error`, if any."""
         while True:  # Ctrl-C may arrive twice (polars raises its own as well): the clean-up is finished regardless
             try:
-                if reader is not None:
-                    reader.close()
-                if writer is not None:
-                    writer.stop()
-                for out in outputs.values():
+                if self.reader is not None:
+                    self.reader.close()
+                if self.writer is not None:
+                    self.writer.stop()
+                for out in self.outputs.values():
                     out.close()
-                folder.discard()
+                self.folder.discard()
                 break
             except KeyboardInterrupt:
                 pass
-        noted.__exit__()
-        if not isinstance(error, KeyboardInterrupt) and (noted.received or _interrupted(error)):
-            raise KeyboardInterrupt from None
+        self.noted.__exit__()
+        if not isinstance(error, KeyboardInterrupt) and (self.noted.received or interrupted(error)):
+            return KeyboardInterrupt()
         if isinstance(error, OSError):  # a full disk, a folder made read-only or removed, an unreadable list
-            raise _disk_problem(error, outdir, doing) from None
+            return disk_problem(error, outdir, doing)
         if isinstance(error, MemoryError):
-            raise InputError([Problem(str(input_path), None, None, "内存不足，运行已停止，未写出任何结果文件",
-                                      "关闭其他程序后重新运行，或把名单分成几个文件")]) from None
-        raise
-    noted.__exit__()
-    return summary
-
-
-class _SignalsNoted:
-    """Remembers that Ctrl-C or SIGTERM came during the run (then acts as before: KeyboardInterrupt). polars
-    may swallow the KeyboardInterrupt raised inside one of its calls and raise something else instead; the
-    run is then still reported as interrupted, not as a bug."""
-
-    SIGNALS = ("SIGINT", "SIGTERM")
-
-    def __init__(self) -> None:
-        self.received = False
-        self.previous: dict = {}
-
-    def __enter__(self) -> "_SignalsNoted":
-        import signal
-
-        if threading.current_thread() is not threading.main_thread():
-            return self
-        for name in self.SIGNALS:
-            number = getattr(signal, name)
-            previous = signal.getsignal(number)
-            self.previous[number] = previous
-            signal.signal(number, functools.partial(self._note, previous))
-        return self
-
-    def _note(self, previous, number, frame) -> None:
-        import signal
-
-        self.received = True
-        if callable(previous):
-            previous(number, frame)
-        elif previous != signal.SIG_IGN:  # ignored stays ignored; SIGTERM's default (ending at once) an interrupt
-            raise KeyboardInterrupt
-
-    def __exit__(self, *exc) -> None:
-        import signal
-
-        for number, previous in self.previous.items():
-            signal.signal(number, previous)
-        self.previous = {}
-
-
-def _interrupted(error: BaseException) -> bool:
-    """Whether Ctrl-C or SIGTERM caused this error: one that lands while polars calls back into Python comes
-    out of polars as another error (a TypeError "… is not a Polars data type") with the interrupt inside."""
-    seen = set()
-    while error is not None and id(error) not in seen:
-        if isinstance(error, KeyboardInterrupt):
-            return True
-        seen.add(id(error))
-        error = error.__cause__ or error.__context__
-    return False
-
-
-_DISK_WORDS = {
-    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "输出目录所在的磁盘是只读的",
-    errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "输出目录或名单文件在运行中被删除或移动",
-    errno.EIO: "磁盘读写出错",
-}
-
-
-def _errno_of(error: OSError) -> int | None:
-    """The error's number — polars' own I/O errors carry it only in their text ("[Errno 28] No space left…")."""
-    if error.errno is not None:
-        return error.errno
-    found = re.search(r"\[Errno (\d+)\]|os error (\d+)", str(error))
-    if found:
-        return int(found.group(1) or found.group(2))
-    by_text = {os.strerror(number).lower(): number for number in _DISK_WORDS}
-    return next((n for text, n in by_text.items() if text in str(error).lower()), None)
-
-
-def _disk_problem(error: OSError, outdir: Path, what: str) -> InputError:
-    why = _DISK_WORDS.get(_errno_of(error)) or f"{error.strerror or error}"
-    return InputError([Problem(str(error.filename or outdir), None, None,
-                               f"{what}：{why}。未写出任何结果文件，名单和目录中原有的文件都未改动",
-                               "检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录")])
-
-
-def _open_list(input_path: Path, encoding: str | None, chunk_rows: int):
-    """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
-    if input_path.suffix.lower() in (".xlsx", ".xlsm"):
-        used = "xlsx"
-        try:
-            names, chunks = read_xlsx(input_path, chunk_rows)
-        except InputError:
-            raise
-        except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
-            raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
-    else:
-        used = encoding or detect_encoding(input_path)
-        names, chunks = iter_csv(input_path, used)
-    if not names:
-        raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
-    header = map_headers(names)
-    if header.problems:
-        raise InputError([Problem(str(input_path), 1, None, p) for p in header.problems])
-    if not header.fields:
-        raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
-                                  "用 chuangye batch --show-columns 查看可用的列名")])
-    return used, header, chunks
-
-
-class DuplicateIds:
-    """Applicant ids seen so far, as 64-bit hashes, never the ids themselves, and for each block which of its
-    rows they belong to, as a bit mask. Found by sorting at the end, which needs no hash table. (What it costs
-    a row: bench/README.md.)"""
-
-    SHOWN = 20
-
-    def __init__(self) -> None:
-        self.hashes: list[pl.Series] = []
-        self.blocks: list[tuple[int, pl.Series]] = []  # (first row, which rows from there on have an id)
-
-    def add(self, ids: pl.DataFrame | None) -> None:
-        if ids is not None and ids.height:
-            self.hashes.append(ids["applicant_id"].hash(seed=0))
-            rows = ids[ROW]
-            first, last = rows.min(), rows.max()
-            self.blocks.append((first, pl.int_range(first, last + 1, eager=True).is_in(rows.implode())))
-
-    def _rows(self) -> pl.Series:
-        """The row of each hash, in the order added."""
-        return pl.concat([pl.int_range(first, first + has.len(), eager=True).filter(has) for first, has in self.blocks])
-
-    def report(self) -> tuple[int, list[list[int]]]:
-        """(how many rows repeat an earlier row's id, the first groups of rows that share an id)."""
-        if not self.hashes:
-            return 0, []
-        hashes = pl.concat(self.hashes, rechunk=False)
-        self.hashes = []
-        ordered = hashes.sort()
-        repeats = ordered.len() - ordered.n_unique()  # on sorted values a scan, with no table or copy
-        if repeats == 0:
-            return 0, []
-        repeated = ordered.filter(ordered == ordered.shift(1)).unique()
-        del ordered
-        found = pl.DataFrame({"h": hashes, "row": self._rows()}).filter(pl.col("h").is_in(repeated.implode()))
-        groups = (found.group_by("h").agg(pl.col("row").sort()).sort(pl.col("row").list.first())
-                  .head(self.SHOWN)["row"].to_list())
-        return repeats, groups
-
-
-class Waiting:
-    """Valid rows waiting to be evaluated, per rulebook. A rulebook is evaluated `size` rows at a time (and
-    what is left at the end): planning a query of a few thousand expressions costs the same whatever its rows,
-    so each city gets full batches rather than its fifth of every block read; and a block of very short lines
-    (a million rows) is still evaluated at most `size` rows at once, for each row takes memory meanwhile
-    (figures: bench/README.md)."""
-
-    def __init__(self, slugs: list[str], size: int) -> None:
-        self.size = max(size, 1)
-        # the first batches are smaller, so the writer thread gets work before five cities have filled up
-        self.batch = max(self.size // 8, 1)
-        self.frames: dict[str, list[pl.DataFrame]] = {s: [] for s in slugs}
-        self.rows = dict.fromkeys(slugs, 0)
-
-    def add(self, parts: dict[str, pl.DataFrame]) -> None:
-        for slug, part in parts.items():
-            self.frames[slug].append(part)
-            self.rows[slug] += part.height
-
-    def full(self) -> Iterator[tuple[str, pl.DataFrame]]:
-        """Batches of `size` rows (the first few smaller): one from the city with the most rows waiting
-        (cities fill at the same pace, and evaluating them all after the same block would leave the writer
-        thread idle, then swamped), then more, fullest city first, while over three batches' rows wait in all
-        (what bounds the memory rows take while they wait)."""
-        fullest = max(self.rows, key=self.rows.get, default=None)
-        if fullest is not None and self.rows[fullest] >= self.batch:
-            yield fullest, self._take(fullest)
-        while sum(self.rows.values()) > 3 * self.size:
-            fullest = max(self.rows, key=self.rows.get)
-            yield fullest, self._take(fullest)
-
-    def _take(self, slug: str) -> pl.DataFrame:
-        frame = pl.concat(self.frames[slug], rechunk=False)
-        size, self.batch = min(self.batch, frame.height), min(2 * self.batch, self.size)
-        rest = frame.slice(size)
-        self.frames[slug], self.rows[slug] = ([rest] if rest.height else []), rest.height
-        return frame.slice(0, size)
-
-    def rest(self) -> Iterator[tuple[str, pl.DataFrame]]:
-        """What is left at the end, still at most `size` rows at a time."""
-        for slug, frames in self.frames.items():
-            frame = pl.concat(frames, rechunk=False) if frames else None
-            self.frames[slug], self.rows[slug] = [], 0
-            for start in range(0, frame.height if frame is not None else 0, self.size):
-                yield slug, frame.slice(start, self.size)
-
-
-def _city_parts(frame: pl.DataFrame, compiled: dict[str, CompiledRulebook], city: str | None) -> dict[str, pl.DataFrame]:
-    """The rows each rulebook evaluates: those naming its city, and those naming none (evaluated against
-    every rulebook, as `check` does)."""
-    if frame.height == 0:
-        return {}
-    if city or "city" not in frame.columns:
-        return dict.fromkeys(compiled, frame)
-    parts = {slug: frame.filter(pl.col("city").is_null() | (pl.col("city") == slug)) for slug in compiled}
-    return {slug: part for slug, part in parts.items() if part.height}
+            return InputError([Problem(str(input_path), None, None, "内存不足，运行已停止，未写出任何结果文件",
+                                       "关闭其他程序后重新运行，或把名单分成几个文件")])
+        return None
 
 
 def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRulebook], table: BenefitTable,

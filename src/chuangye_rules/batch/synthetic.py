@@ -26,6 +26,7 @@ from ..rules.schema import (
     Rulebook,
     TiersAmount,
 )
+from .randomamounts import NUMBERS, random_amount
 
 
 def _compares(node):
@@ -133,10 +134,6 @@ MONTH_ENDS = [dt.date(2024, 1, 31), dt.date(2023, 1, 31), dt.date(2024, 2, 29), 
               dt.date(2023, 12, 31), dt.date(2024, 8, 31), dt.date(2022, 3, 31), dt.date(2024, 4, 30)]
 DURATIONS = [{"years": 1}, {"years": 2}, {"months": 1}, {"months": 6}, {"days": 30}, {"years": 1, "months": 1},
              {"months": 13, "days": 1}, {"years": 4}, {"days": 1}]
-# the literals a numeric field is compared with: whole, halves, fractions of a fen, more decimals than a cell has
-NUMBERS = {"int": [0, 1, 2, 3, 2.5, 10, 12, 0.5],
-           "money": [0, 1, 0.01, 0.005, 4500, 5000.5, 10000, 12345.67, 1e6],
-           "number": [0, 0.5, 12.5, 60, -1.25, 0.1234567, 33.333333, 100]}
 
 
 def _fields_by_type() -> dict[str, list[str]]:
@@ -202,82 +199,6 @@ def _condition(rng: random.Random, as_of: dt.date, by_type, depth: int, ops: lis
     return _compare(rng, as_of, by_type, ops.pop() if ops else None)
 
 
-def _yuan(rng: random.Random, high: int = 20000) -> object:
-    """A sum in yuan: whole, or with fen (as text, so YAML keeps it exact)."""
-    value = rng.choice([0, 500, 1000, 5000, 20000, rng.randint(1, high)])
-    return f"{value}.{rng.randint(1, 99):02d}" if rng.random() < 0.2 else value
-
-
-def _amount(rng: random.Random, by_type, parameters: dict, kind: str | None = None, depth: int = 1) -> dict:
-    kinds = ["fixed", "up_to", "range", "per_unit", "percentage", "tiers", "grades", "formula", "not_stated",
-             "in_kind"] + (["parts"] if depth > 0 else [])
-    kind = kind or rng.choice(kinds)
-    numeric = by_type["int"] + by_type["money"] + by_type["number"]
-    if kind == "fixed":
-        return {"kind": "fixed", "value": _yuan(rng)}
-    if kind in ("up_to", "range"):
-        low, high = sorted([rng.choice([0, 1000, 5000, 20000]), rng.choice([0, 1000, 5000, 20000, 50000])])
-        out = {"kind": kind, "max": high, **({"min": low} if kind == "range" else {})}
-        if rng.random() < 0.5:
-            out.update(cumulative_cap=rng.choice([5000, 20000, 30000]), received_field=rng.choice(by_type["money"]))
-        return out
-    if kind == "per_unit":
-        out = {"kind": "per_unit", "unit_field": rng.choice(by_type["int"])}
-        if rng.random() < 0.5:
-            out["rate"] = _yuan(rng, 5000)
-        else:
-            a, b = sorted([rng.choice([0, 600, 1000, 2000]), rng.choice([600, 2000, 3000])])
-            out.update(rate_min=a, rate_max=b)
-        if rng.random() < 0.5:
-            out["cap"] = rng.choice([5000, 20000, 100000])
-        return out
-    if kind == "percentage":
-        out = {"kind": "percentage", "percent": rng.choice([10, 50, 100, 0.5, 33.333, 12.5]),
-               "of_field": rng.choice(by_type["money"] * 3 + by_type["int"] + by_type["number"])}
-        if rng.random() < 0.5:
-            out["up_to"] = True
-        if rng.random() < 0.5:
-            out["cap"] = rng.choice([1000, 50000])
-        return out
-    if kind == "tiers":
-        field = rng.choice(numeric)
-        spec = catalog().fields[field]
-        pool = sorted({Decimal(str(x)) for x in NUMBERS[spec.type] if x >= 0} | {Decimal(5), Decimal(100)})
-        at_least = sorted(rng.sample(pool, rng.choice([1, 2, 3])))
-        return {"kind": "tiers", "field": field, "cumulative": rng.random() < 0.5,
-                "tiers": [{"at_least": float(a) if a != a.to_integral() else int(a), "value": _yuan(rng)} for a in at_least]}
-    if kind == "grades":
-        field = rng.choice(["project_grade", "district", "kind", "employees"])
-        names = {"kind": ["enterprise", "individual", "incubator"], "employees": ["1", "2", "10"]}.get(field, ["一等", "二等", "A"])
-        return {"kind": "grades", "field": field,
-                "grades": [{"grade": g, "value": _yuan(rng)} for g in names[:rng.choice([2, 3])]]}
-    if kind == "formula":
-        factors = []
-        for _ in range(rng.choice([1, 2, 3])):
-            source = rng.choice(["field", "field", "number", "parameter"])
-            if source == "field":
-                field = rng.choice(numeric)
-                factor = {"field": field}
-                if rng.random() < 0.4:
-                    factor["max"] = rng.choice({"int": [12, 2.5], "money": [10000, 0.005, 99.99],
-                                                "number": [12.5, 0.1234567, 60]}[catalog().fields[field].type])
-            elif source == "number":
-                factor = {"number": rng.choice([0.6, 2, 0.333, 1.5, 0.01])}
-            else:
-                factor = {"parameter": rng.choice(sorted(parameters))}
-            factors.append(factor)
-        out = {"kind": "formula", "description": "公式", "factors": factors}
-        if rng.random() < 0.5:
-            out["cap"] = rng.choice([3000, 50000])
-        return out
-    if kind == "not_stated":
-        return {"kind": "not_stated", "set_by": "另行规定"}
-    if kind == "in_kind":
-        return {"kind": "in_kind", "description": "免费场地"}
-    return {"kind": "parts", "parts": [{"label": f"第{i + 1}部分", "amount": _amount(rng, by_type, parameters, depth=depth - 1)}
-                                       for i in range(rng.choice([2, 3]))]}
-
-
 AMOUNT_KINDS_ALL = ("fixed", "up_to", "range", "per_unit", "percentage", "tiers", "grades", "formula", "not_stated",
                     "in_kind", "parts")
 
@@ -307,7 +228,7 @@ def random_rulebook(rng: random.Random, slug: str, as_of: dt.date, benefits: int
             "id": f"b{i}", "name": f"待遇{i}", "name_en": f"Benefit {i}", "clause": str(i),
             "category": rng.choice(cash * 3 + ("loan", "service", "honour")),
             "applicant_kinds": rng.sample(["individual", "enterprise", "individual_business", "企业"], rng.choice([1, 2])),
-            "amount": _amount(rng, by_type, parameters, kinds.pop() if kinds else None),
+            "amount": random_amount(rng, by_type, parameters, kinds.pop() if kinds else None),
             "period": rng.choice(["once", "once", "yearly"]),
             "departments": {"lead": ["人社局"]},
             "quote": f"给予待遇{i}。",

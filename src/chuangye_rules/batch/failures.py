@@ -1,0 +1,90 @@
+"""How a run ends when it cannot finish: Ctrl-C and SIGTERM noted even where polars swallows them, and a disk
+that fails (full, read-only, removed) reported in the user's words, with the promise that nothing was written."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import re
+import threading
+from pathlib import Path
+
+from ..base.problems import InputError, Problem
+
+
+class SignalsNoted:
+    """Remembers that Ctrl-C or SIGTERM came during the run (then acts as before: KeyboardInterrupt). polars
+    may swallow the KeyboardInterrupt raised inside one of its calls and raise something else instead; the
+    run is then still reported as interrupted, not as a bug."""
+
+    SIGNALS = ("SIGINT", "SIGTERM")
+
+    def __init__(self) -> None:
+        self.received = False
+        self.previous: dict = {}
+
+    def __enter__(self) -> "SignalsNoted":
+        import signal
+
+        if threading.current_thread() is not threading.main_thread():
+            return self
+        for name in self.SIGNALS:
+            number = getattr(signal, name)
+            previous = signal.getsignal(number)
+            self.previous[number] = previous
+            signal.signal(number, functools.partial(self._note, previous))
+        return self
+
+    def _note(self, previous, number, frame) -> None:
+        import signal
+
+        self.received = True
+        if callable(previous):
+            previous(number, frame)
+        elif previous != signal.SIG_IGN:  # ignored stays ignored; SIGTERM's default (ending at once) an interrupt
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for number, previous in self.previous.items():
+            signal.signal(number, previous)
+        self.previous = {}
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether Ctrl-C or SIGTERM caused this error: one that lands while polars calls back into Python comes
+    out of polars as another error (a TypeError "… is not a Polars data type") with the interrupt inside."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, KeyboardInterrupt):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+_DISK_WORDS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "输出目录所在的磁盘是只读的",
+    errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "输出目录或名单文件在运行中被删除或移动",
+    errno.EIO: "磁盘读写出错",
+}
+
+
+def _errno_of(error: OSError) -> int | None:
+    """The error's number — polars' own I/O errors carry it only in their text ("[Errno 28] No space left…")."""
+    if error.errno is not None:
+        return error.errno
+    found = re.search(r"\[Errno (\d+)\]|os error (\d+)", str(error))
+    if found:
+        return int(found.group(1) or found.group(2))
+    by_text = {os.strerror(number).lower(): number for number in _DISK_WORDS}
+    return next((n for text, n in by_text.items() if text in str(error).lower()), None)
+
+
+def disk_problem(error: OSError, outdir: Path, what: str) -> InputError:
+    why = _DISK_WORDS.get(_errno_of(error)) or f"{error.strerror or error}"
+    return InputError([Problem(str(error.filename or outdir), None, None,
+                               f"{what}：{why}。未写出任何结果文件，名单和目录中原有的文件都未改动",
+                               "检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录")])

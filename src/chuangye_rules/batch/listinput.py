@@ -1,0 +1,93 @@
+"""Opening a list for a run: its encoding, its header mapped to fields (or a located problem), and its blocks of
+raw lines read ahead on a thread of their own (Ahead) while the block before is evaluated."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+from typing import Iterator
+
+from ..base.problems import InputError, Problem
+from ..rules.loading import LoadedRulebook, city_names
+from .columns import detect_encoding, iter_csv, map_headers, read_xlsx
+
+
+def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
+    """What a list's 城市 cell may say → the city's slug."""
+    return {name: b.slug for b in books for name in city_names(b)}
+
+
+def open_list(input_path: Path, encoding: str | None, chunk_rows: int):
+    """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
+    if input_path.suffix.lower() in (".xlsx", ".xlsm"):
+        used = "xlsx"
+        try:
+            names, chunks = read_xlsx(input_path, chunk_rows)
+        except InputError:
+            raise
+        except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
+            raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
+    else:
+        used = encoding or detect_encoding(input_path)
+        names, chunks = iter_csv(input_path, used)
+    if not names:
+        raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
+    header = map_headers(names)
+    if header.problems:
+        raise InputError([Problem(str(input_path), 1, None, p) for p in header.problems])
+    if not header.fields:
+        raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
+                                  "用 chuangye batch --show-columns 查看可用的列名")])
+    return used, header, chunks
+
+
+class Ahead:
+    """Runs an iterator on its own thread, at most `depth` items ahead of its consumer: the next block is read
+    and typed while this one is evaluated. Its error is raised to the consumer; close() stops it early."""
+
+    def __init__(self, items: Iterator, depth: int = 1) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(items,), name="chuangye-reader", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: tuple) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, items: Iterator) -> None:
+        try:
+            for item in items:
+                if not self._put(("item", item)):
+                    return
+            self._put(("end", None))
+        except BaseException as error:  # handed to the consumer, which decides what it means
+            self._put(("error", error))
+        finally:
+            close = getattr(items, "close", None)
+            if close:
+                close()  # a generator's own clean-up (the list's file handle) runs on this thread
+
+    def __iter__(self) -> Iterator:
+        while True:
+            kind, value = self._queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+
+    def close(self) -> None:
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        self._thread.join()
