@@ -417,11 +417,11 @@ def _listening_socket(host: str, port: int):
 
 @app.command()
 def batch(
-    input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）或 .xlsx"),
+    input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）、.xlsx 或 .parquet"),
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="输出目录（默认：<名单文件名>-结果）"),
     city: Optional[str] = CITY_OPT,
     as_of: Optional[str] = AS_OF_OPT,
-    output_format: str = typer.Option("csv", "--format", help="csv、jsonl 或 xlsx"),
+    output_format: str = typer.Option("csv", "--format", help="csv、jsonl、xlsx 或 parquet"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
     report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
     overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换输出目录中上次运行写出的结果（其他文件从不覆盖）"),

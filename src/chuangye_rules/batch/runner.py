@@ -58,8 +58,9 @@ from .engine import (
     with_benefit_text,
 )
 from .outfolder import OutFolder
+from .parquet import is_parquet, iter_parquet
 
-FORMATS = ("csv", "jsonl", "xlsx")
+FORMATS = ("csv", "jsonl", "xlsx", "parquet")
 EXCEL_ROWS = 1_048_575
 FORMULA_START = "^[" + re.escape(FORMULA_CHARS) + "]"
 
@@ -140,7 +141,7 @@ class Output:
         self.headers = headers
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
-        self._handle = open(self.tmp, "wb") if fmt != "xlsx" else None
+        self._handle = open(self.tmp, "wb") if fmt not in ("xlsx", "parquet") else None
         if fmt == "csv":
             self._handle.write(b"\xef\xbb\xbf")  # so Excel opens UTF-8 Chinese correctly
 
@@ -150,7 +151,7 @@ class Output:
             self._emit(self.render(piece) if self.render else piece)
 
     def _emit(self, frame: pl.DataFrame) -> None:
-        if self.defuse and self.fmt != "xlsx":  # an xlsx cell written as a string is never a formula
+        if self.defuse and self.fmt not in ("xlsx", "parquet"):  # an xlsx cell written as a string is never a formula
             frame = neutralise(frame)
         if self.headers:
             frame = frame.rename({c: ",".join(self.headers.get(p, p) for p in c.split(",")) for c in frame.columns})
@@ -161,6 +162,8 @@ class Output:
                             quote_style="never" if self.quoted else "necessary")
         elif self.fmt == "jsonl":
             frame.write_ndjson(self._handle)
+        elif self.fmt == "parquet":  # typed columns (Decimal yuan), one file at the end from the parts
+            self._frames.append(frame.with_columns(pl.col(pl.Categorical).cast(pl.String)))
         else:
             if self.rows + frame.height > EXCEL_ROWS:
                 raise InputError([Problem(str(self.path), None, None,
@@ -177,6 +180,9 @@ class Output:
         if self.fmt == "xlsx":
             frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
             write_xlsx(frame, self.tmp)
+        elif self.fmt == "parquet":
+            frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
+            frame.write_parquet(self.tmp)
         else:
             self._handle.close()
 
@@ -449,7 +455,7 @@ def run_batch(
             if frame.height:  # echoed in every output: an ID or phone number used as the id is masked, and a
                 # formula defused, once per applicant rather than once per result row
                 shown = pl.lit(mask_column(frame["applicant_id"]))
-                shown = shown if fmt == "xlsx" else _defused(shown)  # an xlsx string cell is never a formula
+                shown = shown if fmt in ("xlsx", "parquet") else _defused(shown)  # an xlsx string cell is never a formula
                 frame = frame.with_columns((_csv_cells(shown) if quoted else shown).alias("applicant_id"))
             waiting.add(_city_parts(frame, compiled, city))
             for slug, part in waiting.full():
@@ -587,7 +593,10 @@ def _disk_problem(error: OSError, outdir: Path, what: str) -> InputError:
 
 def _open_list(input_path: Path, encoding: str | None, chunk_rows: int):
     """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
-    if input_path.suffix.lower() in (".xlsx", ".xlsm"):
+    if is_parquet(input_path):
+        used = "parquet"
+        names, chunks = iter_parquet(input_path, chunk_rows)
+    elif input_path.suffix.lower() in (".xlsx", ".xlsm"):
         used = "xlsx"
         try:
             names, chunks = read_xlsx(input_path, chunk_rows)
