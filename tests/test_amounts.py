@@ -6,8 +6,8 @@ from decimal import Decimal as D
 import pytest
 from pydantic import TypeAdapter
 
-from chuangye_rules.amounts import compute_amount
-from chuangye_rules.schema import Amount, Parameter
+from chuangye_rules.engine.amounts import compute_amount
+from chuangye_rules.rules.schema import Amount, Parameter
 
 AS_OF = dt.date(2024, 6, 1)
 rule = TypeAdapter(Amount).validate_python

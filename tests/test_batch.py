@@ -151,7 +151,7 @@ def test_columns_typed_by_distinct_values_equal_cell_by_cell(tmp_path, monkeypat
     """A column of few distinct values is typed once per value and mapped back: the rows, values and error
     rows must be exactly those of typing every cell."""
     from chuangye_rules.batch import columns
-    from chuangye_rules.loading import load_rulebooks
+    from chuangye_rules.rules.loading import load_rulebooks
 
     day = [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(300)]  # a new date in every block
     lines = [MESSY_ROWS[i % len(MESSY_ROWS)].format(i=i, day=day[i]) for i in range(300)]

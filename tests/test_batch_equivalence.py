@@ -72,9 +72,9 @@ def test_batch_equals_check_for_random_profiles(all_books, as_of):
 def test_sets_held_as_text_give_the_same_answers(all_books, monkeypatch):
     """A multiple-choice column is a UInt64 of bits when its vocabulary has at most 64 codes, "|code|code|"
     text beyond that: with every vocabulary made too big for bits, batch must still give check's answers."""
-    from chuangye_rules.batch import compile as compile_module
+    from chuangye_rules.batch import columnar
 
-    monkeypatch.setattr(compile_module, "SET_BITS", 4)
+    monkeypatch.setattr(columnar, "SET_BITS", 4)
     assert frame_from_profiles([parse_profile({"identities": ["veteran"]})])["identities"].dtype == pl.String
     test_batch_equals_check_for_random_profiles(all_books, dt.date(2024, 6, 1))
 

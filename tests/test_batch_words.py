@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chuangye_rules.cli import app
-from chuangye_rules.i18n import OUTPUT_COLUMNS_ZH
+from chuangye_rules.render.i18n import OUTPUT_COLUMNS_ZH
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "lists" / "applicants-gb18030.csv"

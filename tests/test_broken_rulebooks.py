@@ -13,8 +13,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from chuangye_rules.authoring.validation import validate_paths
 from chuangye_rules.cli import app
-from chuangye_rules.validation import validate_paths
 
 FOLDER = Path(__file__).parent / "broken_rulebooks"
 EXPECTED = yaml.safe_load((FOLDER / "expected.yaml").read_text(encoding="utf-8"))

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from chuangye_rules.base.money import yuan
 from chuangye_rules.batch.budget import Budget
 from chuangye_rules.batch.runner import run_batch
 from chuangye_rules.cli import app
-from chuangye_rules.money import yuan
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "lists" / "applicants-gb18030.csv"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from chuangye_rules.casefiles import case_files, load_cases, run_case
+from chuangye_rules.authoring.casefiles import case_files, load_cases, run_case
 
 CASES_DIR = Path(__file__).parent / "cases"
 CASES = [case for file in case_files([CASES_DIR]) for case in load_cases(file)]

@@ -17,7 +17,7 @@ from chuangye_rules.batch.compare import compare, with_settings
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.synthetic import interesting_values, random_facts
 from chuangye_rules.cli import app
-from chuangye_rules.schema import FixedAmount
+from chuangye_rules.rules.schema import FixedAmount
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "lists" / "applicants-gb18030.csv"
@@ -127,7 +127,7 @@ def test_a_broken_reform_file_is_refused_where_it_is_broken(tmp_path):
 
 
 def test_a_bad_setting_is_a_message(books):
-    from chuangye_rules.problems import InputError
+    from chuangye_rules.base.problems import InputError
 
     for setting, words in (("ordos.no_such.amount=1", "没有待遇"), ("ordos.one_time_startup_subsidy=1", "写作"),
                            ("ordos.one_time_startup_subsidy.amount=abc", "不是数字")):

@@ -6,8 +6,8 @@ from decimal import Decimal as D
 import pytest
 from pydantic import TypeAdapter
 
-from chuangye_rules.conditions import evaluate_condition
-from chuangye_rules.schema import Condition
+from chuangye_rules.engine.conditions import evaluate_condition
+from chuangye_rules.rules.schema import Condition
 
 AS_OF = dt.date(2024, 6, 1)
 cond = TypeAdapter(Condition).validate_python

@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from chuangye_rules.coverage import audit, carries, sentences
+from chuangye_rules.authoring.coverage import audit, carries, sentences
 
 
 def test_every_bundled_rulebook_covers_its_whole_document(books):

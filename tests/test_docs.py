@@ -16,11 +16,11 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from chuangye_rules.casefiles import load_cases, run_case
-from chuangye_rules.loading import _check_amount, _check_condition, check_rulebook, load_rulebook
-from chuangye_rules.schema import Amount, Benefit, City, Condition, Document, NotEncoded, Rulebook, Target
-from chuangye_rules.validation import validate_paths
-from chuangye_rules.yamlsource import Located
+from chuangye_rules.authoring.casefiles import load_cases, run_case
+from chuangye_rules.authoring.validation import validate_paths
+from chuangye_rules.rules.loading import _check_amount, _check_condition, check_rulebook, load_rulebook
+from chuangye_rules.rules.schema import Amount, Benefit, City, Condition, Document, NotEncoded, Rulebook, Target
+from chuangye_rules.rules.yamlsource import Located
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "rulebook-format.md"

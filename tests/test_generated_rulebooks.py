@@ -14,6 +14,7 @@ import yaml
 from test_batch_equivalence import assert_engines_agree
 
 from chuangye_rules import parse_profile
+from chuangye_rules.authoring.lint import lint
 from chuangye_rules.batch.compile import compile_rulebook
 from chuangye_rules.batch.synthetic import (
     AMOUNT_KINDS_ALL,
@@ -22,9 +23,8 @@ from chuangye_rules.batch.synthetic import (
     random_rulebook,
     relative_pairs,
 )
-from chuangye_rules.lint import lint
-from chuangye_rules.loading import inspect_rulebook
-from chuangye_rules.schema import COMPARE_OPS, AllOf, AnyOf, Compare, NotOf, PartsAmount
+from chuangye_rules.rules.loading import inspect_rulebook
+from chuangye_rules.rules.schema import COMPARE_OPS, AllOf, AnyOf, Compare, NotOf, PartsAmount
 
 BOOKS = 10  # per evaluation date
 PROFILES = 250
@@ -127,7 +127,7 @@ def test_batch_equals_check_on_generated_rulebooks(generated, as_of):
 
 def test_sets_held_as_text_on_generated_rulebooks(generated, monkeypatch):
     """The same with every multiple-choice column held as "|code|code|" text (a vocabulary of more than 64 codes)."""
-    from chuangye_rules.batch import compile as compile_module
+    from chuangye_rules.batch import columnar
 
-    monkeypatch.setattr(compile_module, "SET_BITS", 4)
+    monkeypatch.setattr(columnar, "SET_BITS", 4)
     test_batch_equals_check_on_generated_rulebooks(generated, AS_OF[0])

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from chuangye_rules import evaluate, parse_profile
+from chuangye_rules.base.problems import InputError
 from chuangye_rules.batch.runner import run_batch
 from chuangye_rules.cli import app
-from chuangye_rules.history import Received, parse_received
-from chuangye_rules.problems import InputError
+from chuangye_rules.rules.history import Received, parse_received
 
 AS_OF = dt.date(2024, 6, 1)
 
@@ -113,8 +113,8 @@ def test_only_a_one_off_benefit_received_excludes_its_partner():
     """不得重复享受 against the history: a one-off benefit received excludes its partner; one given every year,
     received in an earlier year, does not decide this year's choice."""
     from chuangye_rules import load_rulebooks
-    from chuangye_rules.loading import LoadedRulebook
-    from chuangye_rules.schema import Period
+    from chuangye_rules.rules.loading import LoadedRulebook
+    from chuangye_rules.rules.schema import Period
 
     mini = load_rulebooks([Path(__file__).parent / "fixtures" / "rulebooks"])[0]
     founder = {"kind": "individual", "first_time_business": True, "business_registered_date": "2022-01-01",

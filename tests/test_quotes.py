@@ -2,7 +2,7 @@
 
 import re
 
-from chuangye_rules.casefiles import AMOUNT_KEYS  # noqa: F401  (import check: the package is installed)
+from chuangye_rules.authoring.casefiles import AMOUNT_KEYS  # noqa: F401  (import check: the package is installed)
 
 
 def squash(text: str) -> str:

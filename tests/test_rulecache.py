@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from chuangye_rules import loading, rulecache
-from chuangye_rules.problems import InputError
+from chuangye_rules.base.problems import InputError
+from chuangye_rules.rules import loading, rulecache
 
 ROOT = Path(__file__).resolve().parents[1]
 

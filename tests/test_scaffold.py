@@ -7,13 +7,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from chuangye_rules.casefiles import run_files
+from chuangye_rules.authoring.casefiles import run_files
+from chuangye_rules.authoring.lint import squash
+from chuangye_rules.authoring.scaffold import PLACEHOLDER_ID, first_sentence, new_city, scaffold
+from chuangye_rules.authoring.validation import validate_paths
+from chuangye_rules.base.problems import InputError
 from chuangye_rules.cli import app
-from chuangye_rules.lint import squash
-from chuangye_rules.loading import load_rulebook
-from chuangye_rules.problems import InputError
-from chuangye_rules.scaffold import PLACEHOLDER_ID, first_sentence, new_city, scaffold
-from chuangye_rules.validation import validate_paths
+from chuangye_rules.rules.loading import load_rulebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "tests" / "broken_rulebooks" / "sources" / "ordos.txt"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chuangye_rules.catalog import catalog
-from chuangye_rules.jsonschema import SCHEMA_FILES, schema_text
+from chuangye_rules.authoring.jsonschema import SCHEMA_FILES, schema_text
+from chuangye_rules.rules.catalog import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,12 +15,13 @@ pytest.importorskip("sqlglot")
 from test_batch_equivalence import MINI  # noqa: E402
 
 from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
-from chuangye_rules.batch import compile as compile_module  # noqa: E402
+from chuangye_rules.batch import columnar  # noqa: E402
+from chuangye_rules.batch.columnar import ROW  # noqa: E402
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns  # noqa: E402
-from chuangye_rules.batch.engine import ROW, evaluate_chunk, totals  # noqa: E402
+from chuangye_rules.batch.engine import evaluate_chunk, totals  # noqa: E402
 from chuangye_rules.batch.frames import frame_from_profiles  # noqa: E402
 from chuangye_rules.batch.synthetic import generated_facts, interesting_values, random_facts, relative_pairs  # noqa: E402
-from chuangye_rules.catalog import catalog  # noqa: E402
+from chuangye_rules.rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import SqlError, rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN  # noqa: E402
 
@@ -124,7 +125,7 @@ def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=
 @pytest.fixture(autouse=True)
 def sets_as_text(monkeypatch):
     """The table holds sets as "|code|code|" text (the batch's form for a vocabulary beyond 64 codes)."""
-    monkeypatch.setattr(compile_module, "SET_BITS", 0)
+    monkeypatch.setattr(columnar, "SET_BITS", 0)
 
 
 @pytest.mark.parametrize("as_of", [dt.date(2024, 6, 1), dt.date(2025, 2, 28)])

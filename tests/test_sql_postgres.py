@@ -19,11 +19,11 @@ from test_batch_equivalence import MINI  # noqa: E402
 from test_sql import assert_rows_agree, expected_rows  # noqa: E402
 
 from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
-from chuangye_rules.batch import compile as compile_module  # noqa: E402
-from chuangye_rules.batch.engine import ROW  # noqa: E402
+from chuangye_rules.batch import columnar  # noqa: E402
+from chuangye_rules.batch.columnar import ROW  # noqa: E402
 from chuangye_rules.batch.frames import frame_from_profiles  # noqa: E402
 from chuangye_rules.batch.synthetic import interesting_values, random_facts  # noqa: E402
-from chuangye_rules.catalog import catalog  # noqa: E402
+from chuangye_rules.rules.catalog import catalog  # noqa: E402
 from chuangye_rules.sql import rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES, OPEN, TABLE_TYPES  # noqa: E402
 
@@ -94,7 +94,7 @@ def load_table(con, frame) -> list[str]:
 
 
 def test_postgres_query_equals_batch(postgres, monkeypatch):
-    monkeypatch.setattr(compile_module, "SET_BITS", 0)  # sets held as "|code|code|" text, as the table holds them
+    monkeypatch.setattr(columnar, "SET_BITS", 0)  # sets held as "|code|code|" text, as the table holds them
     as_of = dt.date(2024, 6, 1)
     books = [b.rulebook for b in load_rulebooks()] + [b.rulebook for b in load_rulebooks([MINI])]
     rng = random.Random(7)

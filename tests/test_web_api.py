@@ -17,7 +17,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from chuangye_rules import evaluate, load_profile  # noqa: E402
-from chuangye_rules.reporting import amount_text  # noqa: E402
+from chuangye_rules.render.reporting import amount_text  # noqa: E402
 from chuangye_rules.web import create_app  # noqa: E402
 from chuangye_rules.web.server import MAX_BODY_BYTES  # noqa: E402
 

@@ -36,8 +36,8 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from chuangye_rules import evaluate, load_profile  # noqa: E402
-from chuangye_rules.catalog import catalog  # noqa: E402
-from chuangye_rules.reporting import amount_text  # noqa: E402
+from chuangye_rules.render.reporting import amount_text  # noqa: E402
+from chuangye_rules.rules.catalog import catalog  # noqa: E402
 
 WAIT = 20
 

@@ -7,11 +7,11 @@
 """
 
 from .api import check_file
-from .evaluation import evaluate
-from .loading import load_rulebook, load_rulebooks
-from .problems import InputError
-from .profile import load_profile, parse_profile
-from .results import Evaluation, Status
+from .base.problems import InputError
+from .engine.evaluation import evaluate
+from .engine.results import Evaluation, Status
+from .rules.loading import load_rulebook, load_rulebooks
+from .rules.profile import load_profile, parse_profile
 
 __all__ = ["check_file", "evaluate", "load_rulebook", "load_rulebooks", "load_profile", "parse_profile",
            "Evaluation", "Status", "InputError"]

@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .evaluation import evaluate
-from .loading import load_rulebooks
-from .profile import load_profile
-from .results import Evaluation
+from .engine.evaluation import evaluate
+from .engine.results import Evaluation
+from .rules.loading import load_rulebooks
+from .rules.profile import load_profile
 
 
 def check_file(profile_path: Path | str, rulebooks: Iterable[Path | str] | None = None, as_of: dt.date | None = None,

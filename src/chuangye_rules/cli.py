@@ -64,7 +64,7 @@ def _fail(error, code: int = 2) -> None:
 def _date(text: Optional[str]) -> Optional[dt.date]:
     if text is None:
         return None
-    from .profile import MAX_DATE, MIN_DATE
+    from .rules.profile import MAX_DATE, MIN_DATE
 
     try:
         date = dt.date.fromisoformat(text)
@@ -94,7 +94,7 @@ def _say_folder(rulebooks, always: bool = False) -> None:
     test, coverage), and for the others when it is not the bundled copy (a ./rulebooks folder is preferred)."""
     if rulebooks:
         return
-    from .loading import bundled_rulebook_dir, default_rulebook_dir
+    from .rules.loading import bundled_rulebook_dir, default_rulebook_dir
 
     folder = default_rulebook_dir()
     if always or folder.resolve() != bundled_rulebook_dir().resolve():
@@ -104,8 +104,8 @@ def _say_folder(rulebooks, always: bool = False) -> None:
 
 def _load_books(rulebooks, city: Optional[str] = None):
     """The rulebooks a command works on; a broken one ends the command with its located problems."""
-    from .loading import load_rulebooks
-    from .problems import InputError
+    from .base.problems import InputError
+    from .rules.loading import load_rulebooks
 
     _say_folder(rulebooks)
     try:
@@ -117,7 +117,7 @@ def _load_books(rulebooks, city: Optional[str] = None):
 def _evaluate_file(profile: Path, rulebooks, as_of: Optional[str], city: Optional[str], param, lang: "Lang"):
     """A profile file evaluated as `check` and `explain` need it; bad input ends the command with exit 2."""
     from .api import check_file
-    from .problems import InputError
+    from .base.problems import InputError
 
     try:
         return check_file(profile, rulebooks=rulebooks, as_of=_date(as_of), city=city, parameters=_params(param),
@@ -142,7 +142,7 @@ def check(
     if output_format is Format.json:
         typer.echo(evaluation.to_json())
         return
-    from .reporting import print_evaluation
+    from .render.reporting import print_evaluation
 
     print_evaluation(evaluation, _console(), lang.value, show_all)
 
@@ -158,7 +158,7 @@ def explain(
     param: Optional[List[str]] = PARAM_OPT,
 ) -> None:
     """某项待遇的完整判断过程 / the full reasoning for one benefit."""
-    from .reporting import explain_panel
+    from .render.reporting import explain_panel
 
     evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang)
     found = [b for c in evaluation.cities for b in c.benefits if b.id == benefit_id]
@@ -211,7 +211,7 @@ def benefits(city: Optional[str] = CITY_OPT, rulebooks: Optional[List[Path]] = R
     """列出待遇标识、名称和牵头单位 / list benefit ids, names and lead departments."""
     from rich.table import Table
 
-    from .i18n import CATEGORY, label
+    from .render.i18n import CATEGORY, label
     books = _load_books(rulebooks, city)
     zh = lang is Lang.zh
     for book in books:
@@ -233,7 +233,7 @@ def validate(
     lang: Lang = LANG_OPT,
 ) -> None:
     """检查规则库 / check rulebooks: schema, fields, types, quotes, wording, exclusions, dates."""
-    from .validation import validate_paths
+    from .authoring.validation import validate_paths
 
     _say_folder(paths, always=True)
     report = validate_paths(paths or None, cases)
@@ -254,9 +254,9 @@ def run_tests(
     coverage: bool = typer.Option(False, "--coverage", help="列出没有任何用例覆盖的待遇"),
 ) -> None:
     """运行规则库测试用例 / run the YAML case files."""
-    from .casefiles import exercised, run_files
-    from .loading import load_rulebooks
-    from .problems import InputError
+    from .authoring.casefiles import exercised, run_files
+    from .base.problems import InputError
+    from .rules.loading import load_rulebooks
 
     _say_folder(rulebooks, always=True)
     try:
@@ -282,8 +282,8 @@ def fields(lang: Lang = LANG_OPT) -> None:
     """申请人信息可用的字段 / the profile fields (names, Chinese names, types)."""
     from rich.table import Table
 
-    from .catalog import catalog
-    from .i18n import FIELD_TYPE, field_writing, label
+    from .render.i18n import FIELD_TYPE, field_writing, label
+    from .rules.catalog import catalog
 
     cat = catalog()
     zh = lang is Lang.zh
@@ -305,7 +305,7 @@ def fields(lang: Lang = LANG_OPT) -> None:
 def coverage(city: Optional[str] = typer.Argument(None, help="城市（默认：全部）"),
              rulebooks: Optional[List[Path]] = RULEBOOKS_OPT) -> None:
     """覆盖审计：文件中带金额、期限或待遇的每句话，要么被规则引用，要么列入 not_encoded 并说明理由。"""
-    from .coverage import audit
+    from .authoring.coverage import audit
     books = _load_books(rulebooks, city)
     gaps = 0
     for book in books:
@@ -347,7 +347,7 @@ def departments(city: Optional[str] = typer.Argument(None, help="城市（默认
 def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）")) -> None:
     """输出规则库或申请人信息的 JSON Schema（供编辑器补全和校验）/ the JSON Schema of a format."""
-    from .jsonschema import schema_text
+    from .authoring.jsonschema import schema_text
 
     if which not in ("rulebook", "profile"):
         typer.echo("schema: 只能是 rulebook 或 profile", err=True)
@@ -373,7 +373,7 @@ def serve(
     except ImportError as error:
         typer.echo(f"serve 需要网页组件，请安装：{_extra('web')}（缺少 {error.name}）", err=True)
         raise typer.Exit(2)
-    from .problems import InputError
+    from .base.problems import InputError
 
     try:
         web_app = create_app(rulebooks)
@@ -447,9 +447,9 @@ def batch(
     if input_path is None:
         typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）", err=True)
         raise typer.Exit(2)
+    from .base.problems import InputError
     from .batch.budget import Budget
     from .batch.runner import run_batch
-    from .problems import InputError
 
     outdir = outdir or input_path.with_name(f"{input_path.stem}-结果")
     budget = Budget() if report else None
@@ -591,6 +591,7 @@ def sql(
     columns: Optional[str] = typer.Option(None, "--columns", help="表中实有的列，用逗号分隔：其余字段按未知处理；含 row 时用作行号"),
     as_of: Optional[str] = AS_OF_OPT,
     summary: bool = typer.Option(False, "--summary", help="改为按申请人汇总（与 applicants.csv 相同：每人每城市一行）"),
+    budget: bool = typer.Option(False, "--budget", help="改为预算汇总（与 report.md 按待遇表相同：每项待遇一行，另有各城市合计行）"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
@@ -606,18 +607,27 @@ def sql(
         books += _load_books(rulebooks, city)
     books = list({b.slug: b for b in books}.values())
     given = _params(param)
-    from .evaluation import _known_parameters
-    from .problems import InputError
+    from .base.problems import InputError
+    from .engine.evaluation import _known_parameters
 
     try:
         _known_parameters(given, books)
     except InputError as error:
         _fail(error)
+    if summary and budget:
+        typer.echo("sql: --summary 与 --budget 只能选一个", err=True)
+        raise typer.Exit(2)
     when = _date(as_of) or dt.date.today()
     listed = None if columns is None else [c.strip() for c in columns.split(",") if c.strip()]
     try:
-        query = rulebooks_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
-                                overrides=given, summary=summary)
+        if budget:
+            from .sql.budget import budget_query
+
+            query = budget_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
+                                 overrides=given)
+        else:
+            query = rulebooks_query([b.rulebook for b in books], when, dialect.value, table=table, columns=listed,
+                                    overrides=given, summary=summary)
         text = write_sql(query, dialect.value) + ";\n"
     except SqlError as error:
         typer.echo(f"sql: {error}", err=True)
@@ -660,8 +670,8 @@ def compare(
     lang: Lang = typer.Option(Lang.zh, "--lang", help="changes.csv 的列名和取值：zh 中文（默认），en 代码"),
 ):
     """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
+    from .base.problems import InputError
     from .batch.compare import balance, benefit_rows, city_rows, department_rows, run_compare, with_settings
-    from .problems import InputError
 
     try:
         before = _load_books(base)
@@ -707,7 +717,7 @@ def _version(written: str, scratch: Path) -> Path:
     read beside the current official texts (sources/)."""
     import shutil
 
-    from .gitfile import show
+    from .authoring.gitfile import show
 
     if Path(written).exists() or ":" not in written:
         return Path(written)
@@ -731,8 +741,8 @@ def diff(
     """两个版本的规则库有什么不同（逐项待遇，用中文说明） / what changed between two versions of a rulebook."""
     import tempfile
 
-    from .problems import InputError
-    from .rulediff import benefit_changes, parameter_changes
+    from .base.problems import InputError
+    from .render.rulediff import benefit_changes, parameter_changes
 
     with tempfile.TemporaryDirectory() as scratch:
         try:
@@ -782,8 +792,8 @@ def new(
     force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
 ) -> None:
     """新建一个城市的规则库和测试用例（从模板，立即可通过检查）/ scaffold a new city's rulebook and cases."""
-    from .problems import InputError
-    from .scaffold import PROMPTS, answer_problem, new_city, scaffold
+    from .authoring.scaffold import PROMPTS, answer_problem, new_city, scaffold
+    from .base.problems import InputError
 
     answers = {"zh": zh, "en": en, "title": title, "number": number, "issuer": issuer, "issued": issued,
                "in_force_from": in_force_from, "in_force_to": in_force_to, "source": source}
@@ -829,7 +839,7 @@ def main() -> None:
     except Exception as error:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("CHUANGYE_DEBUG"):
             raise
-        from .privacy import mask_text
+        from .base.privacy import mask_text
 
         typer.echo(mask_text(f"内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）："
                              f"{type(error).__name__}: {error}"), err=True)

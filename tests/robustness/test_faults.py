@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
+from chuangye_rules.base.problems import InputError
 from chuangye_rules.batch import outfolder, runner
 from chuangye_rules.batch.budget import Budget
 from chuangye_rules.batch.runner import run_batch
-from chuangye_rules.problems import InputError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "lists" / "applicants-gb18030.csv"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from chuangye_rules.loading import inspect_rulebook, load_rulebook
-from chuangye_rules.problems import InputError
-from chuangye_rules.profile import load_profile
-from chuangye_rules.validation import validate_paths
+from chuangye_rules.authoring.validation import validate_paths
+from chuangye_rules.base.problems import InputError
+from chuangye_rules.rules.loading import inspect_rulebook, load_rulebook
+from chuangye_rules.rules.profile import load_profile
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "broken_rulebooks"

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from chuangye_rules import InputError, limits
+from chuangye_rules import InputError
+from chuangye_rules.base import limits
 from chuangye_rules.batch.runner import run_batch
-from chuangye_rules.profile import load_profile
+from chuangye_rules.rules.profile import load_profile
 
 HEADER = "编号,城市,申请人类型"
 

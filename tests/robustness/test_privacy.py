@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chuangye_rules.privacy import mask_text
+from chuangye_rules.base.privacy import mask_text
 
 ID = "340602199001011234"
 ID_X = "11010519491231002X"

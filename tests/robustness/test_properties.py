@@ -20,17 +20,19 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from chuangye_rules import InputError, evaluate, load_rulebook, load_rulebooks, parse_profile
-from chuangye_rules.amounts import compute_amount
+from chuangye_rules.authoring.validation import validate_paths
+from chuangye_rules.batch.columnar import ROW
 from chuangye_rules.batch.columns import iter_csv, map_headers, parse_chunk
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns
-from chuangye_rules.batch.engine import ROW, evaluate_chunk, totals
+from chuangye_rules.batch.engine import evaluate_chunk, totals
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.runner import cell_cities
 from chuangye_rules.batch.synthetic import interesting_values
-from chuangye_rules.catalog import catalog
-from chuangye_rules.profile import MAX_COUNT
-from chuangye_rules.reporting import explain_panel, print_evaluation
-from chuangye_rules.schema import (
+from chuangye_rules.engine.amounts import compute_amount
+from chuangye_rules.render.reporting import explain_panel, print_evaluation
+from chuangye_rules.rules.catalog import catalog
+from chuangye_rules.rules.profile import MAX_COUNT
+from chuangye_rules.rules.schema import (
     FormulaAmount,
     PartsAmount,
     PercentageAmount,
@@ -39,7 +41,6 @@ from chuangye_rules.schema import (
     TiersAmount,
     UpToAmount,
 )
-from chuangye_rules.validation import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 RULEBOOKS = ROOT / "rulebooks"
@@ -602,7 +603,7 @@ YAML_PIECES = st.sampled_from(["a", ": ", "- ", "\n", "  ", "[", "]", "{", "}", 
 @given(text=st.lists(YAML_PIECES, max_size=40).map("".join))
 def test_any_text_is_read_or_refused_with_a_located_message(text):
     """Whatever text a YAML file holds, reading it gives data or an InputError in Chinese — nothing else."""
-    from chuangye_rules.yamlsource import load_located
+    from chuangye_rules.rules.yamlsource import load_located
 
     try:
         load_located(text, "x.yaml")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from chuangye_rules import yamlsource
+from chuangye_rules.rules import yamlsource
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "chuangye_rules"
@@ -57,9 +57,9 @@ from pathlib import Path
 work, marker = Path(sys.argv[1]), sys.argv[2]
 from chuangye_rules import InputError, evaluate, load_rulebooks, parse_profile
 from chuangye_rules.batch.runner import run_batch
-from chuangye_rules.loading import inspect_rulebook
-from chuangye_rules.profile import load_profile
-from chuangye_rules.validation import validate_paths
+from chuangye_rules.rules.loading import inspect_rulebook
+from chuangye_rules.rules.profile import load_profile
+from chuangye_rules.authoring.validation import validate_paths
 
 AS_OF = dt.date(2024, 6, 1)
 books = load_rulebooks()
@@ -152,7 +152,7 @@ def test_known_payloads_run_nothing(tmp_path):
 def test_a_rulebook_cannot_make_the_engine_read_files_outside_its_folder(tmp_path):
     """`document.source` names the official text for quote checks, whose messages quote the closest passage:
     an absolute path or one climbing out with .. would read (and show) any file, through POST /validate too."""
-    from chuangye_rules.validation import validate_paths
+    from chuangye_rules.authoring.validation import validate_paths
 
     secret = tmp_path / "secret.txt"
     secret.write_text("一次性创业补贴对首次成功创业的登记失业人员 SECRET-TOKEN-123", encoding="utf-8")
@@ -189,8 +189,8 @@ def test_the_web_api_does_not_read_a_file_a_rulebook_points_at(tmp_path):
 def test_a_revision_cannot_pass_as_an_option_of_git():
     import pytest
 
-    from chuangye_rules.gitfile import show
-    from chuangye_rules.problems import InputError
+    from chuangye_rules.authoring.gitfile import show
+    from chuangye_rules.base.problems import InputError
 
     with pytest.raises(InputError) as error:
         show("--output=/tmp/x", "rulebooks/ordos.yaml")

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..money import yuan
+from ..base.money import yuan
 from .compile import CompiledRulebook, result_columns
 
 PEOPLE_UNITS = ("人", "名", "人次", "户")

@@ -16,16 +16,15 @@ from typing import Iterator
 
 import polars as pl
 
-from .. import limits
-from ..catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
-from ..history import HISTORY, cell_codes, parse_received
-from ..i18n import field_writing
-from ..messages import Text
-from ..privacy import SUSPECT, mask_text
-from ..problems import InputError, make_problem
-from ..profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
-from .compile import COMPARED, NUMBER_SCALE, dtype, set_cell
-from .engine import ROW
+from ..base import limits
+from ..base.messages import Text
+from ..base.privacy import SUSPECT, mask_text
+from ..base.problems import InputError, make_problem
+from ..render.i18n import field_writing
+from ..rules.catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
+from ..rules.history import HISTORY, cell_codes, parse_received
+from ..rules.profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
+from .columnar import COMPARED, NUMBER_SCALE, ROW, dtype, set_cell
 
 RUNAWAY_QUOTE_LINES = 50  # a quoted cell spanning more lines than this is an unclosed quote
 BAD_ENCODING = "\x00\x01bad-encoding\x01\x00"

@@ -17,18 +17,19 @@ from pathlib import Path
 
 import polars as pl
 
-from ..amounts import checked_parameters
-from ..catalog import catalog
-from ..history import benefit_keys
-from ..loading import LoadedRulebook, choose_city
-from ..problems import InputError, Problem
-from ..rulediff import benefit_changes
-from ..schema import Rulebook
+from ..base.problems import InputError, Problem
+from ..engine.amounts import checked_parameters
+from ..render.rulediff import benefit_changes
+from ..rules.catalog import catalog
+from ..rules.history import benefit_keys
+from ..rules.loading import LoadedRulebook, choose_city
+from ..rules.schema import Rulebook
 from . import report_html
 from .budget import Budget, fen_yuan
+from .columnar import ROW, set_bits
 from .columns import parse_chunk
-from .compile import CompiledRulebook, compile_rulebook, result_columns, set_bits
-from .engine import ROW, ensure_columns, evaluate_lazy, totals
+from .compile import CompiledRulebook, compile_rulebook, result_columns
+from .engine import ensure_columns, evaluate_lazy, totals
 from .outfolder import OutFolder
 
 CHANGES = ("gained", "lost", "amount_changed")
@@ -347,7 +348,7 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
 
 
 def _bundled_cities() -> dict[str, str]:
-    from ..loading import load_rulebooks
+    from ..rules.loading import load_rulebooks
     from .runner import cell_cities
 
     try:
@@ -357,7 +358,7 @@ def _bundled_cities() -> dict[str, str]:
 
 
 def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, reform_as_of: dt.date, lang: str) -> None:
-    from ..i18n import CHANGE, CHANGE_COLUMNS_ZH, STATUS, label
+    from ..render.i18n import CHANGE, CHANGE_COLUMNS_ZH, STATUS, label
     from .runner import yuan_text
 
     changes = comparison.changes_frame()

@@ -17,14 +17,14 @@ from typing import Any
 
 import polars as pl
 
-from ..amounts import parameter_value
-from ..catalog import FieldSpec, catalog
-from ..dates import shift
-from ..evaluation import fact_order, paid_once, pays_tiers_once
-from ..history import HISTORY
-from ..loading import MAX_FACTS
-from ..results import AmountKind, Status
-from ..schema import (
+from ..base.dates import shift
+from ..engine.amounts import parameter_value
+from ..engine.results import AmountKind, Status
+from ..rules.catalog import FieldSpec, catalog
+from ..rules.facts import fact_order, paid_once, pays_tiers_once
+from ..rules.history import HISTORY
+from ..rules.loading import MAX_FACTS
+from ..rules.schema import (
     CASH_CATEGORIES,
     AllOf,
     Benefit,
@@ -43,6 +43,7 @@ from ..schema import (
     TiersAmount,
     UpToAmount,
 )
+from .columnar import COMPARED, INT64_MAX, SCALE, CompileError, dtype, fen, literal, scaled, set_bits
 
 NULL_BOOL = pl.lit(None, dtype=pl.Boolean)
 # a benefit's status and amount kind per applicant: one byte a row instead of a 16-byte string, and
@@ -52,51 +53,7 @@ KIND = pl.Enum(list(AmountKind.__args__))
 NULL_INT = pl.lit(None, dtype=pl.Int64)
 
 
-class CompileError(ValueError):
-    """A rule the columnar path cannot express exactly. Validation (loading.check_rulebook) refuses every rule
-    that would raise it, so a rulebook `chuangye validate` accepts always compiles (tests/test_generated_rulebooks.py)."""
-
-
-# Numbers are integers in the columns, exact: a whole number as is, money in fen, a decimal number (catalog type
-# `number`) × 10^6 — a list cell has at most 6 decimals (columns.convert), so every such value is held exactly.
-NUMBER_SCALE = 10 ** 6
-SCALE = {"int": 1, "money": 100, "number": NUMBER_SCALE}
-INT64_MAX = 2 ** 63 - 1
 WIDE = pl.Int128  # products of columns (formula, per unit, percentage) are computed in 128 bits
-
-
-def fen(value: Any) -> int:
-    amount = Fraction(Decimal(str(value))) * 100
-    if amount.denominator != 1:
-        raise CompileError(f"amount {value} is not a whole number of fen")
-    return int(amount)
-
-
-def dtype(spec: FieldSpec) -> pl.DataType:
-    if spec.type == "set_of":
-        return pl.String if set_bits(spec) is None else pl.UInt64
-    return {
-        "text": pl.String, "bool": pl.Boolean, "int": pl.Int64, "money": pl.Int64, "number": pl.Int64,
-        "date": pl.Date, "one_of": pl.String,
-    }[spec.type]
-
-
-SET_BITS = 64
-
-
-def set_bits(spec: FieldSpec) -> dict[str, int] | None:
-    """A multiple-choice field's codes as bits of a UInt64 (a set is then an integer, and "contains" one
-    AND); None for a vocabulary of more than 64 codes, whose sets are written "|code|code|" instead."""
-    codes = list(catalog().vocabularies[spec.vocabulary].labels)
-    return {code: i for i, code in enumerate(codes)} if len(codes) <= SET_BITS else None
-
-
-def set_cell(spec: FieldSpec, codes) -> int | str:
-    """A set of codes as the column holds it (set_bits)."""
-    bits = set_bits(spec)
-    if bits is None:
-        return "|" + "|".join(sorted(codes)) + "|" if codes else "|"
-    return sum(1 << bits[code] for code in set(codes))
 
 
 def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.Expr:
@@ -112,25 +69,6 @@ def _has(spec: FieldSpec, column: pl.Expr, codes: list[str], every: bool) -> pl.
         raise CompileError(f"{spec.vocabulary} has no code {unknown[0]}")
     mask = pl.lit(sum(1 << bits[code] for code in codes), dtype=pl.UInt64)
     return (column & mask) == mask if every else (column & mask) != 0
-
-
-def scaled(spec: FieldSpec, value: Any) -> Fraction:
-    """A number in the units of a numeric column (SCALE), exactly: 0.005 yuan is 1/2 fen."""
-    return Fraction(Decimal(str(value))) * SCALE[spec.type]
-
-
-def whole(spec: FieldSpec, value: Any) -> int | None:
-    """A numeric value as its column holds it; None when no cell can hold it (a fraction of the unit, or beyond
-    64 bits)."""
-    q = scaled(spec, value)
-    return q.numerator if q.denominator == 1 and abs(q.numerator) <= INT64_MAX else None
-
-
-def literal(spec: FieldSpec, value: Any) -> Any:
-    """A non-numeric rulebook literal in the column's representation (numbers: see numeric_test, whole)."""
-    if spec.type in SCALE:
-        return whole(spec, value)
-    return value
 
 
 def _clamped(n: int) -> pl.Expr:
@@ -150,9 +88,6 @@ def numeric_test(column: pl.Expr, op: str, q: Fraction) -> pl.Expr:
         return column != _clamped(floor) if exact else pl.lit(True)
     return {"gt": lambda: column > _clamped(floor), "gte": lambda: column >= _clamped(ceil),
             "lt": lambda: column < _clamped(ceil), "lte": lambda: column <= _clamped(floor)}[op]()
-
-
-COMPARED = 4  # up to this many values, a cell is matched by comparing it with each, not by hashing it
 
 
 def one_of(column: pl.Expr, values: list, dtype: pl.DataType) -> pl.Expr:

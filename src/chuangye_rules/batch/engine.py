@@ -12,13 +12,12 @@ from typing import Callable
 
 import polars as pl
 
-from ..catalog import catalog
-from ..evaluation import fact_order
-from ..i18n import AMOUNT_KIND, CATEGORY, PERIOD, field_label, label
-from ..i18n import STATUS as STATUS_WORDS
-from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, dtype, mask_names, one_of, received, result_columns
-
-ROW = "_row"  # the input row number, carried through for the errors and results files
+from ..render.i18n import AMOUNT_KIND, CATEGORY, PERIOD, field_label, label
+from ..render.i18n import STATUS as STATUS_WORDS
+from ..rules.catalog import catalog
+from ..rules.facts import fact_order
+from .columnar import ROW, dtype
+from .compile import KIND, MAX_FACTS, STATUS, CompiledRulebook, mask_names, one_of, received, result_columns
 
 
 def ensure_columns(frame: pl.DataFrame) -> pl.DataFrame:

@@ -6,12 +6,11 @@ from typing import Iterable
 
 import polars as pl
 
-from ..catalog import catalog
-from ..history import HISTORY, benefit_keys, cell_codes
-from ..profile import ProfileBase
-from ..schema import Rulebook
-from .compile import NUMBER_SCALE, dtype, fen, set_cell, whole
-from .engine import ROW
+from ..rules.catalog import catalog
+from ..rules.history import HISTORY, benefit_keys, cell_codes
+from ..rules.profile import ProfileBase
+from ..rules.schema import Rulebook
+from .columnar import NUMBER_SCALE, ROW, dtype, fen, set_cell, whole
 
 
 def column_value(spec, value):

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..problems import InputError, Problem
+from ..base.problems import InputError, Problem
 
 MANIFEST = ".chuangye-manifest.json"
 STAGING_PREFIX = ".chuangye-运行中-"

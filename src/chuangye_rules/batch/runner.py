@@ -33,21 +33,21 @@ from typing import Callable, Iterable, Iterator
 import polars as pl
 from rich.cells import cell_len  # display width: a Chinese character takes two columns
 
-from .. import limits
-from ..amounts import checked_parameters
-from ..history import benefit_keys
-from ..i18n import AMOUNT_KIND, OUTPUT_COLUMNS_ZH, label
-from ..i18n import STATUS as STATUS_WORDS
-from ..loading import LoadedRulebook, choose_city, city_names, load_rulebooks
-from ..problems import InputError, Problem
+from ..base import limits
+from ..base.problems import InputError, Problem
+from ..engine.amounts import checked_parameters
+from ..render.i18n import AMOUNT_KIND, OUTPUT_COLUMNS_ZH, label
+from ..render.i18n import STATUS as STATUS_WORDS
+from ..rules.history import benefit_keys
+from ..rules.loading import LoadedRulebook, choose_city, city_names, load_rulebooks
 from . import report_html
 from .budget import Budget
+from .columnar import ROW
 from .columns import ERROR_SCHEMA, detect_encoding, iter_csv, map_headers, mask_column, parse_chunk, read_xlsx
 from .compile import CompiledRulebook, compile_rulebook
 from .engine import (
     FORMULA_CHARS,
     JOINED,
-    ROW,
     BenefitTable,
     benefit_table,
     evaluate_lazy,

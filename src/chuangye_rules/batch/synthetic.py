@@ -10,11 +10,11 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from ..catalog import catalog
-from ..dates import shift
-from ..evaluation import paid_once, pays_tiers_once
-from ..history import HISTORY
-from ..schema import (
+from ..base.dates import shift
+from ..rules.catalog import catalog
+from ..rules.facts import paid_once, pays_tiers_once
+from ..rules.history import HISTORY
+from ..rules.schema import (
     COMPARE_OPS,
     AllOf,
     AnyOf,

@@ -23,13 +23,13 @@ from typing import Any, Iterable
 
 from sqlglot import exp
 
-from ..amounts import parameter_value
-from ..batch.compile import INT64_MAX, NUMBER_SCALE, SCALE, CompileError, fen, literal, scaled
-from ..catalog import FieldSpec, catalog
-from ..dates import shift
-from ..evaluation import fact_order, paid_once, pays_tiers_once
-from ..history import HISTORY
-from ..schema import (
+from ..base.dates import shift
+from ..batch.columnar import INT64_MAX, NUMBER_SCALE, SCALE, CompileError, fen, literal, scaled
+from ..engine.amounts import parameter_value
+from ..rules.catalog import FieldSpec, catalog
+from ..rules.facts import fact_order, paid_once, pays_tiers_once
+from ..rules.history import HISTORY
+from ..rules.schema import (
     CASH_CATEGORIES,
     AllOf,
     Benefit,
@@ -48,6 +48,7 @@ from ..schema import (
     TiersAmount,
     UpToAmount,
 )
+from ..rules.visit import AmountVisitor
 
 DIALECTS = ("duckdb", "postgres", "spark", "hive", "mysql")
 OPEN = ("eligible", "needs_info")
@@ -380,20 +381,21 @@ def eq_kind(kind: exp.Expression, name: str) -> exp.Expression:
 
 
 def compile_amount(rule, ctx: Context) -> Money:
-    money = _amount(rule, ctx)
+    money = _AMOUNTS.visit(rule, ctx)
     plan = ctx.plan
     kind = plan.add(money.kind)
     return Money(kind, plan.add(exp.cast(money.value, BIGINT)), plan.add(exp.cast(money.min, BIGINT)),
                  plan.add(exp.cast(money.max, BIGINT)), {n: plan.add(m) for n, m in money.missing.items()})
 
 
-def _amount(rule, ctx: Context) -> Money:
-    cat = catalog()
-    null = big(None)
-    if isinstance(rule, FixedAmount):
+class _Amounts(AmountVisitor[Money]):
+    """Each amount kind as SQL expressions: the kind, value, min and max in fen, and when each fact is missing."""
+
+    def fixed(self, rule: FixedAmount, ctx: Context) -> Money:
         return Money(text("exact"), value=big(fen(rule.value)))
 
-    if isinstance(rule, (UpToAmount, RangeAmount)):
+    def up_to(self, rule: UpToAmount | RangeAmount, ctx: Context) -> Money:
+        null = big(None)
         low = fen(rule.min) if isinstance(rule, RangeAmount) else None
         high: exp.Expression = big(fen(rule.max))
         if rule.cumulative_cap is not None:
@@ -412,7 +414,10 @@ def _amount(rule, ctx: Context) -> Money:
                      min=case((eq_kind(kind, "range"), big(low)), default=null),
                      max=case((zero, null), default=high))
 
-    if isinstance(rule, PerUnitAmount):
+    range = up_to
+
+    def per_unit(self, rule: PerUnitAmount, ctx: Context) -> Money:
+        null = big(None)
         units = col(rule.unit_field)
         wide_units = exp.cast(units, WIDE)
         cap = big(fen(rule.cap)) if rule.cap is not None else null
@@ -429,7 +434,9 @@ def _amount(rule, ctx: Context) -> Money:
                      max=case((eq_kind(kind, "range"), high), (eq_kind(kind, "formula"), cap), default=null),
                      missing=missing)
 
-    if isinstance(rule, PercentageAmount):
+    def percentage(self, rule: PercentageAmount, ctx: Context) -> Money:
+        cat = catalog()
+        null = big(None)
         base = col(rule.of_field)
         share = Fraction(Decimal(str(rule.percent))) / SCALE[cat.fields[rule.of_field].type]
         value = ctx.plan.add(exp.cast(_cap(_round_half_up(mul(exp.cast(base, WIDE), wide(share.numerator)),
@@ -441,7 +448,9 @@ def _amount(rule, ctx: Context) -> Money:
                      max=case((is_null(base), cap), default=value if rule.up_to else null),
                      missing={rule.of_field: is_null(base)})
 
-    if isinstance(rule, TiersAmount):
+    def tiers(self, rule: TiersAmount, ctx: Context) -> Money:
+        cat = catalog()
+        null = big(None)
         spec = cat.fields[rule.field]
         measure = col(rule.field)
         if rule.cumulative:
@@ -458,7 +467,8 @@ def _amount(rule, ctx: Context) -> Money:
                      value=case((unknown, null), default=value),
                      max=case((unknown, big(top)), default=null), missing={rule.field: unknown})
 
-    if isinstance(rule, GradesAmount):
+    def grades(self, rule: GradesAmount, ctx: Context) -> Money:
+        null = big(None)
         grade = exp.cast(col(rule.field), TEXT)
         values = [fen(g.value) for g in rule.grades]
         value: exp.Expression = null
@@ -471,7 +481,9 @@ def _amount(rule, ctx: Context) -> Money:
                      max=case((matched, null), default=big(max(values))),
                      missing={rule.field: is_null(col(rule.field))})
 
-    if isinstance(rule, FormulaAmount):
+    def formula(self, rule: FormulaAmount, ctx: Context) -> Money:
+        cat = catalog()
+        null = big(None)
         constant, columns, missing = Fraction(100), [], {}
         static_missing = False
         for factor in rule.factors:
@@ -507,12 +519,14 @@ def _amount(rule, ctx: Context) -> Money:
                      value=case((unknown, null), default=value),
                      max=case((unknown, cap), default=null), missing=missing)
 
-    if isinstance(rule, NotStatedAmount):
+    def not_stated(self, rule: NotStatedAmount, ctx: Context) -> Money:
         return Money(text("not_stated"))
-    if isinstance(rule, InKindAmount):
+
+    def in_kind(self, rule: InKindAmount, ctx: Context) -> Money:
         return Money(text("in_kind"))
 
-    if isinstance(rule, PartsAmount):
+    def parts(self, rule: PartsAmount, ctx: Context) -> Money:
+        null = big(None)
         parts = [compile_amount(p.amount, ctx) for p in rule.parts]
         lows, highs = [], []
         for p in parts:
@@ -533,7 +547,8 @@ def _amount(rule, ctx: Context) -> Money:
                      min=case((eq_kind(kind, "range"), low), default=null),
                      max=case((isin(kind, [text("up_to"), text("range")]), high), default=null), missing=missing)
 
-    raise ctx.refuse(f"金额类型 {type(rule).__name__}")
+
+_AMOUNTS = _Amounts()
 
 
 # ------------------------------------------------------------------------------------------- benefits
@@ -671,14 +686,14 @@ def _star(table: str) -> exp.Column:
     return exp.Column(this=exp.Star(), table=exp.to_identifier(table))
 
 
-def _input_column(name: str, spec: FieldSpec | None, present: set[str] | None) -> exp.Expression:
+def _input_column(name: str, spec: FieldSpec | None, source: dict[str, str] | None) -> exp.Expression:
     """A table column as the query computes with it: money in fen, numbers × 10^6 (compile.SCALE); an absent
-    one is NULL (an unknown fact)."""
-    if present is not None and name not in present:
+    one is NULL (an unknown fact). `source`: the table's column for each field, when the columns are known."""
+    if source is not None and name not in source:
         kind = BIGINT if spec is not None and spec.type in SCALE else exp.DataType.build(
             TABLE_TYPES[spec.type] if spec is not None else "VARCHAR")
         return exp.cast(exp.null(), kind)
-    c = col(name)
+    c = col(source[name] if source is not None else name)
     if spec is not None and spec.type == "money":
         return exp.cast(mul(c, num(100)), BIGINT)
     if spec is not None and spec.type == "number":
@@ -688,28 +703,45 @@ def _input_column(name: str, spec: FieldSpec | None, present: set[str] | None) -
     return c
 
 
+@dataclass
+class _Chain:
+    """The CTEs of one city, each selecting from the one before."""
+    ctes: list[tuple[str, exp.Expression]]
+    prefix: str
+    previous: str = ""
+
+    def add(self, name: str, select: exp.Expression) -> None:
+        self.ctes.append((self.prefix + name, select))
+        self.previous = self.prefix + name
+
+
 def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str, Decimal], dialect: str,
                 statuses: tuple[str, ...], ctes: list[tuple[str, exp.Expression]],
                 summary: bool = False) -> list[exp.Select]:
     """The CTEs evaluating one rulebook (appended to `ctes`) and its long rows, one SELECT per benefit."""
-    prefix = f"c{index}_"
-    ctx = Context(book, as_of, overrides, dialect, Plan(prefix + "p"))
+    chain = _Chain(ctes, f"c{index}_")
+    ctx = Context(book, as_of, overrides, dialect, Plan(chain.prefix + "p"))
     try:
         benefits = [compile_benefit(ctx, b) for b in book.benefits]
     except CompileError as error:
         raise ctx.refuse(str(error)) from None
     ctx.benefit = None
     cities = {book.city.slug, book.city.zh, book.city.zh + "市", book.city.en, book.city.en.lower()}
-    source = prefix + "in"
-    ctes.append((source, exp.select(_star("chuangye_input")).from_("chuangye_input").where(
-        or_(is_null(col("city")), isin(col("city"), [text(c) for c in sorted(cities)])))))
-    previous = source
+    chain.add("in", exp.select(_star("chuangye_input")).from_("chuangye_input").where(
+        or_(is_null(col("city")), isin(col("city"), [text(c) for c in sorted(cities)]))))
     for k, stage in enumerate(ctx.plan.stages()):
-        name = f"{prefix}l{k}"
-        ctes.append((name, exp.select(_star(previous), *(exp.alias_(e, n, quoted=True) for n, e in stage))
-                     .from_(previous, copy=False)))
-        previous = name
-    # the wide result: per benefit i, s{i} status, k kind, v value, lo min, hi max, m missing, x excluded_by
+        chain.add(f"l{k}", exp.select(_star(chain.previous), *(exp.alias_(e, n, quoted=True) for n, e in stage))
+                  .from_(chain.previous, copy=False))
+    _exclusions(book, benefits, chain)
+    if summary:
+        return [_summary(book, benefits, chain.previous, _yuan)]
+    chain.add("long", _long_rows(book, benefits, chain.previous))
+    return [exp.select("*").from_(chain.previous).where(isin(col("status"), [text(s) for s in statuses]), copy=False)]
+
+
+def _exclusions(book: Rulebook, benefits: list[BenefitColumns], chain: _Chain) -> None:
+    """The wide result — per benefit i: s{i} status, k kind, v value, lo min, hi max, m missing, x excluded_by —
+    then one step per exclusion, in the batch's order."""
     pairs = exclusion_pairs(book)
     named = list(dict.fromkeys(i for pair in pairs for i in pair))
     ids = {b.benefit.id: i for i, b in enumerate(benefits)}
@@ -718,26 +750,17 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
         cols.update({f"s{i}": b.status, f"k{i}": b.kind, f"v{i}": b.value, f"lo{i}": b.min, f"hi{i}": b.max,
                      f"m{i}": b.missing, f"x{i}": text(None)})
     # which benefits of a pair the history names, as engine._query: only one given once excludes its partner
-    # (evaluation.excluding_history)
+    # (facts.excluding_history)
     once = {b.id for b in book.benefits if b.period.value == "once"}
     for bid in named:
         cols[f"r{ids[bid]}"] = received_flag(book, bid) if bid in once else exp.false()
 
     def step(changes: dict[str, exp.Expression]) -> None:
-        nonlocal previous
-        name = f"{prefix}x{len(ctes)}"
         select = [exp.alias_(changes.get(n, col(n)), n, quoted=True) for n in cols]
-        ctes.append((name, exp.select(*select).from_(previous, copy=False)))
-        previous = name
+        chain.add(f"x{len(chain.ctes)}", exp.select(*select).from_(chain.previous, copy=False))
 
-    name = prefix + "wide"
-    ctes.append((name, exp.select(*(exp.alias_(e, n, quoted=True) for n, e in cols.items())).from_(previous, copy=False)))
-    previous = name
-
-    def value_of(i: int) -> exp.Expression:
-        return exp.func("COALESCE", case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")),
-                        big(-1))
-
+    chain.add("wide", exp.select(*(exp.alias_(e, n, quoted=True) for n, e in cols.items()))
+              .from_(chain.previous, copy=False))
     for first, second in pairs:
         a, b = ids[first], ids[second]
         for got, mine, other, i in ((f"r{b}", f"r{a}", second, a), (f"r{a}", f"r{b}", first, b)):
@@ -746,20 +769,25 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
                   f"x{i}": case((hit, text(other)), default=col(f"x{i}")),
                   f"m{i}": case((hit, text(None)), default=col(f"m{i}"))})
         both = and_(eq(col(f"s{a}"), text("eligible")), eq(col(f"s{b}"), text("eligible")))
-        keep_first = cmp(exp.GTE, value_of(a), value_of(b))
+        keep_first = cmp(exp.GTE, _value_of(a), _value_of(b))
         step({f"s{a}": case((and_(both, not_(keep_first)), text("excluded")), default=col(f"s{a}")),
               f"s{b}": case((and_(both, keep_first), text("excluded")), default=col(f"s{b}")),
               f"x{a}": case((and_(both, not_(keep_first)), text(second)), default=col(f"x{a}")),
               f"x{b}": case((and_(both, keep_first), text(first)), default=col(f"x{b}"))})
 
-    def yuan(e: exp.Expression) -> exp.Expression:
-        return exp.cast(mul(exp.cast(e, "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"),
-                                                                             "DECIMAL(3, 2)")), YUAN)
 
-    if summary:
-        return [_summary(book, benefits, previous, yuan)]
-    # the long rows: the wide rows crossed with the benefits' numbers (one pass over the evaluation, where a
-    # UNION ALL of one SELECT per benefit would make engines that inline CTEs evaluate it once per benefit)
+def _value_of(i: int) -> exp.Expression:
+    """evaluation.value_of: an amount's exact value, else its maximum, else -1."""
+    return exp.func("COALESCE", case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")), big(-1))
+
+
+def _yuan(e: exp.Expression) -> exp.Expression:
+    return exp.cast(mul(exp.cast(e, "DECIMAL(20, 0)"), exp.cast(exp.Literal.number("0.01"), "DECIMAL(3, 2)")), YUAN)
+
+
+def _long_rows(book: Rulebook, benefits: list[BenefitColumns], wide: str) -> exp.Select:
+    """The long rows: the wide rows crossed with the benefits' numbers (one pass over the evaluation, where a
+    UNION ALL of one SELECT per benefit would make engines that inline CTEs evaluate it once per benefit)."""
     which = exp.column("b", table="benefits")
 
     def pick(column: str) -> exp.Expression:
@@ -770,18 +798,15 @@ def _city_query(book: Rulebook, index: int, as_of: dt.date, overrides: dict[str,
 
     numbers = exp.Values(expressions=[exp.Tuple(expressions=[num(i)]) for i in range(len(benefits))],
                          alias=exp.TableAlias(this=exp.to_identifier("benefits"), columns=[exp.to_identifier("b")]))
-    long = exp.select(
+    return exp.select(
         exp.alias_(col(ROW), "row", quoted=True), exp.alias_(col("applicant_id"), "applicant_id", quoted=True),
         exp.alias_(text(book.city.slug), "city", quoted=True),
         exp.alias_(pick_text([b.benefit.id for b in benefits]), "benefit_id", quoted=True),
         exp.alias_(pick("s"), "status", quoted=True), exp.alias_(pick("k"), "amount_kind", quoted=True),
-        exp.alias_(yuan(pick("v")), "amount_value", quoted=True), exp.alias_(yuan(pick("lo")), "amount_min", quoted=True),
-        exp.alias_(yuan(pick("hi")), "amount_max", quoted=True),
+        exp.alias_(_yuan(pick("v")), "amount_value", quoted=True), exp.alias_(_yuan(pick("lo")), "amount_min", quoted=True),
+        exp.alias_(_yuan(pick("hi")), "amount_max", quoted=True),
         exp.alias_(pick("m"), "missing_facts", quoted=True), exp.alias_(pick("x"), "excluded_by", quoted=True),
-    ).from_(previous, copy=False).join(numbers, join_type="CROSS", copy=False)
-    name = prefix + "long"
-    ctes.append((name, long))
-    return [exp.select("*").from_(name).where(isin(col("status"), [text(s) for s in statuses]), copy=False)]
+    ).from_(wide, copy=False).join(numbers, join_type="CROSS", copy=False)
 
 
 def _summary(book: Rulebook, benefits: list[BenefitColumns], wide: str, yuan) -> exp.Select:
@@ -815,6 +840,20 @@ def _summary(book: Rulebook, benefits: list[BenefitColumns], wide: str, yuan) ->
     ).from_(wide)
 
 
+def table_columns(columns: Iterable[str]) -> dict[str, str]:
+    """The table's column for each profile field: the English name, or a Chinese header or other name the batch
+    accepts (`chuangye batch --show-columns`); columns that name no field are not read."""
+    cat, source = catalog(), {}
+    for column in columns:
+        field = cat.resolve(column) if column != "row" else None
+        if field is None:
+            continue
+        if field in source:
+            raise SqlError(f"列“{column}”与“{source[field]}”都对应字段 {field}：请在 --columns 中只保留一个")
+        source[field] = column
+    return source
+
+
 def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duckdb", table: str = "applicants",
                     columns: Iterable[str] | None = None, overrides: dict[str, Decimal] | None = None,
                     statuses: tuple[str, ...] = OPEN, summary: bool = False) -> exp.Expression:
@@ -826,13 +865,15 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     if dialect not in DIALECTS:
         raise SqlError(f"不支持的 SQL 方言 {dialect!r}（可选：{'、'.join(DIALECTS)}）")
     cat = catalog()
-    present = None if columns is None else set(columns)
+    source = None if columns is None else table_columns(columns)
+    present = None if columns is None else set(source) | ({"row"} & set(columns))
     row = exp.cast(col("row"), BIGINT) if present is not None and "row" in present else exp.Window(
         this=exp.RowNumber(), over="OVER")
     # the row key is numbered once (in its own CTE), so every city's rows and the applicant id agree on it
     numbered = exp.select(_star("t"), exp.alias_(row, ROW, quoted=True)).from_(exp.alias_(exp.to_table(table), "t"))
     inputs = [col(ROW)]
-    applicant = exp.cast(col("applicant_id"), TEXT) if present is None or "applicant_id" in present else text(None)
+    applicant = (exp.cast(col(source["applicant_id"] if source else "applicant_id"), TEXT)
+                 if present is None or "applicant_id" in present else text(None))
     inputs.append(exp.alias_(exp.func("COALESCE", applicant, exp.DPipe(
         this=text("row-"), expression=exp.cast(col(ROW), TEXT), safe=True)), "applicant_id", quoted=True))
     ctes: list[tuple[str, exp.Expression]] = []
@@ -842,7 +883,7 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     used = {c.name for _, cte in ctes for c in cte.find_all(exp.Column)} | {"city"}
     for name, spec in cat.fields.items():
         if name in used and name != "applicant_id":
-            inputs.append(exp.alias_(_input_column(name, spec, present), name, quoted=True))
+            inputs.append(exp.alias_(_input_column(name, spec, source), name, quoted=True))
     ctes.insert(0, ("chuangye_input", exp.select(*inputs).from_("chuangye_rows")))
     ctes.insert(0, ("chuangye_rows", numbered))
     if not selects:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import CATEGORY, PERIOD, STATUS, field_label, label, word
-from ..money import yuan
-from ..reporting import amount_text, display_order
-from ..results import BenefitResult, CityResult, Evaluation, Reason, Status
-from ..schema import Rulebook
+from ..base.money import yuan
+from ..engine.results import BenefitResult, CityResult, Evaluation, Reason, Status
+from ..render.i18n import CATEGORY, PERIOD, STATUS, field_label, label, word
+from ..render.reporting import amount_text, display_order
+from ..rules.schema import Rulebook
 
 DEFAULT_COMPOSITE = {
     "zh": ("同时满足以下条件", "满足以下任一条件", "不满足以下条件"),

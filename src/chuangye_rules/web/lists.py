@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..problems import InputError, Problem
+from ..base.problems import InputError, Problem
 
 LIST_MAX_BYTES = 200 * 1024 * 1024  # 200 MB: about a million rows
 KEEP_SECONDS = 3600

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from ..catalog import catalog
-from ..evaluation import paid_once
-from ..history import HISTORY
-from ..i18n import describe_condition
-from ..loading import city_names
-from ..schema import (
+from ..render.i18n import describe_condition
+from ..rules.catalog import catalog
+from ..rules.facts import paid_once
+from ..rules.history import HISTORY
+from ..rules.loading import city_names
+from ..rules.schema import (
     AllOf,
     AnyOf,
     Benefit,

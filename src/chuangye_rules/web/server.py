@@ -33,14 +33,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import evaluate
-from ..catalog import catalog
-from ..i18n import CATEGORY, label
-from ..loading import LoadedRulebook, bundled_rulebook_dir, load_rulebooks
-from ..problems import InputError, Problem
-from ..profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
-from ..results import Evaluation
-from ..validation import validate_paths
-from ..yamlsource import MESSAGES_ZH, load_located
+from ..authoring.validation import validate_paths
+from ..base.problems import InputError, Problem
+from ..engine.results import Evaluation
+from ..render.i18n import CATEGORY, label
+from ..rules.catalog import catalog
+from ..rules.loading import LoadedRulebook, bundled_rulebook_dir, load_rulebooks
+from ..rules.profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
+from ..rules.yamlsource import MESSAGES_ZH, load_located
 from .display import evaluation_display
 from .lists import LIST_MAX_BYTES, JobError, Jobs
 from .questions import applicant_kinds, find_book, questions, vocab_label

@@ -10,9 +10,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .dates import shift
-from .profile import to_decimal
-from .schema import AllOf, Compare, NotOf
+from ..base.dates import shift
+from ..rules.profile import to_decimal
+from ..rules.schema import AllOf, Compare, NotOf
 
 Truth = bool | None
 
@@ -109,14 +109,6 @@ def evaluate_condition(node, facts: dict[str, Any], as_of: dt.date) -> Trace:
         result = not decisive
     missing = [] if result is not None else _unique(m for c in children if c.result is None for m in c.missing)
     return Trace(node, result, children=children, missing=missing)
-
-
-def condition_fields(node) -> list[str]:
-    """The fields a condition reads, in depth-first order: the canonical order of "missing facts"."""
-    if isinstance(node, Compare):
-        return [node.field] + ([node.other_field] if node.other_field else [])
-    children = [node.not_] if isinstance(node, NotOf) else (node.all if isinstance(node, AllOf) else node.any)
-    return _unique(f for child in children for f in condition_fields(child))
 
 
 def _unique(items) -> list:

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from .money import plain
+from ..base.money import plain
 
 # Money in the JSON: a decimal string in yuan, always written the same way — no exponent, no trailing zeros
 # ("4500", "5000000", "0.5"), whether it was computed ("4500.00") or read from a rulebook ("5000000").

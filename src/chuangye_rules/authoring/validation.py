@@ -6,10 +6,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..base.problems import InputError, Problem
+from ..rules.loading import inspect_rulebook, rulebook_files
 from .casefiles import exercised
 from .lint import lint
-from .loading import inspect_rulebook, rulebook_files
-from .problems import InputError, Problem
 
 # Problems that mean a file could not be read at all (exit code 2 rather than 1).
 UNREADABLE = {"unreadable", "not_utf8", "too_large"}

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from .catalog import catalog
-from .money import plain, yuan
-from .profile import mask_id
-from .schema import AllOf, AnyOf, Compare, NotOf
+from ..base.money import plain, yuan
+from ..rules.catalog import catalog
+from ..rules.profile import mask_id
+from ..rules.schema import AllOf, AnyOf, Compare, NotOf
+from ..rules.vocabulary import CATEGORY, PERIOD  # noqa: F401  (every word users read is reached through this module)
 
 LANGS = ("zh", "en")
 
@@ -21,30 +22,6 @@ STATUS = {
     "expired": ("已过期", "expired"),
     "not_yet_in_force": ("尚未生效", "not yet in force"),
     "already_received": ("已享受", "already received"),
-}
-
-CATEGORY = {
-    "cash_subsidy": ("补贴", "subsidy"),
-    "award": ("奖励", "award"),
-    "loan": ("贷款", "loan"),
-    "loan_interest_subsidy": ("贷款贴息", "loan interest subsidy"),
-    "tax_treatment": ("税收优惠", "tax treatment"),
-    "free_space": ("免费场地", "free space"),
-    "premises": ("场地支持", "premises support"),
-    "personnel_entitlement": ("人事待遇", "personnel entitlement"),
-    "investment": ("投资支持", "investment"),
-    "service": ("服务", "service"),
-    "social_insurance": ("社会保险", "social insurance"),
-    "honour": ("荣誉", "honour"),
-}
-
-PERIOD = {
-    "once": ("一次性", "once"),
-    "yearly": ("每年", "yearly"),
-    "monthly": ("每月", "monthly"),
-    "per_project": ("每个项目", "per project"),
-    "in_stages": ("分阶段", "in stages"),
-    "ongoing": ("持续", "ongoing"),
 }
 
 AMOUNT_KIND = {

@@ -37,10 +37,10 @@ def _folder() -> Path | None:
 def code_fingerprint() -> str:
     """The package's code and catalog: a new version of either misses every entry."""
     digest = hashlib.sha256()
-    package = resources.files("chuangye_rules")
-    for name in sorted(p.name for p in package.iterdir() if p.name.endswith(".py") or p.name == "fields.yaml"):
-        digest.update(name.encode())
-        digest.update(package.joinpath(name).read_bytes())
+    package = Path(str(resources.files("chuangye_rules")))
+    for path in sorted(p for p in package.rglob("*") if p.suffix == ".py" or p.name == "fields.yaml"):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

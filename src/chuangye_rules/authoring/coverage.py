@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .loading import LoadedRulebook
+from ..rules.loading import LoadedRulebook
 
 _NUM = r"[\d.０-９一二两三四五六七八九十百千万亿]+"
 AMOUNT = re.compile(_NUM + r"\s*(万元|亿元|元|%|％|个百分点)")

@@ -18,9 +18,7 @@ from typing import Iterable
 
 from pydantic import BaseModel, Tag, ValidationError
 
-from . import rulecache
-from .catalog import NUMERIC_TYPES, catalog
-from .messages import (
+from ..base.messages import (
     AMOUNT_KINDS,
     KEY_HELP,
     Text,
@@ -33,7 +31,9 @@ from .messages import (
     value_at,
     written,
 )
-from .problems import InputError, Problem, make_problem
+from ..base.problems import InputError, Problem, make_problem
+from . import rulecache
+from .catalog import NUMERIC_TYPES, catalog
 from .schema import (
     RELATIVE_OPS,
     AllOf,
@@ -84,7 +84,7 @@ def bundled_rulebook_dir() -> Path:
     packaged = resources.files("chuangye_rules").joinpath("rulebooks")
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rulebooks"
+    return Path(__file__).resolve().parents[3] / "rulebooks"
 
 
 def default_rulebook_dir() -> Path:
@@ -143,7 +143,7 @@ def load_rulebook(path: Path) -> LoadedRulebook:
 
 def _raw_bytes(path: Path) -> bytes | None:
     """The file's bytes for the cache key; None (no cache) when it cannot be read or is over the size limit."""
-    from . import limits
+    from ..base import limits
 
     try:
         if path.stat().st_size > limits.current().max_file_bytes:
@@ -674,7 +674,7 @@ def _belongs_under(key, loc: tuple, only: str | None = None) -> Text | None:
 
 
 def _labels_for(options: list[str]) -> dict[str, str] | None:
-    from .i18n import CATEGORY, PERIOD
+    from .vocabulary import CATEGORY, PERIOD
 
     for table in (CATEGORY, PERIOD):
         if options and all(o in table for o in options):
@@ -753,7 +753,7 @@ def check_rulebook(book: Rulebook, located: Located, known_ids: set[str] | None 
 
 
 def _check_facts(benefit: Benefit, base: tuple, located: Located) -> list[Problem]:
-    from .evaluation import fact_order  # evaluation imports this module
+    from .facts import fact_order
 
     facts = fact_order(benefit)
     if len(facts) <= MAX_FACTS:
@@ -798,8 +798,8 @@ def _field_problem(name: str, path: tuple, located: Located) -> Problem | None:
     elif suggestion:
         hint = Text(f"是否想写 {suggestion}（{cat.fields[suggestion].zh}）？", f"did you mean {suggestion}?")
     else:
-        hint = Text("用 chuangye fields 查看全部字段；确需新的事实时，先在 src/chuangye_rules/fields.yaml 中添加",
-                    "see `chuangye fields`; to test a new fact, add it to src/chuangye_rules/fields.yaml first")
+        hint = Text("用 chuangye fields 查看全部字段；确需新的事实时，先在 src/chuangye_rules/rules/fields.yaml 中添加",
+                    "see `chuangye fields`; to test a new fact, add it to src/chuangye_rules/rules/fields.yaml first")
     return located.problem(path, Text(f"申请人信息中没有字段 {name}", f"the applicant profile has no field {name}"), hint,
                            code="unknown_field")
 

@@ -7,9 +7,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..base.money import yuan
+from ..engine.results import AmountResult, BenefitResult, CityResult, Evaluation, Status
 from .i18n import CATEGORY, PERIOD, STATUS, field_label, heading, label, word
-from .money import yuan
-from .results import AmountResult, BenefitResult, CityResult, Evaluation, Status
 
 STATUS_STYLE = {
     Status.eligible: "bold green",

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .amounts import compute_amount
-from .catalog import catalog
+from ..engine.amounts import compute_amount
+from ..rules.catalog import catalog
+from ..rules.schema import AllOf, Benefit, Compare, NotOf, Rulebook
 from .i18n import PERIOD, describe_condition, label
-from .schema import AllOf, Benefit, Compare, NotOf, Rulebook
 
 
 @dataclass

@@ -6,14 +6,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .amounts import amount_inputs, checked_parameters, compute_amount
-from .conditions import Trace, condition_fields, evaluate_condition
-from .history import HISTORY, Received, received_by_benefit, references, unknown_entries
-from .i18n import describe_condition, show_value, word
-from .loading import LoadedRulebook, choose_city, load_rulebooks
-from .money import yuan
-from .privacy import mask_text
-from .profile import ProfileBase, parse_profile
+from ..base.money import yuan
+from ..base.privacy import mask_text
+from ..render.i18n import describe_condition, show_value, word
+from ..rules.facts import excluding_history, fact_order, paid_once, pays_tiers_once
+from ..rules.history import HISTORY, Received, received_by_benefit, references, unknown_entries
+from ..rules.loading import LoadedRulebook, choose_city, load_rulebooks
+from ..rules.profile import ProfileBase, parse_profile
+from ..rules.schema import CASH_CATEGORIES, Benefit, Compare, Rulebook
+from .amounts import checked_parameters, compute_amount
+from .conditions import Trace, evaluate_condition
 from .results import (
     AmountResult,
     BenefitResult,
@@ -24,7 +26,6 @@ from .results import (
     Status,
     Totals,
 )
-from .schema import CASH_CATEGORIES, Benefit, Compare, PerUnitAmount, Rulebook, TiersAmount
 
 
 def evaluate(
@@ -63,7 +64,7 @@ def _known_parameters(overrides: Mapping[str, Decimal], books: list[LoadedRulebo
     known = {name for b in books for name in b.rulebook.parameters}
     unknown = [name for name in overrides if name not in known]
     if unknown:
-        from .problems import InputError, Problem
+        from ..base.problems import InputError, Problem
 
         listed = "、".join(sorted(known)) if known else "这些规则库没有参数"
         raise InputError([Problem(f"--param {name}", None, None, f"没有名为 {name} 的参数", f"可用的参数：{listed}")
@@ -74,7 +75,7 @@ def _known_history(history: tuple[Received, ...], books: list[LoadedRulebook]) -
     """An entry of the history that names no benefit of these rulebooks is a typo, not something to ignore."""
     unknown = unknown_entries(history, [references(b.slug, b.rulebook.city.zh, b.rulebook.benefits) for b in books])
     if unknown:
-        from .problems import InputError, Problem
+        from ..base.problems import InputError, Problem
 
         cities = "、".join(b.rulebook.city.zh for b in books) or "—"
         raise InputError([Problem("已享受待遇", None, None, f"已享受待遇中的 {e.benefit!r} 不是{cities}规则库中的待遇",
@@ -150,37 +151,6 @@ def evaluate_benefit(book: Rulebook, benefit: Benefit, facts: dict[str, Any], as
         quote=[benefit.quote] if isinstance(benefit.quote, str) else list(benefit.quote),
         notes=benefit.notes, valid_to=end, draft=book.document.draft,
     )
-
-
-def fact_order(benefit: Benefit) -> list[str]:
-    """The canonical order in which a benefit's missing facts are named (the batch path uses it too)."""
-    names = ["kind"]
-    if benefit.conditions is not None:
-        names += condition_fields(benefit.conditions)
-    names += amount_inputs(benefit.amount)
-    if pays_tiers_once(benefit):
-        names.append(HISTORY)  # the amounts already paid decide what is still due
-    return list(dict.fromkeys(names))
-
-
-def paid_once(benefit: Benefit) -> bool:
-    """Money given once (一次性 subsidies and awards): what the history limits. Not a benefit paid per unit (each
-    business or person is paid once: the unit count is of those not yet paid), nor loans, services, honours or
-    rights, whose repetition the documents do not limit."""
-    return (benefit.period.value == "once" and benefit.category in CASH_CATEGORIES
-            and not isinstance(benefit.amount, PerUnitAmount))
-
-
-def excluding_history(book: Rulebook, received) -> set[str]:
-    """The received benefits that exclude their partners (不得重复享受): those given once. A benefit given every
-    year or month received in an earlier period does not decide this period's choice between the two."""
-    once = {b.id for b in book.benefits if b.period.value == "once"}
-    return {benefit_id for benefit_id in received if benefit_id in once}
-
-
-def pays_tiers_once(benefit: Benefit) -> bool:
-    """A one-off reward in cumulative tiers (首次突破…分别给予): each tier is paid once, whenever it is reached."""
-    return paid_once(benefit) and isinstance(benefit.amount, TiersAmount) and benefit.amount.cumulative
 
 
 def apply_history(book: Rulebook, results: list[BenefitResult], received: dict[str, list[Received]],

@@ -13,9 +13,9 @@ from typing import Any, Mapping, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
+from ..base.problems import InputError, Problem
 from .catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog, date_text
 from .history import HISTORY, Received, parse_received
-from .problems import InputError, Problem
 from .yamlsource import MESSAGES_ZH, Located, load_located, read_text
 
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic

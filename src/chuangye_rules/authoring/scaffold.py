@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from .messages import Text
-from .problems import InputError, Problem, make_problem
+from ..base.messages import Text
+from ..base.problems import InputError, Problem, make_problem
 
 SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 SCHEMA_LINE = "# yaml-language-server: $schema={}"

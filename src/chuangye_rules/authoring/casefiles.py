@@ -11,13 +11,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .amounts import checked_parameters
-from .evaluation import evaluate
-from .loading import LoadedRulebook, load_rulebooks
-from .problems import InputError, Problem
-from .profile import parse_profile
-from .results import Status
-from .yamlsource import Located, load_located, read_text
+from ..base.problems import InputError, Problem
+from ..engine.amounts import checked_parameters
+from ..engine.evaluation import evaluate
+from ..engine.results import Status
+from ..rules.loading import LoadedRulebook, load_rulebooks
+from ..rules.profile import parse_profile
+from ..rules.yamlsource import Located, load_located, read_text
 
 AMOUNT_KEYS = ("kind", "value", "min", "max", "missing", "set_by")
 

@@ -10,10 +10,9 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from .catalog import catalog
-from .money import to_fen, yuan
-from .results import AmountOption, AmountPart, AmountResult
-from .schema import (
+from ..base.money import to_fen, yuan
+from ..rules.catalog import catalog
+from ..rules.schema import (
     FixedAmount,
     FormulaAmount,
     GradesAmount,
@@ -27,6 +26,7 @@ from .schema import (
     TiersAmount,
     UpToAmount,
 )
+from .results import AmountOption, AmountPart, AmountResult
 
 HUNDRED = Decimal(100)
 
@@ -34,8 +34,8 @@ HUNDRED = Decimal(100)
 def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
     """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd.
     A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
-    from .problems import InputError, Problem
-    from .profile import MAX_MONEY
+    from ..base.problems import InputError, Problem
+    from ..rules.profile import MAX_MONEY
 
     out, problems = {}, []
     for name, value in (values or {}).items():
@@ -179,23 +179,6 @@ def compute_amount(rule, facts: dict[str, Any], as_of: dt.date, parameters: dict
         return _combine(parts)
 
     raise TypeError(f"unknown amount rule {type(rule).__name__}")
-
-
-def amount_inputs(rule) -> list[str]:
-    """The facts and parameters an amount rule reads, in order."""
-    if isinstance(rule, PerUnitAmount):
-        return [rule.unit_field]
-    if isinstance(rule, PercentageAmount):
-        return [rule.of_field]
-    if isinstance(rule, (TiersAmount, GradesAmount)):
-        return [rule.field]
-    if isinstance(rule, (UpToAmount, RangeAmount)):
-        return [rule.received_field] if rule.received_field else []
-    if isinstance(rule, FormulaAmount):
-        return [f.parameter or f.field for f in rule.factors if f.number is None]
-    if isinstance(rule, PartsAmount):
-        return list(dict.fromkeys(name for p in rule.parts for name in amount_inputs(p.amount)))
-    return []
 
 
 def _bounds(amount: AmountResult) -> tuple[Decimal, Decimal] | None:

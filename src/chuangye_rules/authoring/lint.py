@@ -11,10 +11,10 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-from .loading import LoadedRulebook
-from .messages import Text, closest
-from .problems import Problem
-from .schema import (
+from ..base.messages import Text, closest
+from ..base.problems import Problem
+from ..rules.loading import LoadedRulebook
+from ..rules.schema import (
     AllOf,
     AnyOf,
     Compare,

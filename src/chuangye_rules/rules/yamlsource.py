@@ -9,9 +9,9 @@ from typing import Any
 
 import yaml
 
-from . import limits
-from .messages import Text
-from .problems import InputError, Problem, make_problem
+from ..base import limits
+from ..base.messages import Text
+from ..base.problems import InputError, Problem, make_problem
 
 LONGEST_NUMBER = 50  # digits: no figure in a rulebook or profile has more; Python refuses ints above 4300
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import subprocess
 
-from .problems import InputError, Problem
+from ..base.problems import InputError, Problem
 
 
 def show(rev: str, path: str) -> bytes:

@@ -74,7 +74,7 @@ class Catalog:
 
 @lru_cache(maxsize=1)
 def catalog() -> Catalog:
-    text = resources.files("chuangye_rules").joinpath("fields.yaml").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("fields.yaml").read_text(encoding="utf-8")
     # libyaml's loader where PyYAML has it: the catalog is read on every start, ~10× faster than pure Python
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:

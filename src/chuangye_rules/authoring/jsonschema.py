@@ -12,7 +12,7 @@ SCHEMA_FILES = {"rulebook": "docs/schema/rulebook.schema.json", "profile": "docs
 
 def schema_text(which: str) -> str:
     if which == "rulebook":
-        from .schema import Rulebook
+        from ..rules.schema import Rulebook
 
         data = Rulebook.model_json_schema(by_alias=True)
         data["title"] = "chuangye-rules rulebook（创业政策规则库）"
@@ -30,7 +30,7 @@ def _escape(text: str) -> str:
 
 def _value_schemas(vocab) -> tuple[dict[str, Any], dict[str, Any]]:
     """One value (a code or its Chinese label), and a list written as one string: 高校毕业生、返乡人员."""
-    from .profile import LIST_SEPARATORS
+    from ..rules.profile import LIST_SEPARATORS
 
     values = [*vocab.labels, *vocab.labels.values()]
     notes = [f"{label}（{code}）" for code, label in vocab.labels.items()]
@@ -47,8 +47,8 @@ def _value_schemas(vocab) -> tuple[dict[str, Any], dict[str, Any]]:
 def profile_schema() -> dict[str, Any]:
     """The Profile model's schema, plus every Chinese name and alias the loader accepts (profile.canonical_keys)
     as a property of its own, and the allowed values of the vocabulary fields (codes and Chinese labels)."""
-    from .catalog import catalog
-    from .profile import profile_model
+    from ..rules.catalog import catalog
+    from ..rules.profile import profile_model
 
     cat = catalog()
     data = profile_model().model_json_schema()

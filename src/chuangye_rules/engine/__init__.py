@@ -1,0 +1,2 @@
+"""The reference evaluator: three-valued conditions, amounts, statuses, exclusions and totals. Imports rules and
+base."""
