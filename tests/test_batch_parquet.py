@@ -7,8 +7,8 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from chuangye_rules.base.problems import InputError
 from chuangye_rules.batch.runner import run_batch
-from chuangye_rules.problems import InputError
 
 AS_OF = dt.date(2024, 6, 1)
 CSV = """编号,城市,类型,身份,毕业时间,营业执照登记日期,带动就业人数,研发投入,已享受待遇

@@ -203,7 +203,7 @@ def test_the_hive_month_shift_is_the_calendar_of_dates_py():
     """Hive's ADD_MONTHS moves a month's last day to the target month's last day; the hive query corrects it
     back to dates.add_months. The written correction, run in DuckDB with a macro that does what Hive's
     ADD_MONTHS does, against dates.shift for every day of four years and shifts of ±1, 11, 12, 24 months."""
-    from chuangye_rules.dates import shift
+    from chuangye_rules.base.dates import shift
     from chuangye_rules.sql.query import hive_add_months
 
     con = duckdb.connect()

@@ -13,10 +13,10 @@ from typing import Iterator
 
 import polars as pl
 
-from ..catalog import catalog
-from ..problems import InputError, Problem
+from ..base.problems import InputError, Problem
+from ..rules.catalog import catalog
+from .columnar import ROW
 from .columns import RawChunk
-from .engine import ROW
 
 SUFFIXES = (".parquet", ".pq")
 

@@ -24,13 +24,13 @@ from typing import Iterable
 
 import polars as pl
 
-from ..amounts import checked_parameters
+from ..base.problems import InputError, Problem
 from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
 from ..batch.outfolder import OutFolder, _quietly
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
-from ..history import benefit_keys
-from ..loading import choose_city, load_rulebooks
-from ..problems import InputError, Problem
+from ..engine.amounts import checked_parameters
+from ..rules.history import benefit_keys
+from ..rules.loading import choose_city, load_rulebooks
 from .session import spark_session
 from .table import sql_table
 

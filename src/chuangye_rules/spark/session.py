@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from ..problems import InputError, Problem
+from ..base.problems import InputError, Problem
 
 INSTALL = "pip install '.[spark]'"
 JAVA = "Java 17（Debian：apt-get install openjdk-17-jre-headless）"

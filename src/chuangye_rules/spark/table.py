@@ -8,9 +8,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from ..batch.compile import NUMBER_SCALE, set_bits
-from ..batch.engine import ROW
-from ..catalog import catalog
+from ..batch.columnar import NUMBER_SCALE, ROW, set_bits
+from ..rules.catalog import catalog
 
 MONEY = pl.Decimal(20, 2)
 NUMBER = pl.Decimal(24, 6)
