@@ -494,7 +494,7 @@ def batch(
 
 
 def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report) -> None:
-    from .problems import InputError
+    from .base.problems import InputError
     from .spark.runner import run_spark_batch
 
     if report:
