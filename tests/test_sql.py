@@ -199,3 +199,40 @@ def test_the_readme_example_runs(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "(1, 'HB-0001', 'huaibei', 'returnee_startup_subsidy', 'needs_info', 'up_to', None, None, " \
            "Decimal('10000.00'), 'business_in_city', None)" in done.stdout
+
+
+def test_the_hive_month_shift_is_the_calendar_of_dates_py():
+    """Hive's ADD_MONTHS moves a month's last day to the target month's last day; the hive query corrects it
+    back to dates.add_months. The written correction, run in DuckDB with a macro that does what Hive's
+    ADD_MONTHS does, against dates.shift for every day of four years and shifts of ±1, 11, 12, 24 months."""
+    from chuangye_rules.base.dates import shift
+    from chuangye_rules.sql.query import hive_add_months
+
+    con = duckdb.connect()
+    con.execute("""CREATE MACRO add_months(d, n) AS CASE WHEN d = last_day(d) THEN last_day(d + to_months(n))
+                   ELSE d + to_months(n) END""")  # Hive's ADD_MONTHS (duckdb's + to_months clamps as dates.py)
+    assert con.execute("SELECT CAST(add_months(DATE '2024-02-29', 1) AS DATE)").fetchone()[0] == dt.date(2024, 3, 31)
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=i) for i in range(4 * 366)]
+    for months in (1, -1, 11, 12, -12, 24):
+        written = hive_add_months(sqlglot_column("d"), months).sql("duckdb")
+        assert "ADD_MONTHS" in hive_add_months(sqlglot_column("d"), months).sql("hive")
+        got = [r[0] for r in con.execute(f"SELECT {written} FROM unnest(?::DATE[]) AS t(d)", [days]).fetchall()]
+        assert got == [shift(d, months=months) for d in days], months
+
+
+def sqlglot_column(name):
+    from sqlglot import exp
+
+    return exp.column(name)
+
+
+def test_hive_writes_month_shifts_and_refuses_cumulative_tiers():
+    as_of = dt.date(2024, 6, 1)
+    ordos = [b.rulebook for b in load_rulebooks(city="ordos")]
+    text = write_sql(rulebooks_query(ordos, as_of, "hive"), "hive")
+    assert "ADD_MONTHS" in text and "GREATEST" in text
+    huaibei = [b.rulebook for b in load_rulebooks(city="huaibei")]
+    for dialect in ("hive", "mysql"):
+        with pytest.raises(SqlError, match=f"huaibei.startup_talent_referral_reward.*{dialect}.*duckdb、postgres 和 spark"):
+            rulebooks_query(huaibei, as_of, dialect)
+    assert "AGGREGATE(FILTER(SPLIT(" in write_sql(rulebooks_query(huaibei, as_of, "spark"), "spark", pretty=False)

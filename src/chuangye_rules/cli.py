@@ -418,11 +418,11 @@ def _listening_socket(host: str, port: int):
 
 @app.command()
 def batch(
-    input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）或 .xlsx"),
+    input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）、.xlsx 或 .parquet"),
     outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="输出目录（默认：<名单文件名>-结果）"),
     city: Optional[str] = CITY_OPT,
     as_of: Optional[str] = AS_OF_OPT,
-    output_format: str = typer.Option("csv", "--format", help="csv、jsonl 或 xlsx"),
+    output_format: str = typer.Option("csv", "--format", help="csv、jsonl、xlsx 或 parquet"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
     report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
     overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换输出目录中上次运行写出的结果（其他文件从不覆盖）"),
@@ -431,10 +431,19 @@ def batch(
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
     chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, hidden=True),
+    engine: str = typer.Option("polars", "--engine", help="polars（默认，单机）或 spark（需 pip install '.[spark]' 和 Java 17）"),
+    table: Optional[str] = typer.Option(None, "--table", help="--engine spark：读 Spark 目录中的表（db.name），代替名单文件"),
+    master: str = typer.Option("local[*]", "--master", help="--engine spark：Spark master（默认 local[*]）"),
 ) -> None:
     """批量评估申请人名单（政策找人）/ evaluate a whole list of applicants."""
     if show_columns:
         _show_columns()
+        return
+    if engine not in ("polars", "spark"):
+        typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）", err=True)
+        raise typer.Exit(2)
+    if engine == "spark":
+        _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report)
         return
     if input_path is None:
         typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）", err=True)
@@ -483,6 +492,32 @@ def batch(
     except KeyboardInterrupt:  # the run had finished: its outputs are whole, only this account of it was cut short
         typer.echo(f"已中断，但本次运行已完成，结果文件完整：{outdir}", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
+
+
+def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report) -> None:
+    from .base.problems import InputError
+    from .spark.runner import run_spark_batch
+
+    if report:
+        typer.echo("batch: --engine spark 暂不生成 --report 预算报告（请用默认的 polars 引擎）", err=True)
+        raise typer.Exit(2)
+    if input_path is None and table is None:
+        typer.echo("batch: 需要名单文件或 --table 表名，如 chuangye batch --engine spark 名单.parquet", err=True)
+        raise typer.Exit(2)
+    outdir = outdir or (input_path.with_name(f"{input_path.stem}-结果") if input_path else Path(f"{table}-结果"))
+    try:
+        summary = run_spark_batch(input_path, outdir, city=city, as_of=_date(as_of), table=table, master=master,
+                                  encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
+                                  overwrite=overwrite)
+    except InputError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
+        raise typer.Exit(130)
+    typer.echo(f"评估日期 {summary.as_of}，引擎 Spark，用时 {summary.seconds} 秒")
+    typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行")
+    typer.echo(f"结果（Parquet，按城市分区）：{summary.outputs['results']}（{summary.result_rows} 行）")
+    typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
 
 
 def _print_batch_summary(summary, budget) -> None:

@@ -11,6 +11,7 @@ from typing import Iterator
 from ..base.problems import InputError, Problem
 from ..rules.loading import LoadedRulebook, city_names
 from .columns import detect_encoding, iter_csv, map_headers, read_xlsx
+from .parquet import is_parquet, iter_parquet
 
 
 def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
@@ -20,7 +21,10 @@ def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
 
 def open_list(input_path: Path, encoding: str | None, chunk_rows: int):
     """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
-    if input_path.suffix.lower() in (".xlsx", ".xlsm"):
+    if is_parquet(input_path):
+        used = "parquet"
+        names, chunks = iter_parquet(input_path, chunk_rows)
+    elif input_path.suffix.lower() in (".xlsx", ".xlsm"):
         used = "xlsx"
         try:
             names, chunks = read_xlsx(input_path, chunk_rows)

@@ -70,7 +70,7 @@ class Output:
         self.headers = headers
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
-        self._handle = open(self.tmp, "wb") if fmt != "xlsx" else None
+        self._handle = open(self.tmp, "wb") if fmt not in ("xlsx", "parquet") else None
         if fmt == "csv":
             self._handle.write(b"\xef\xbb\xbf")  # so Excel opens UTF-8 Chinese correctly
 
@@ -80,7 +80,7 @@ class Output:
             self._emit(self.render(piece) if self.render else piece)
 
     def _emit(self, frame: pl.DataFrame) -> None:
-        if self.defuse and self.fmt != "xlsx":  # an xlsx cell written as a string is never a formula
+        if self.defuse and self.fmt not in ("xlsx", "parquet"):  # a typed string cell is never a formula
             frame = neutralise(frame)
         if self.headers:
             frame = frame.rename({c: ",".join(self.headers.get(p, p) for p in c.split(",")) for c in frame.columns})
@@ -91,6 +91,8 @@ class Output:
                             quote_style="never" if self.quoted else "necessary")
         elif self.fmt == "jsonl":
             frame.write_ndjson(self._handle)
+        elif self.fmt == "parquet":  # typed columns (Decimal yuan), one file at the end from the parts
+            self._frames.append(frame.with_columns(pl.col(pl.Categorical).cast(pl.String)))
         else:
             if self.rows + frame.height > EXCEL_ROWS:
                 raise InputError([Problem(str(self.path), None, None,
@@ -107,6 +109,9 @@ class Output:
         if self.fmt == "xlsx":
             frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
             write_xlsx(frame, self.tmp)
+        elif self.fmt == "parquet":
+            frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
+            frame.write_parquet(self.tmp)
         else:
             self._handle.close()
 

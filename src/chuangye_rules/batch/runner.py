@@ -63,7 +63,7 @@ from .rowbatches import DuplicateIds, Waiting, city_parts
 __all__ = ["BatchSummary", "Output", "Writer", "_open_list", "cell_cities", "neutralise", "run_batch", "write_xlsx",
            "yuan_text"]
 
-FORMATS = ("csv", "jsonl", "xlsx")
+FORMATS = ("csv", "jsonl", "xlsx", "parquet")
 
 
 @dataclass
@@ -241,7 +241,7 @@ class _Run:
         if not frame.height:
             return frame
         shown = pl.lit(mask_column(frame["applicant_id"]))
-        shown = shown if self.fmt == "xlsx" else defused(shown)  # an xlsx string cell is never a formula
+        shown = shown if self.fmt in ("xlsx", "parquet") else defused(shown)  # a typed string cell is never a formula
         return frame.with_columns((csv_cells(shown) if self.quoted else shown).alias("applicant_id"))
 
     def _finish(self, names: dict[str, str], extra: list[str], started: float) -> None:

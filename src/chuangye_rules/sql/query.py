@@ -267,13 +267,23 @@ def shifted(ctx: Context, column: exp.Expression, years: int, months: int, days:
     """compile._shift_expr: whole months first (the month's end clamps, as dates.add_months), then days."""
     total = years * 12 + months
     out = column.copy()
-    if total:
-        if ctx.dialect == "hive":  # Hive's add_months moves a month's last day to the last day (dates.py does not)
-            raise ctx.refuse("Hive 的 add_months 对月末日期的处理与规则的日历（月末截断）不同")
+    if total and ctx.dialect == "hive":
+        out = hive_add_months(out, total)
+    elif total:
         out = exp.cast(exp.DateAdd(this=out, expression=num(total), unit=exp.var("MONTH")), DATE)
     if days:
         out = exp.cast(exp.DateAdd(this=out, expression=num(days), unit=exp.var("DAY")), DATE)
     return out
+
+
+def hive_add_months(column: exp.Expression, months: int) -> exp.Expression:
+    """dates.add_months in Hive: Hive's ADD_MONTHS gives the target month's last day when the date is its own
+    month's last day (2024-02-29 + 1 month = 2024-03-31, where dates.py gives 2024-03-29); otherwise it clamps
+    as dates.py does. So its result is moved back by the days it overshoots the date's own day of the month:
+    m − max(day(m) − day(d), 0). (Spark 3+ and MySQL clamp like dates.py and need no correction.)"""
+    moved = exp.cast(exp.Anonymous(this="ADD_MONTHS", expressions=[column.copy(), num(months)]), DATE)
+    over = exp.func("GREATEST", sub(exp.Day(this=moved.copy()), exp.Day(this=column.copy())), num(0))
+    return exp.cast(exp.DateSub(this=moved, expression=over, unit=exp.var("DAY")), DATE)
 
 
 def compile_condition(node, ctx: Context) -> Truth:
@@ -565,10 +575,13 @@ def received_flag(book: Rulebook, benefit_id: str) -> exp.Expression:
 def _paid(ctx: Context, benefit_id: str) -> tuple[exp.Expression, exp.Expression]:
     """(fen the history says were paid for this benefit, whether some entry for it gives no amount): the
     history's entries split at | and the amounts of this benefit's entries summed."""
-    if ctx.dialect not in ("duckdb", "postgres"):
+    if ctx.dialect not in ("duckdb", "postgres", "spark"):
         raise ctx.refuse("一次性累计档位奖励需要把“已享受待遇”中该待遇各项已发放金额相加，"
-                         "这一写法目前只支持 duckdb 和 postgres")
+                         "这一写法目前只支持 duckdb、postgres 和 spark")
     prefix = f"{ctx.book.city.slug}.{benefit_id}="
+    unstated = exp.func("COALESCE", contains(col(HISTORY), f"|{ctx.book.city.slug}.{benefit_id}|"), exp.false())
+    if ctx.dialect == "spark":
+        return spark_paid(prefix), unstated
     token = exp.column("tok", table="t")
     amounts = exp.select(exp.func("COALESCE", exp.Sum(this=exp.cast(
         exp.Substring(this=token, start=num(len(prefix) + 1)), BIGINT)), big(0))).from_(
@@ -576,8 +589,22 @@ def _paid(ctx: Context, benefit_id: str) -> tuple[exp.Expression, exp.Expression
                    alias=exp.TableAlias(this=exp.to_identifier("t"), columns=[exp.to_identifier("tok")]))
     ).where(exp.StartsWith(this=token.copy(), expression=exp.Literal.string(prefix)))
     paid = exp.func("COALESCE", exp.Subquery(this=amounts), big(0))
-    unstated = exp.func("COALESCE", contains(col(HISTORY), f"|{ctx.book.city.slug}.{benefit_id}|"), exp.false())
     return paid, unstated
+
+
+def spark_paid(prefix: str) -> exp.Expression:
+    """_paid's sum in Spark SQL, which has no correlated UNNEST: the history split at | (SPLIT takes a regular
+    expression, hence [|]), the entries starting with `prefix` kept by FILTER and their amounts added up by
+    AGGREGATE (higher-order functions, Spark 2.4+), 0 where the history is NULL or names no amount."""
+    token, acc = exp.to_identifier("tok"), exp.to_identifier("acc")
+    entries = exp.Anonymous(this="FILTER", expressions=[
+        exp.Anonymous(this="SPLIT", expressions=[col(HISTORY), exp.Literal.string("[|]")]),
+        exp.Lambda(this=exp.StartsWith(this=exp.column(token), expression=exp.Literal.string(prefix)),
+                   expressions=[token.copy()])])
+    amount = exp.cast(exp.Substring(this=exp.column(token), start=num(len(prefix) + 1)), BIGINT)
+    total = exp.Anonymous(this="AGGREGATE", expressions=[
+        entries, big(0), exp.Lambda(this=exp.Add(this=exp.column(acc), expression=amount), expressions=[acc.copy(), token.copy()])])
+    return exp.func("COALESCE", total, big(0))
 
 
 def _history(ctx: Context, benefit: Benefit, status, money: Money, missing: dict) -> tuple[exp.Expression, Money]:

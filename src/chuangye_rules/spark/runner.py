@@ -1,0 +1,169 @@
+"""`chuangye batch --engine spark`: a list evaluated by Spark with the spark-dialect query of `chuangye sql`.
+
+- A CSV, XLSX or Parquet list is read and validated on the driver by the polars engine's own reader
+  (columns.parse_chunk: the same rows rejected, with the same reasons and row numbers), a block at a time, and
+  staged as Parquet in the SQL table form (spark/table.py) inside the run's hidden folder; `--table db.name`
+  reads a table of the Spark catalog as it is (its columns typed as `chuangye sql` describes; no cell checks).
+- Spark evaluates the rows with the query of sql/query.py over a temporary view — map-only: the query has no
+  join but the cross join with a constant VALUES list of benefit numbers, no aggregation, no window
+  (the row key comes with the rows) — and writes results/ (Parquet, partitioned by city, the columns of
+  `chuangye sql`: codes, DECIMAL yuan), errors.csv and summary.json (read = evaluated + rejected).
+- Outputs are written in the run's hidden folder in OUTDIR and placed only when the whole run succeeded
+  (batch/outfolder.py; OUTDIR must be a directory the driver and executors share, e.g. local mode or NFS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+import polars as pl
+
+from ..base.messages import Text
+from ..base.problems import InputError, Problem, make_problem
+from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
+from ..batch.outfolder import OutFolder, _quietly
+from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
+from ..engine.amounts import checked_parameters
+from ..rules.history import benefit_keys
+from ..rules.loading import choose_city, load_rulebooks
+from .session import spark_session
+from .table import sql_table
+
+NAMES = ["results", "errors.csv", "summary.json"]
+VIEW = "chuangye_applicants"
+
+
+class SparkOutFolder(OutFolder):
+    """OutFolder whose outputs may be directories (Spark writes a dataset as a folder of part files)."""
+
+    def _remove_staging(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            if not self.staging.exists():
+                self.staging = None
+
+    def _place_all(self, names: list[str]) -> None:
+        placed: list[str] = []
+        try:
+            for name in names:
+                self._place(name, {})
+                placed.append(name)
+            self._write_manifest(names)
+        except BaseException:
+            for name in placed:
+                target = self.final(name)
+                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else _quietly(os.unlink, target)
+            raise
+
+    def check(self) -> None:
+        super().check()
+        if self.replacing:  # an earlier run's results folder is not replaced in place (its files are not stamped)
+            raise InputError([make_problem(str(self.outdir), None, None, Text(
+                "--engine spark 不替换上次运行的结果，未做任何改动",
+                "--engine spark does not replace an earlier run's results; nothing was changed"),
+                Text("用 -o 指定另一个目录，或先移走上次的结果", "choose another folder with -o, or move the earlier results away"))])
+
+
+
+def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary):
+    """(the Spark frame to evaluate or None when no row is valid, its columns, the rejected rows): a catalog table
+    as it is, or the list read and validated by the polars reader and staged as Parquet in the hidden folder."""
+    if table is not None:
+        try:
+            frame = session.table(table)
+        except Exception as error:  # no such table: a message, no traceback
+            first = str(error).splitlines()[0]
+            raise InputError([make_problem(table, None, None, Text(f"无法读取 Spark 表：{first}",
+                                                                   f"cannot read the Spark table: {first}"))]) from None
+        summary.read = summary.evaluated = frame.count()
+        return frame, frame.columns, pl.DataFrame(schema=ERROR_SCHEMA)
+    staged = folder.path(".input")
+    columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary)
+    frame = session.read.parquet(str(staged)) if any(staged.iterdir()) else None
+    return frame, columns, errors
+
+def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder: Path, every, summary: BatchSummary
+                ) -> tuple[list[str], pl.DataFrame]:
+    """The list read and validated by the polars reader into Parquet parts under `folder`; (the table's
+    columns, the errors)."""
+    used, header, chunks = _open_list(input_path, encoding, chunk_rows)
+    summary.encoding, summary.ignored_columns = used, header.ignored
+    cities, benefits, known = cell_cities(every), benefit_keys(b.rulebook for b in every), {}
+    folder.mkdir()
+    errors, columns = [], None
+    for i, raw in enumerate(chunks):
+        parsed = parse_chunk(raw, header, cities, known, benefits)
+        summary.blank_lines += raw.blank_lines
+        summary.read += parsed.frame.height + parsed.rejected
+        summary.rejected += parsed.rejected
+        summary.evaluated += parsed.frame.height
+        if parsed.errors.height:
+            errors.append(parsed.errors)
+        frame = parsed.frame
+        frame = frame.with_columns(pl.lit(mask_column(frame["applicant_id"])).alias("applicant_id"))
+        table = sql_table(frame)
+        columns = table.columns
+        if table.height:
+            table.write_parquet(folder / f"part-{i:06d}.parquet")
+    if columns is None:
+        columns = ["row", "applicant_id"]
+    errors_frame = pl.concat(errors, how="vertical_relaxed") if errors else pl.DataFrame(schema=ERROR_SCHEMA)
+    return columns, errors_frame
+
+
+def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = None, as_of: dt.date | None = None,
+                    table: str | None = None, master: str | None = "local[*]", encoding: str | None = None,
+                    rulebook_paths: Iterable[Path] | None = None, parameters: dict[str, Decimal] | None = None,
+                    chunk_rows: int = 200_000, overwrite: bool = False, spark=None) -> BatchSummary:
+    """Evaluate a list (`input_path`) or a catalog table (`table`) on Spark; see the module docstring."""
+    started = time.perf_counter()
+    from ..sql import SqlError, rulebooks_query, write_sql
+
+    if (input_path is None) == (table is None):
+        raise InputError([make_problem("--engine spark", None, None, Text(
+            "需要名单文件或 --table 表名（二者选一）", "give a list file or --table NAME (one of the two)"))])
+    if input_path is not None and not Path(input_path).is_file():
+        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
+    as_of = as_of or dt.date.today()
+    every = load_rulebooks(rulebook_paths or None)
+    books = choose_city(every, city) if city else every
+    overrides = checked_parameters(parameters)
+    folder = SparkOutFolder(Path(outdir), NAMES, Path(input_path) if input_path else Path(outdir) / ".no-input",
+                            overwrite)
+    folder.check()
+    session = spark or spark_session(master)
+    summary = BatchSummary(str(input_path or table), "parquet" if table else "", as_of.isoformat(),
+                           earlier_outputs=sorted(folder.earlier))
+    try:
+        folder.open()
+        frame, columns, errors = _source(session, table, input_path, encoding, chunk_rows, folder, every, summary)
+        # --city: every row against that city, whatever its city cell says (as the polars engine)
+        present = [c for c in columns if not (city and c == "city")]
+        query = rulebooks_query([b.rulebook for b in books], as_of, "spark", table=VIEW, columns=present,
+                                overrides=overrides)
+        results_path = folder.path("results")
+        if frame is not None:
+            frame.createOrReplaceTempView(VIEW)
+            session.sql(write_sql(query, "spark", pretty=False)).write.partitionBy("city").parquet(str(results_path))
+            summary.result_rows = session.read.parquet(str(results_path)).count()
+        else:
+            results_path.mkdir()
+        errors.write_csv(folder.path("errors.csv"))
+        summary.outputs = {"results": str(folder.final("results")), "errors": str(folder.final("errors.csv"))}
+        summary.seconds = round(time.perf_counter() - started, 3)
+        _write_summary(folder.path("summary.json"), summary)
+        shutil.rmtree(folder.path(".input"), ignore_errors=True)
+        folder.commit(NAMES)
+    except SqlError as error:
+        folder.discard()
+        raise InputError([Problem("--engine spark", None, None, str(error))]) from None
+    except BaseException:
+        folder.discard()
+        raise
+    return summary
