@@ -1,5 +1,6 @@
 """The `--format json` document (`chuangye.evaluation/2`): the evaluation's language-neutral data, with the texts the
-render layer adds in the language asked for — each benefit's `reasons` (flattened, with depths), `exclusion_note`,
+render layer adds in the language asked for — each benefit's `reasons` (flattened, with depths), `exclusion_note`, its departments
+(`lead_departments_text`, `cooperating_departments_text`),
 the amount's `text`, `description`, `formula` and `parameter_labels` — and the document's `lang`. `chuangye check
 --format json`, `POST /evaluate` and a notebook (`render.evaluation_json`) all write it here."""
 
@@ -9,6 +10,7 @@ import json
 from typing import Any
 
 from ..engine.results import AmountResult, BenefitResult, CityResult, Evaluation
+from .departments import department_names
 from .words import (
     amount_description,
     amount_formula,
@@ -38,6 +40,8 @@ def _word_benefit(benefit: BenefitResult, data: dict[str, Any], city: CityResult
         data["amount"]["description"] += ("；" if lang == "zh" else "; ") + note
     data["reasons"] = flat_reasons(benefit, lang)
     data["exclusion_note"] = exclusion_note(benefit, city, lang)
+    data["lead_departments_text"] = department_names(benefit.lead_departments, lang)
+    data["cooperating_departments_text"] = department_names(benefit.cooperating_departments, lang)
 
 
 def evaluation_dict(evaluation: Evaluation, lang: str = "zh") -> dict[str, Any]:

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..base.money import yuan
 from ..engine.results import BenefitResult, CityResult, Evaluation, Status
+from .departments import department_names
 from .i18n import CATEGORY, PERIOD, STATUS, field_label, heading, label, word
 from .words import (  # noqa: F401  (amount_text: the tables' and the page's figure, imported from here by callers)
     amount_description,
@@ -45,7 +46,7 @@ def departments_text(departments: list[str], lang: str = "zh", most: int = 3) ->
     """The first few lead departments; `explain` shows them all."""
     if not departments:
         return "—"
-    shown = ("、" if lang == "zh" else ", ").join(departments[:most])
+    shown = ("、" if lang == "zh" else ", ").join(department_names(departments[:most], lang))
     if len(departments) > most:
         shown += f"等{len(departments)}个单位" if lang == "zh" else f" and {len(departments) - most} more"
     return shown
@@ -212,10 +213,10 @@ def explain_panel(r: BenefitResult, lang: str = "zh", city: CityResult | None = 
     if r.exclusion is not None:
         body.append(f"\n{exclusion_note(r, city, lang)}\n", style="magenta")
     body.append(f"\n{heading('lead', lang)}", style="bold")
-    body.append(list_sep.join(r.lead_departments) + "\n")
+    body.append(list_sep.join(department_names(r.lead_departments, lang)) + "\n")
     if r.cooperating_departments:
         body.append(f"{heading('cooperating', lang)}", style="bold")
-        body.append(list_sep.join(r.cooperating_departments) + "\n")
+        body.append(list_sep.join(department_names(r.cooperating_departments, lang)) + "\n")
     body.append(f"{heading('clause', lang)}", style="bold")
     body.append(r.clause + (f"    {word('expired_on', lang, date=r.valid_to)}" if r.status is Status.expired else "") + "\n")
     body.append(f"{heading('quote', lang)}", style="bold")

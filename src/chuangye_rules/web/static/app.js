@@ -491,7 +491,7 @@ function card(b, d) {
                 h("span", {class: "b-amount-text"}, d.amount_kind === "in_kind" ? b.amount.description : d.amount)) : null,
     d.parts.length ? h("ul", {class: "parts"}, d.parts.map((p) => h("li", {}, `${p.label}：${p.amount}`))) : null,
     h("p", {class: "b-meta"}, meta, b.period_note ? ` · ${b.period_note}` : ""),
-    b.lead_departments.length ? h("p", {class: "b-dept"}, h("span", {class: "k"}, t("where")), b.lead_departments.join("、")) : null);
+    b.lead_departments.length ? h("p", {class: "b-dept"}, h("span", {class: "k"}, t("where")), (b.lead_departments_text || b.lead_departments).join(state.lang === "en" ? ", " : "、")) : null);
   if (b.status === "excluded" && b.exclusion_note) el.append(h("p", {class: "b-note"}, b.exclusion_note));
   if (d.expired_on) el.append(h("p", {class: "b-note"}, d.expired_on));
   if (d.missing.length) {
@@ -506,8 +506,8 @@ function card(b, d) {
   const more = h("details", {class: "b-more"}, h("summary", {}, t("more")),
     h("p", {}, h("span", {class: "k"}, `${wordsOf("clause")}${colon}`), b.clause),
     h("blockquote", {class: "quote"}, b.quote.join("……")),
-    b.lead_departments.length ? h("p", {}, h("span", {class: "k"}, `${wordsOf("lead")}${colon}`), b.lead_departments.join("、")) : null,
-    b.cooperating_departments.length ? h("p", {}, h("span", {class: "k"}, `${wordsOf("cooperating")}${colon}`), b.cooperating_departments.join("、")) : null,
+    b.lead_departments.length ? h("p", {}, h("span", {class: "k"}, `${wordsOf("lead")}${colon}`), (b.lead_departments_text || b.lead_departments).join(state.lang === "en" ? ", " : "、")) : null,
+    b.cooperating_departments.length ? h("p", {}, h("span", {class: "k"}, `${wordsOf("cooperating")}${colon}`), (b.cooperating_departments_text || b.cooperating_departments).join(state.lang === "en" ? ", " : "、")) : null,
     b.notes ? h("p", {}, h("span", {class: "k"}, `${wordsOf("notes")}${colon}`), b.notes) : null,
     h("p", {class: "k"}, `${wordsOf("reasons")}${colon}`),
     h("ul", {class: "reasons"}, b.reasons.map((r) => h("li", {class: `r-${r.result === null ? "unknown" : r.result}`,
