@@ -5,6 +5,7 @@ is. What the files are called and where they end up is outfolder.py's and runner
 from __future__ import annotations
 
 import re
+import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -70,6 +71,7 @@ class Output:
         self.headers = headers
         self.rows = 0
         self._frames: list[pl.DataFrame] = []
+        self._parts = tmp.with_name(tmp.name + ".parts")  # parquet: beside the file, in the run's hidden folder
         self._handle = open(self.tmp, "wb") if fmt not in ("xlsx", "parquet") else None
         if fmt == "csv":
             self._handle.write(b"\xef\xbb\xbf")  # so Excel opens UTF-8 Chinese correctly
@@ -91,8 +93,10 @@ class Output:
                             quote_style="never" if self.quoted else "necessary")
         elif self.fmt == "jsonl":
             frame.write_ndjson(self._handle)
-        elif self.fmt == "parquet":  # typed columns (Decimal yuan), one file at the end from the parts
-            self._frames.append(frame.with_columns(pl.col(pl.Categorical).cast(pl.String)))
+        elif self.fmt == "parquet":  # typed columns (Decimal yuan): a part file per slice, one file at the end
+            self._parts.mkdir(exist_ok=True)
+            frame.with_columns(pl.col(pl.Categorical).cast(pl.String)).write_parquet(
+                self._parts / f"part-{len(list(self._parts.iterdir())):06d}.parquet")
         else:
             if self.rows + frame.height > EXCEL_ROWS:
                 raise InputError([Problem(str(self.path), None, None,
@@ -109,9 +113,14 @@ class Output:
         if self.fmt == "xlsx":
             frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
             write_xlsx(frame, self.tmp)
-        elif self.fmt == "parquet":
-            frame = pl.concat(self._frames, how="vertical_relaxed") if self._frames else pl.DataFrame()
-            frame.write_parquet(self.tmp)
+        elif self.fmt == "parquet":  # the parts streamed into one file, never all in memory at once
+            parts = sorted(self._parts.iterdir()) if self._parts.is_dir() else []
+            if parts:
+                pl.scan_parquet(parts).sink_parquet(self.tmp)
+            else:
+                pl.DataFrame().write_parquet(self.tmp)
+            if self._parts.is_dir():
+                shutil.rmtree(self._parts)
         else:
             self._handle.close()
 

@@ -1,0 +1,107 @@
+"""The typer app, the options several commands share, and how a command reports bad input and ends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="创业政策规则引擎：查询申请人可享受的创业扶持待遇。 Policy-rule engine for entrepreneurship plans.")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+RULEBOOKS_OPT = typer.Option(None, "--rulebooks", help="规则库目录或文件（默认：内置规则库） / rulebook folder")
+LANG_OPT = typer.Option(Lang.zh, "--lang", help="输出语言 zh|en")
+AS_OF_OPT = typer.Option(None, "--as-of", help="评估日期 YYYY-MM-DD（默认：今天）")
+CITY_OPT = typer.Option(None, "--city", help="只评估该城市（标识或中文名，如 huaibei / 淮北）")
+PARAM_OPT = typer.Option(None, "--param", help="参数取值 NAME=VALUE，可重复（如最低工资标准）")
+
+
+@app.callback()
+def _root() -> None:
+    """创业政策规则引擎：查询申请人可享受的创业扶持待遇。"""
+
+
+def _extra(name: str) -> str:
+    """How to install an optional part, as the README installs the package: from the clone's folder."""
+    return f"在本仓库目录中运行 pip install '.[{name}]'"
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=False)
+
+
+def _fail(error, code: int = 2, lang: str = "zh") -> None:
+    for problem in error.problems:
+        typer.echo(problem.format(lang), err=True)
+    raise typer.Exit(code)
+
+
+def _date(text: Optional[str]) -> Optional[dt.date]:
+    if text is None:
+        return None
+    from ..rules.profile import MAX_DATE, MIN_DATE
+
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        typer.echo(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）", err=True)
+        raise typer.Exit(2)
+    if not MIN_DATE <= date <= MAX_DATE:
+        typer.echo(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）", err=True)
+        raise typer.Exit(2)
+    return date
+
+
+def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
+    out = {}
+    for item in items or []:
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = Decimal(value.strip())
+        except InvalidOperation:
+            typer.echo(f"--param: {item!r} 应写作 NAME=数值", err=True)
+            raise typer.Exit(2)
+    return out
+
+
+def _say_folder(rulebooks, always: bool = False) -> None:
+    """Which rulebooks a command reads, when none were named: always for the authors' commands (validate,
+    test, coverage), and for the others when it is not the bundled copy (a ./rulebooks folder is preferred)."""
+    if rulebooks:
+        return
+    from ..rules.loading import bundled_rulebook_dir, default_rulebook_dir
+
+    folder = default_rulebook_dir()
+    if always or folder.resolve() != bundled_rulebook_dir().resolve():
+        where = "当前目录下的 rulebooks/" if folder.resolve() != bundled_rulebook_dir().resolve() else "内置规则库"
+        typer.echo(f"规则库：{folder}（{where}；用 --rulebooks 指定其他目录）", err=True)
+
+
+def _load_books(rulebooks, city: Optional[str] = None):
+    """The rulebooks a command works on; a broken one ends the command with its located problems."""
+    from ..base.problems import InputError
+    from ..rules.loading import load_rulebooks
+
+    _say_folder(rulebooks)
+    try:
+        return load_rulebooks(rulebooks, city=city)
+    except InputError as error:
+        _fail(error)
+
+

@@ -1,0 +1,201 @@
+"""`batch`: a whole list of applicants (政策找人), on polars or on Spark."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .app import (
+    AS_OF_OPT,
+    CITY_OPT,
+    PARAM_OPT,
+    RULEBOOKS_OPT,
+    Lang,
+    _console,
+    _date,
+    _extra,
+    _fail,
+    _params,
+    app,
+)
+
+
+@app.command()
+def batch(
+    input_path: Optional[Path] = typer.Argument(None, metavar="INPUT", help="申请人名单：CSV（UTF-8 或 GB18030）、.xlsx 或 .parquet"),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--outdir", help="输出目录（默认：<名单文件名>-结果）"),
+    city: Optional[str] = CITY_OPT,
+    as_of: Optional[str] = AS_OF_OPT,
+    output_format: str = typer.Option("csv", "--format", help="csv、jsonl、xlsx 或 parquet"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
+    report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换输出目录中上次运行写出的结果（其他文件从不覆盖）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="结果文件的列名和取值：zh 中文（默认），en 字段名和代码（供程序读取）"),
+    show_columns: bool = typer.Option(False, "--show-columns", help="列出可识别的列名及填写方式"),
+    rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
+    param: Optional[List[str]] = PARAM_OPT,
+    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, hidden=True),
+    engine: str = typer.Option("polars", "--engine", help="polars（默认，单机）或 spark（需 pip install '.[spark]' 和 Java 17）"),
+    table: Optional[str] = typer.Option(None, "--table", help="--engine spark：读 Spark 目录中的表（db.name），代替名单文件"),
+    master: str = typer.Option("local[*]", "--master", help="--engine spark：Spark master（默认 local[*]）"),
+) -> None:
+    """批量评估申请人名单（政策找人）/ evaluate a whole list of applicants."""
+    if show_columns:
+        _show_columns()
+        return
+    if engine not in ("polars", "spark"):
+        typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）", err=True)
+        raise typer.Exit(2)
+    if engine == "spark":
+        _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report)
+        return
+    if input_path is None:
+        typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）", err=True)
+        raise typer.Exit(2)
+    from ..base.problems import InputError
+    from ..batch.budget import Budget
+
+    outdir = outdir or input_path.with_name(f"{input_path.stem}-结果")
+    budget = Budget() if report else None
+    console = _console(stderr=True)
+    sigterm = _sigterm_as_interrupt()
+    try:
+        with sigterm:
+            summary = _run_polars(console, input_path=input_path, outdir=outdir, city=city, as_of=_date(as_of),
+                                  fmt=output_format, encoding=encoding, rulebook_paths=rulebooks,
+                                  parameters=_params(param), chunk_rows=chunk_rows, budget=budget,
+                                  overwrite=overwrite, lang=lang.value)
+    except InputError as error:
+        _fail(error, lang=lang.value)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
+        typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
+        raise typer.Exit(143 if sigterm.received else 130)
+    try:
+        with sigterm:
+            if summary.interrupted_when_done:
+                raise KeyboardInterrupt
+            _print_batch_summary(summary, budget)
+    except KeyboardInterrupt:  # the run had finished: its outputs are whole, only this account of it was cut short
+        typer.echo(f"已中断，但本次运行已完成，结果文件完整：{outdir}", err=True)
+        raise typer.Exit(143 if sigterm.received else 130)
+
+
+def _run_polars(console, **options):
+    """run_batch, with a line of progress on a terminal (none in a pipe or a log)."""
+    from ..batch.runner import run_batch
+
+    if not console.is_terminal:
+        return run_batch(**options)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=True) as bar:
+        task = bar.add_task("读取中…")
+        started = time.perf_counter()
+
+        def tick(read: int, rejected: int) -> None:
+            rate = read / max(time.perf_counter() - started, 1e-9)
+            bar.update(task, description=f"已处理 {read:,} 行（拒绝 {rejected:,}），{rate:,.0f} 行/秒")
+
+        return run_batch(progress=tick, **options)
+
+
+def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report) -> None:
+    from ..base.problems import InputError
+    from ..spark.runner import run_spark_batch
+
+    if report:
+        typer.echo("batch: --engine spark 暂不生成 --report 预算报告（请用默认的 polars 引擎）", err=True)
+        raise typer.Exit(2)
+    if input_path is None and table is None:
+        typer.echo("batch: 需要名单文件或 --table 表名，如 chuangye batch --engine spark 名单.parquet", err=True)
+        raise typer.Exit(2)
+    outdir = outdir or (input_path.with_name(f"{input_path.stem}-结果") if input_path else Path(f"{table}-结果"))
+    try:
+        summary = run_spark_batch(input_path, outdir, city=city, as_of=_date(as_of), table=table, master=master,
+                                  encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
+                                  overwrite=overwrite)
+    except InputError as error:
+        _fail(error)
+    except KeyboardInterrupt:
+        typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
+        raise typer.Exit(130)
+    typer.echo(f"评估日期 {summary.as_of}，引擎 Spark，用时 {summary.seconds} 秒")
+    typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行")
+    typer.echo(f"结果（Parquet，按城市分区）：{summary.outputs['results']}（{summary.result_rows} 行）")
+    typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+
+
+def _print_batch_summary(summary, budget) -> None:
+    typer.echo(f"评估日期 {summary.as_of}，编码 {summary.encoding}，用时 {summary.seconds} 秒")
+    typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行"
+               + (f"（另有 {summary.blank_lines} 个空行）" if summary.blank_lines else ""))
+    if summary.ignored_columns:
+        typer.echo("未使用的列：" + "、".join(summary.ignored_columns))
+    if summary.duplicate_ids:
+        shown = "；".join("、".join(f"第 {r} 行" for r in rows) for rows in summary.duplicate_rows[:3])
+        typer.echo(f"注意：{summary.duplicate_ids} 行的编号与前面的行重复（各行均已分别评估，以行号区分）：{shown}"
+                   + ("…" if len(summary.duplicate_rows) > 3 else "") + "；详见 summary.json 的 duplicate_rows", err=True)
+    typer.echo(f"结果：{summary.outputs['results']}（{summary.result_rows} 行）")
+    typer.echo(f"按申请人汇总：{summary.outputs['applicants']}")
+    typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+    if summary.earlier_outputs:
+        typer.echo("注意：目录中的 " + "、".join(summary.earlier_outputs) + " 是更早一次运行写出的，不是本次的结果（本次未生成，"
+                   "也未删除）", err=True)
+    if budget is not None:
+        from ..batch.report import print_budget
+
+        print_budget(budget, _console())
+        typer.echo(f"报告（全部表格）：{summary.outputs['report']}")
+        if "report_html" in summary.outputs:
+            typer.echo(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}")
+        else:
+            typer.echo(f"图表报告 report.html 需要 matplotlib：{_extra('charts')}", err=True)
+
+
+class _sigterm_as_interrupt:
+    """While a batch runs, SIGTERM (`kill PID`, a service manager stopping the job) raises KeyboardInterrupt, so
+    run_batch removes its files exactly as for Ctrl-C — by default SIGTERM ends Python at once and leaves them
+    behind. A second SIGTERM is ignored so the clean-up is not cut short (SIGKILL still ends the process);
+    `received` tells the exit code apart (143 for SIGTERM, 130 for Ctrl-C)."""
+
+    received = False
+
+    def __enter__(self):
+
+        def handler(signum, frame):
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self.received = True
+            raise KeyboardInterrupt("SIGTERM")
+
+        try:
+            self.previous = signal.signal(signal.SIGTERM, handler)
+        except ValueError:  # not the main thread (an embedding application): leave signals alone
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+
+
+def _show_columns() -> None:
+    from rich.table import Table
+
+    from ..batch.columns import column_guide
+
+    table = Table(title="可识别的列名（表头可用中文名、英文字段名或别名）", show_lines=False)
+    for head in ("字段", "中文列名", "其他可用列名", "填写方式"):
+        table.add_column(head, overflow="fold")
+    for row in column_guide():
+        table.add_row(*row)
+    _console().print(table)
+
+

@@ -1,0 +1,145 @@
+"""`compare` and `diff`: two versions of the rulebooks, by the money they give a list and by their text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .app import (
+    AS_OF_OPT,
+    CITY_OPT,
+    PARAM_OPT,
+    Lang,
+    _console,
+    _date,
+    _fail,
+    _load_books,
+    _params,
+    app,
+)
+
+
+@app.command()
+def compare(
+    input_path: Path = typer.Argument(..., metavar="LIST", help="申请人名单（CSV 或 XLSX，与 batch 相同）"),
+    base: Optional[List[Path]] = typer.Option(None, "--base", help="改革前的规则库（目录或文件；默认：内置规则库）"),
+    reform: Optional[List[Path]] = typer.Option(None, "--reform", help="改革后的规则库（目录或文件；默认：与改革前相同）"),
+    setting: Optional[List[str]] = typer.Option(
+        None, "--set", help="改革：改一个金额，如 huaibei.returnee_startup_subsidy.amount=8000，可重复"),
+    set_param: Optional[List[str]] = typer.Option(None, "--set-param", help="改革后的参数取值 NAME=VALUE，可重复"),
+    param: Optional[List[str]] = PARAM_OPT,
+    city: Optional[str] = CITY_OPT,
+    as_of: Optional[str] = AS_OF_OPT,
+    reform_as_of: Optional[str] = typer.Option(None, "--reform-as-of", help="改革后的评估日期（比较两个日期：哪些到期）"),
+    outdir: Optional[Path] = typer.Option(None, "-o", "--output", help="输出目录（默认：<名单>-测算/）"),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换上次测算写出的结果（其他文件从不覆盖）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="changes.csv 的列名和取值：zh 中文（默认），en 代码"),
+):
+    """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
+    from ..base.problems import InputError
+    from ..batch.compare import balance, benefit_rows, city_rows, department_rows, run_compare, with_settings
+
+    try:
+        before = _load_books(base)
+        after = _load_books(reform) if reform else before
+        if setting:
+            after = with_settings(after, list(setting))
+        params = _params(param)
+        reform_params = {**params, **_params(set_param)}
+        when = _date(as_of) or dt.date.today()
+        outdir = outdir or input_path.with_name(input_path.stem + "-测算")
+        result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=_date(reform_as_of), city=city,
+                             parameters=params, reform_parameters=reform_params, encoding=encoding,
+                             overwrite=overwrite, lang=lang.value)
+    except InputError as error:
+        _fail(error, lang=lang.value)
+    except KeyboardInterrupt:
+        typer.echo("已中断：未写出任何结果文件（输出目录中原有的文件未改动）", err=True)
+        raise typer.Exit(130)
+    from rich.table import Table
+
+    names = {**result.base.city_names, **result.reform.city_names}
+    typer.echo(balance(result))
+    console = _console()
+    for title, head, rows in (
+            ("各城市", ["城市", "改革前符合", "改革后符合", "确定金额变化", "最高可得变化", "得益", "受损"],
+             [[r[0], r[1], r[2], r[5], r[8], r[9], r[10]] for r in city_rows(result, names)]),
+            ("变化最大的待遇", ["城市", "待遇", "人数变化", "最高可得变化", "规则的变化"],
+             [[r[0], r[1], r[4], r[6], r[8]] for r in benefit_rows(result, names)[:5]]),
+            ("按牵头单位", ["城市", "牵头单位", "确定金额变化", "最高可得变化"],
+             [[r[0], r[1], r[4], r[7]] for r in department_rows(result, names)[:5]])):
+        table = Table(title=title)
+        for h in head:
+            table.add_column(h, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    typer.echo(f"逐人变化：{outdir / 'changes.csv'}")
+    typer.echo(f"报告：{outdir / 'report.md'}" + (f"；图表：{outdir / 'report.html'}" if (outdir / "report.html").exists() else ""))
+
+
+def _version(written: str, scratch: Path) -> Path:
+    """A rulebook file or folder — or `REV:path`, that file as git has it at a revision (HEAD~1, a tag, a commit),
+    read beside the current official texts (sources/)."""
+    import shutil
+
+    from ..authoring.gitfile import show
+
+    if Path(written).exists() or ":" not in written:
+        return Path(written)
+    rev, _, path = written.partition(":")
+    content = show(rev, path)
+    scratch.mkdir(parents=True)
+    target = scratch / Path(path).name
+    target.write_bytes(content)
+    sources = Path(path).parent / "sources"
+    if sources.is_dir():
+        shutil.copytree(sources, scratch / "sources")
+    return target
+
+
+@app.command()
+def diff(
+    old: Path = typer.Argument(..., metavar="OLD", help="原规则库（文件或目录）"),
+    new_: Path = typer.Argument(..., metavar="NEW", help="新规则库（文件或目录）"),
+    as_of: Optional[str] = AS_OF_OPT,
+):
+    """两个版本的规则库有什么不同（逐项待遇，用中文说明） / what changed between two versions of a rulebook."""
+    import tempfile
+
+    from ..base.problems import InputError
+    from ..render.rulediff import benefit_changes, parameter_changes
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            before = {b.slug: b for b in _load_books([_version(str(old), Path(scratch) / "old")])}
+            after = {b.slug: b for b in _load_books([_version(str(new_), Path(scratch) / "new")])}
+        except InputError as error:
+            _fail(error)
+    when = _date(as_of) or dt.date.today()
+    found = 0
+    for slug in dict.fromkeys([*before, *after]):
+        if slug not in after:
+            typer.echo(f"{before[slug].rulebook.city.zh}：整个规则库被删除")
+            found += 1
+            continue
+        if slug not in before:
+            typer.echo(f"{after[slug].rulebook.city.zh}：新增规则库")
+            found += 1
+            continue
+        a, b = before[slug].rulebook, after[slug].rulebook
+        lines = [f"{c.name}（{c.id}）：{c.text}" for c in benefit_changes(a, b, when)] + parameter_changes(a, b)
+        if a.document != b.document:
+            lines.append("文件信息（标题、文号、有效期等）改变")
+        for line in lines:
+            typer.echo(f"{b.city.zh}  {line}")
+        found += len(lines)
+    if not found:
+        typer.echo("两个版本的规则相同")
+    raise typer.Exit(1 if found else 0)
+
+
