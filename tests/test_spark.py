@@ -126,3 +126,31 @@ def test_batch_engine_spark_refuses_a_missing_list_in_chinese(spark, tmp_path):
     result = CliRunner().invoke(app, ["batch", str(tmp_path / "none.parquet"), "--engine", "spark"])
     assert result.exit_code == 2 and "找不到输入文件" in result.output
     assert not (tmp_path / "none-结果").exists()
+
+
+def test_spark_submit_runs_the_entry_point_and_gives_the_polars_results(tmp_path):
+    """`spark-submit … chuangye_rules/spark/submit.py LIST -o OUT` (the README's command line, local mode): the
+    session is spark-submit's, and results/ holds the polars engine's rows for the same list."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import polars as pl
+    import pyspark
+
+    import chuangye_rules.spark.submit as submit
+    from chuangye_rules.batch.runner import run_batch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from batch_bench import generate
+
+    generate(200, tmp_path / "list.csv")
+    want = run_batch(tmp_path / "list.csv", tmp_path / "polars", as_of=dt.date(2024, 6, 1), lang="en", city="luan")
+    spark_submit = Path(pyspark.__file__).parent / "bin" / "spark-submit"
+    done = subprocess.run([str(spark_submit), "--master", "local[1]", "--conf", "spark.ui.enabled=false",
+                           submit.__file__, str(tmp_path / "list.csv"), "-o", str(tmp_path / "out"),
+                           "--as-of", "2024-06-01", "--city", "luan"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"评估 {want.evaluated} 行" in done.stdout
+    rows = pl.read_parquet(tmp_path / "out" / "results" / "**" / "*.parquet", hive_partitioning=True)
+    assert rows.height == want.result_rows

@@ -10,7 +10,8 @@ import re
 import threading
 from pathlib import Path
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text, as_text
+from ..base.problems import InputError, make_problem
 
 
 class SignalsNoted:
@@ -66,9 +67,11 @@ def interrupted(error: BaseException) -> bool:
 
 
 _DISK_WORDS = {
-    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "输出目录所在的磁盘是只读的",
-    errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.ENOENT: "输出目录或名单文件在运行中被删除或移动",
-    errno.EIO: "磁盘读写出错",
+    errno.ENOSPC: Text("磁盘空间不足", "the disk is full"), errno.EDQUOT: Text("超出磁盘配额", "the disk quota is exceeded"),
+    errno.EROFS: Text("输出目录所在的磁盘是只读的", "the output folder's disk is read-only"),
+    errno.EACCES: Text("没有写入权限", "no permission to write"), errno.EPERM: Text("没有写入权限", "no permission to write"),
+    errno.ENOENT: Text("输出目录或名单文件在运行中被删除或移动", "the output folder or the list was removed or moved during the run"),
+    errno.EIO: Text("磁盘读写出错", "a disk read or write error"),
 }
 
 
@@ -83,8 +86,11 @@ def _errno_of(error: OSError) -> int | None:
     return next((n for text, n in by_text.items() if text in str(error).lower()), None)
 
 
-def disk_problem(error: OSError, outdir: Path, what: str) -> InputError:
-    why = _DISK_WORDS.get(_errno_of(error)) or f"{error.strerror or error}"
-    return InputError([Problem(str(error.filename or outdir), None, None,
-                               f"{what}：{why}。未写出任何结果文件，名单和目录中原有的文件都未改动",
-                               "检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录")])
+def disk_problem(error: OSError, outdir: Path, what: "Text | str") -> InputError:
+    what = as_text(what)
+    why = _DISK_WORDS.get(_errno_of(error)) or as_text(f"{error.strerror or error}")
+    return InputError([make_problem(str(error.filename or outdir), None, None, Text(
+        f"{what.zh}：{why.zh}。未写出任何结果文件，名单和目录中原有的文件都未改动",
+        f"{what.en}: {why.en}. No result file was written; the list and the folder's earlier files are unchanged"),
+        Text("检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录",
+             "check the disk space, the folder's permissions and the list, then run again, or choose another folder with -o"))])

@@ -8,7 +8,8 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, Problem, make_problem
 from ..rules.loading import LoadedRulebook, city_names
 from .columns import detect_encoding, iter_csv, map_headers, read_xlsx
 from .parquet import is_parquet, iter_parquet
@@ -31,18 +32,20 @@ def open_list(input_path: Path, encoding: str | None, chunk_rows: int):
         except InputError:
             raise
         except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
-            raise InputError([Problem(str(input_path), None, None, f"无法读取 Excel 文件: {error}")]) from None
+            raise InputError([make_problem(str(input_path), None, None, Text(
+                f"无法读取 Excel 文件: {error}", f"cannot read the Excel file: {error}"))]) from None
     else:
         used = encoding or detect_encoding(input_path)
         names, chunks = iter_csv(input_path, used)
     if not names:
-        raise InputError([Problem(str(input_path), 1, None, "文件为空或没有表头")])
+        raise InputError([make_problem(str(input_path), 1, None, Text("文件为空或没有表头", "the file is empty or has no header"))])
     header = map_headers(names)
     if header.problems:
         raise InputError([Problem(str(input_path), 1, None, p) for p in header.problems])
     if not header.fields:
-        raise InputError([Problem(str(input_path), 1, None, "表头中没有可识别的字段",
-                                  "用 chuangye batch --show-columns 查看可用的列名")])
+        raise InputError([make_problem(str(input_path), 1, None, Text(
+            "表头中没有可识别的字段", "the header names no field the rulebooks know"),
+            Text("用 chuangye batch --show-columns 查看可用的列名", "chuangye batch --show-columns lists the column names"))])
     return used, header, chunks
 
 

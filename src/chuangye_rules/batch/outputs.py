@@ -13,7 +13,8 @@ from typing import Callable
 import polars as pl
 from rich.cells import cell_len  # display width: a Chinese character takes two columns
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
 from ..render.i18n import AMOUNT_KIND, label
 from ..render.i18n import STATUS as STATUS_WORDS
 from .columnar import ROW
@@ -99,8 +100,9 @@ class Output:
                 self._parts / f"part-{len(list(self._parts.iterdir())):06d}.parquet")
         else:
             if self.rows + frame.height > EXCEL_ROWS:
-                raise InputError([Problem(str(self.path), None, None,
-                                          f"结果超过 Excel 单表行数上限（{EXCEL_ROWS}），请改用 --format csv")])
+                raise InputError([make_problem(str(self.path), None, None, Text(
+                    f"结果超过 Excel 单表行数上限（{EXCEL_ROWS}），请改用 --format csv",
+                    f"the results exceed Excel's {EXCEL_ROWS} rows a sheet: use --format csv"))])
             self._frames.append(frame)
         self.rows += frame.height
 

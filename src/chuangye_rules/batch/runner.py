@@ -27,7 +27,8 @@ from typing import Callable, Iterable
 import polars as pl
 
 from ..base import limits
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
 from ..engine.amounts import checked_parameters
 from ..render.i18n import OUTPUT_COLUMNS_ZH
 from ..rules.history import benefit_keys
@@ -133,9 +134,10 @@ def run_batch(
     input_path = Path(input_path)
     outdir = Path(outdir)
     if not input_path.is_file():
-        raise InputError([Problem(str(input_path), None, None, "找不到输入文件")])
+        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
     if fmt not in FORMATS:
-        raise InputError([Problem("--format", None, None, f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）")])
+        raise InputError([make_problem("--format", None, None, Text(f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）",
+                                                                  f"unknown format {fmt} (one of: {', '.join(FORMATS)})"))])
     ext = "jsonl" if fmt == "jsonl" else fmt
     names = {"results": f"results.{ext}", "applicants": f"applicants.{ext}", "errors": "errors.csv"}
     # report.html beside report.md where matplotlib is installed (the `charts` extra)
@@ -178,11 +180,11 @@ class _Run:
 
     def execute(self, names: dict[str, str], extra: list[str], reader: Callable[[], Ahead], every: list,
                 chunk_rows: int, started: float, input_path: Path, outdir: Path) -> None:
-        doing = "无法在输出目录中写文件"
+        doing = Text("无法在输出目录中写文件", "cannot write files in the output folder")
         try:
             self.noted.__enter__()
             self.folder.open()
-            doing = "读写文件失败"
+            doing = Text("读写文件失败", "reading or writing a file failed")
             self.writer = Writer()
             # the next block is read and typed on its own thread while this one is evaluated
             self.benefits = benefit_keys(b.rulebook for b in every)  # as evaluate() checks a profile's history
@@ -269,7 +271,7 @@ class _Run:
         folder.commit([*names.values(), *extra])
         summary.interrupted_when_done = folder.late_interrupt
 
-    def _fail(self, error: BaseException, input_path: Path, outdir: Path, doing: str) -> BaseException | None:
+    def _fail(self, error: BaseException, input_path: Path, outdir: Path, doing: Text) -> BaseException | None:
         """Stop, close and remove what the run started; the error to raise instead of `error`, if any."""
         while True:  # Ctrl-C may arrive twice (polars raises its own as well): the clean-up is finished regardless
             try:
@@ -289,8 +291,10 @@ class _Run:
         if isinstance(error, OSError):  # a full disk, a folder made read-only or removed, an unreadable list
             return disk_problem(error, outdir, doing)
         if isinstance(error, MemoryError):
-            return InputError([Problem(str(input_path), None, None, "内存不足，运行已停止，未写出任何结果文件",
-                                       "关闭其他程序后重新运行，或把名单分成几个文件")])
+            return InputError([make_problem(str(input_path), None, None, Text(
+                "内存不足，运行已停止，未写出任何结果文件", "out of memory: the run stopped and wrote no result file"),
+                Text("关闭其他程序后重新运行，或把名单分成几个文件",
+                     "close other programs and run again, or split the list into several files"))])
         return None
 
 

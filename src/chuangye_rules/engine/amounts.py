@@ -34,7 +34,8 @@ HUNDRED = Decimal(100)
 def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
     """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd.
     A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
-    from ..base.problems import InputError, Problem
+    from ..base.messages import Text
+    from ..base.problems import InputError, make_problem
     from ..rules.profile import MAX_MONEY
 
     out, problems = {}, []
@@ -44,11 +45,15 @@ def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
         except (InvalidOperation, TypeError, ValueError):
             number = None
         if number is not None and number.is_finite() and number > MAX_MONEY:
-            problems.append(Problem(f"--param {name}", None, None, f"参数 {name} 的值 {value} 过大（上限 {MAX_MONEY:,.0f}）",
-                                    f"如 --param {name}=1980"))
+            problems.append(make_problem(f"--param {name}", None, None, Text(
+                f"参数 {name} 的值 {value} 过大（上限 {MAX_MONEY:,.0f}）",
+                f"the value {value} of parameter {name} is too large (at most {MAX_MONEY:,.0f})"),
+                Text(f"如 --param {name}=1980", f"e.g. --param {name}=1980")))
         elif number is None or not number.is_finite() or number < 0:
-            problems.append(Problem(f"--param {name}", None, None, f"参数 {name} 的值 {value} 无效：应为不小于 0 的数字",
-                                    f"如 --param {name}=1980"))
+            problems.append(make_problem(f"--param {name}", None, None, Text(
+                f"参数 {name} 的值 {value} 无效：应为不小于 0 的数字",
+                f"the value {value} of parameter {name} is not valid: it must be a number not below 0"),
+                Text(f"如 --param {name}=1980", f"e.g. --param {name}=1980")))
         else:
             out[name] = number
     if problems:

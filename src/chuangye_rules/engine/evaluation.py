@@ -62,10 +62,13 @@ def _known_parameters(overrides: Mapping[str, Decimal], books: list[LoadedRulebo
     known = {name for b in books for name in b.rulebook.parameters}
     unknown = [name for name in overrides if name not in known]
     if unknown:
-        from ..base.problems import InputError, Problem
+        from ..base.messages import Text
+        from ..base.problems import InputError, make_problem
 
-        listed = "、".join(sorted(known)) if known else "这些规则库没有参数"
-        raise InputError([Problem(f"--param {name}", None, None, f"没有名为 {name} 的参数", f"可用的参数：{listed}")
+        hint = (Text("可用的参数：" + "、".join(sorted(known)), "parameters: " + ", ".join(sorted(known))) if known
+                else Text("这些规则库没有参数", "these rulebooks have no parameters"))
+        raise InputError([make_problem(f"--param {name}", None, None,
+                                       Text(f"没有名为 {name} 的参数", f"there is no parameter called {name}"), hint)
                           for name in unknown])
 
 
@@ -73,12 +76,20 @@ def _known_history(history: tuple[Received, ...], books: list[LoadedRulebook]) -
     """An entry of the history that names no benefit of these rulebooks is a typo, not something to ignore."""
     unknown = unknown_entries(history, [references(b.slug, b.rulebook.city.zh, b.rulebook.benefits) for b in books])
     if unknown:
-        from ..base.problems import InputError, Problem
+        from ..base.messages import Text
+        from ..base.problems import InputError, make_problem
 
         cities = "、".join(b.rulebook.city.zh for b in books) or "—"
-        raise InputError([Problem("已享受待遇", None, None, f"已享受待遇中的 {e.benefit!r} 不是{cities}规则库中的待遇",
-                                  "写待遇标识（如 one_time_startup_subsidy，见 chuangye check --show-all）或待遇名称",
-                                  field=HISTORY) for e in unknown])
+        cities_en = ", ".join(b.rulebook.city.en for b in books) or "—"
+        problems = [make_problem("已享受待遇", None, None, Text(
+            f"已享受待遇中的 {e.benefit!r} 不是{cities}规则库中的待遇",
+            f"{e.benefit!r} in the benefits already received is not a benefit of the {cities_en} rulebooks"),
+            Text("写待遇标识（如 one_time_startup_subsidy，见 chuangye check --show-all）或待遇名称",
+                 "write the benefit's id (e.g. one_time_startup_subsidy; chuangye check --show-all lists them) or its name"))
+            for e in unknown]
+        for problem in problems:
+            problem.field = HISTORY
+        raise InputError(problems)
 
 
 def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,

@@ -285,7 +285,8 @@ def load_rulebooks(paths: Iterable[Path | str] | None = None, city: str | None =
     slugs = [b.slug for b in books]
     if len(set(slugs)) != len(slugs):
         dup = sorted({s for s in slugs if slugs.count(s) > 1})
-        raise InputError([Problem(str(files[0].parent), None, None, f"多个规则库使用同一城市标识: {', '.join(dup)}")])
+        raise InputError([make_problem(str(files[0].parent), None, None, Text(
+            f"多个规则库使用同一城市标识: {', '.join(dup)}", f"several rulebooks use the same city id: {', '.join(dup)}"))])
     return choose_city(books, city) if city else books
 
 
@@ -300,8 +301,10 @@ def choose_city(books: list[LoadedRulebook], name: str, where: str = "--city") -
     chosen = [b for b in books if name in city_names(b)]
     if not chosen:
         known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
-        raise InputError([Problem(where, None, None, f"没有城市 {name!r} 的规则库",
-                                  f"可选: {known}" if known else "所指的目录中没有任何规则库（*.yaml）")])
+        known_en = ", ".join(f"{b.slug} ({b.rulebook.city.en})" for b in books)
+        raise InputError([make_problem(where, None, None, Text(f"没有城市 {name!r} 的规则库", f"no rulebook for the city {name!r}"),
+                                       Text(f"可选: {known}", f"one of: {known_en}") if known else
+                                       Text("所指的目录中没有任何规则库（*.yaml）", "the folder given holds no rulebook (*.yaml)"))])
     return chosen
 
 

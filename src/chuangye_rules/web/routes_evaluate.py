@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import evaluate
-from ..base.problems import Problem
+from ..base.messages import Text
+from ..base.problems import make_problem
 from ..engine.results import Evaluation
 from ..render.jsondoc import evaluation_dict
 from ..rules.profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
@@ -53,16 +54,18 @@ def run(state: ServerState, request: EvaluateRequest) -> tuple[Any, Evaluation]:
     city = request.city or profile.get("city")
     if city and find_book(books, city) is None:
         where = "city" if request.city else "profile.city"
-        raise ApiError(422, "invalid_input", [Problem(where, None, None, f"没有城市 {city!r} 的规则库",
-                                                      f"可选: {state.known_cities()}")])
+        raise ApiError(422, "invalid_input", [make_problem(where, None, None, Text(
+            f"没有城市 {city!r} 的规则库", f"no rulebook for the city {city!r}"), state.known_cities_hint())])
     problems = []
     names = {name for b in books for name in b.rulebook.parameters}
     for name, value in request.parameters.items():
         if name not in names:
-            problems.append(Problem(f"parameters.{name}", None, None, f"没有参数 {name!r}",
-                                    "可选: " + ("、".join(sorted(names)) or "（无）")))
+            problems.append(make_problem(f"parameters.{name}", None, None, Text(
+                f"没有参数 {name!r}", f"there is no parameter {name!r}"), Text(
+                "可选: " + ("、".join(sorted(names)) or "（无）"), "one of: " + (", ".join(sorted(names)) or "(none)"))))
         elif not value.is_finite() or abs(value) > MAX_MONEY:
-            problems.append(Problem(f"parameters.{name}", None, None, f"参数 {name} 的值 {value} 无效"))
+            problems.append(make_problem(f"parameters.{name}", None, None, Text(
+                f"参数 {name} 的值 {value} 无效", f"the value {value} of parameter {name} is not valid")))
     if problems:
         raise ApiError(422, "invalid_input", problems)
     evaluation = evaluate(profile, books, as_of=request.as_of, city=request.city, parameters=request.parameters)

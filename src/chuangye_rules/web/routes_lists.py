@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
+from ..base.messages import Text
 from ..rules.profile import MAX_DATE, MIN_DATE
 from .errors import ERRORS, NOT_FOUND
 from .lists import JobError
@@ -38,7 +39,8 @@ def router(state: ServerState) -> APIRouter:
         """The list's bytes as the body (CSV in UTF-8 or GB18030, or .xlsx), its file name in `name`: the same run
         as `chuangye batch --report`, on a thread of its own. One job per client at a time (409 otherwise)."""
         if as_of is not None and not (MIN_DATE <= as_of <= MAX_DATE):
-            raise JobError(422, "invalid_input", f"评估日期应在 {MIN_DATE} 至 {MAX_DATE} 之间", where="as_of")
+            raise JobError(422, "invalid_input", Text(f"评估日期应在 {MIN_DATE} 至 {MAX_DATE} 之间",
+                                                      f"the evaluation date must be from {MIN_DATE} to {MAX_DATE}"), where="as_of")
         if city:
             state.book_or_404(city)
         body = await request.body()

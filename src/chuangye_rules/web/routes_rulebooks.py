@@ -8,7 +8,8 @@ from typing import Any, Literal, Optional
 
 from fastapi import APIRouter, Query
 
-from ..base.problems import Problem
+from ..base.messages import Text
+from ..base.problems import make_problem
 from ..render.i18n import CATEGORY, label
 from ..rules.catalog import catalog
 from ..rules.loading import LoadedRulebook
@@ -95,8 +96,9 @@ def _benefit_or_404(book: LoadedRulebook, benefit_id: str):
 
         ids = [b.id for b in book.rulebook.benefits]
         close = difflib.get_close_matches(benefit_id, ids, n=3)
-        raise ApiError(404, "not_found", [Problem("benefit_id", None, None, f"{book.slug} 没有待遇 {benefit_id!r}",
-                                                  f"是否想查 {'、'.join(close)}？" if close else None)])
+        raise ApiError(404, "not_found", [make_problem("benefit_id", None, None, Text(
+            f"{book.slug} 没有待遇 {benefit_id!r}", f"{book.slug} has no benefit {benefit_id!r}"),
+            Text(f"是否想查 {'、'.join(close)}？", f"did you mean {', '.join(close)}?") if close else None)])
     return benefit
 
 

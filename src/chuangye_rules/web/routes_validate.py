@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..authoring.validation import validate_paths
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
 from ..rules.loading import bundled_rulebook_dir
 from ..rules.yamlsource import load_located
 from .errors import ERRORS, ApiError, ProblemModel
@@ -64,8 +65,8 @@ def router() -> APIRouter:
                 body = ValidateRequest(text=raw.decode("utf-8-sig"))
             except UnicodeDecodeError as error:
                 line = raw[: error.start].count(b"\n") + 1
-                raise ApiError(422, "invalid_input", [Problem("rulebook.yaml", line, None, "文件不是 UTF-8 编码",
-                                                              "请另存为 UTF-8")])
+                raise ApiError(422, "invalid_input", [make_problem("rulebook.yaml", line, None, Text(
+                    "文件不是 UTF-8 编码", "the file is not UTF-8 text"), Text("请另存为 UTF-8", "save it as UTF-8"))])
         report = await run_in_threadpool(validate_text, body.text, body.filename, body.source_text)
         return JSONResponse(report)
 

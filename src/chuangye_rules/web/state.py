@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from ..base.problems import Problem
+from ..base.messages import Text
+from ..base.problems import make_problem
 from ..rules.catalog import catalog
 from ..rules.loading import LoadedRulebook
 from .errors import ApiError
@@ -24,11 +25,14 @@ class ServerState:
     def known_cities(self) -> str:
         return "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in self.books)
 
+    def known_cities_hint(self) -> Text:
+        return Text(f"可选: {self.known_cities()}", "one of: " + ", ".join(f"{b.slug} ({b.rulebook.city.en})" for b in self.books))
+
     def book_or_404(self, city: str) -> LoadedRulebook:
         book = find_book(self.books, city)
         if book is None:
-            raise ApiError(404, "not_found", [Problem("city", None, None, f"没有城市 {city!r} 的规则库",
-                                                      f"可选: {self.known_cities()}")])
+            raise ApiError(404, "not_found", [make_problem("city", None, None, Text(
+                f"没有城市 {city!r} 的规则库", f"no rulebook for the city {city!r}"), self.known_cities_hint())])
         return book
 
     def asked_fields(self, city: str, kind: Optional[str], lang: str = "zh") -> list[dict[str, Any]]:
@@ -44,6 +48,8 @@ def kind_code(kind: Optional[str]) -> Optional[str]:
         return None
     code = catalog().vocabularies["applicant_kind"].normalise(kind)
     if code is None:
-        allowed = "、".join(f"{c}（{z}）" for c, z in catalog().vocabularies["applicant_kind"].labels.items())
-        raise ApiError(422, "invalid_request", [Problem("kind", None, None, f"未知的申请人类型 {kind!r}", f"可选: {allowed}")])
+        labels = catalog().vocabularies["applicant_kind"].labels
+        allowed = Text("可选: " + "、".join(f"{c}（{z}）" for c, z in labels.items()), "one of: " + ", ".join(labels))
+        raise ApiError(422, "invalid_request", [make_problem("kind", None, None, Text(
+            f"未知的申请人类型 {kind!r}", f"unknown applicant kind {kind!r}"), allowed)])
     return code

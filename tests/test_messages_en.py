@@ -1,0 +1,57 @@
+"""Messages made bilingual reach the user in the language asked for: the command line's `--lang en` and the
+HTTP API's `message_en` (issue 16). In-process (typer's CliRunner, FastAPI's TestClient), one row per message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chuangye_rules.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE = ROOT / "examples" / "profiles" / "huaibei-returnee-graduate.yaml"
+LIST = ROOT / "examples" / "lists" / "applicants-gb18030.csv"
+
+# (arguments, a fragment of the Chinese message, of the English one)
+COMMANDS = [
+    (["batch", "no-such-list.csv"], "找不到输入文件", "the input file does not exist"),
+    (["batch", str(LIST), "--format", "pdf"], "不支持的格式 pdf", "unknown format pdf"),
+    (["check", str(PROFILE), "--param", "no_such=1"], "没有名为 no_such 的参数", "there is no parameter called no_such"),
+    (["check", str(PROFILE), "--city", "atlantis"], "没有城市 'atlantis' 的规则库", "no rulebook for the city 'atlantis'"),
+]
+
+
+@pytest.mark.parametrize("args, chinese, english", COMMANDS, ids=[" ".join(a[:1] + a[2:]) for a, _, _ in COMMANDS])
+def test_a_command_says_it_in_chinese_and_with_lang_en_in_english(args, chinese, english, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    zh = CliRunner().invoke(app, args)
+    en = CliRunner().invoke(app, args + ["--lang", "en"])
+    assert zh.exit_code == en.exit_code == 2, zh.output + en.output
+    assert chinese in zh.output and english not in zh.output
+    assert english in en.output and chinese not in en.output
+
+
+API = [
+    ("get", "/rulebooks/huaibei/benefits/no_such_benefit", None, 404, "has no benefit 'no_such_benefit'"),
+    ("get", "/rulebooks/atlantis", None, 404, "no rulebook for the city 'atlantis'"),
+    ("post", "/evaluate", {"profile": {"kind": "individual"}, "city": "atlantis"}, 422, "no rulebook for the city"),
+    ("post", "/evaluate", {"profile": {"kind": "individual"}, "city": "huaibei", "parameters": {"no_such": 1}}, 422,
+     "there is no parameter 'no_such'"),
+]
+
+
+@pytest.mark.parametrize("method, path, body, status, english", API, ids=[row[1] + str(row[2]) for row in API])
+def test_the_api_gives_each_problem_in_english_too(method, path, body, status, english):
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from chuangye_rules.web.server import create_app
+
+    client = TestClient(create_app())
+    response = getattr(client, method)(path, **({"json": body} if body is not None else {}))
+    assert response.status_code == status, response.text
+    problems = response.json()["problems"]
+    assert any(english in (p.get("message_en") or "") for p in problems), problems
+    assert all(p["message"] != p.get("message_en") for p in problems)
