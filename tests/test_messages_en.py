@@ -55,3 +55,13 @@ def test_the_api_gives_each_problem_in_english_too(method, path, body, status, e
     problems = response.json()["problems"]
     assert any(english in (p.get("message_en") or "") for p in problems), problems
     assert all(p["message"] != p.get("message_en") for p in problems)
+
+
+def test_a_failing_case_file_is_told_in_both_languages(tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("rulebook: huaibei\ncases:\n  - name: 一个用例\n    as_of: 2024-06-01\n    profile: {kind: individual}\n"
+                     "    expect: {no_such_benefit: eligible}\n", encoding="utf-8")
+    zh = CliRunner().invoke(app, ["test", str(cases)])
+    en = CliRunner().invoke(app, ["test", str(cases), "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 1
+    assert "规则库中没有这项待遇" in zh.output and "the rulebook has no such benefit" in en.output

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text, as_text
+from ..base.problems import InputError, make_problem
 from ..engine.amounts import checked_parameters
 from ..engine.evaluation import evaluate
 from ..engine.results import Condition, Status
@@ -44,11 +45,11 @@ class Case:
 class Failure:
     case: Case
     benefit: str
-    messages: list[str]
+    messages: list[Text]
 
-    def format(self) -> str:
+    def format(self, lang: str = "zh") -> str:
         lines = [f"{self.case.where}: [{self.case.name}] {self.benefit}"]
-        lines += [f"    {m}" for m in self.messages]
+        lines += [f"    {as_text(m).get(lang)}" for m in self.messages]
         return "\n".join(lines)
 
 
@@ -56,45 +57,58 @@ def load_cases(path: Path) -> list[Case]:
     located: Located = load_located(read_text(Path(path), "测试用例"), str(path))
     data = located.data
     if not isinstance(data, dict) or "cases" not in data or "rulebook" not in data:
-        raise InputError([Problem(str(path), 1, 1, "测试用例文件需要 rulebook: 与 cases: 两个键")])
+        raise InputError([make_problem(str(path), 1, 1, Text("测试用例文件需要 rulebook: 与 cases: 两个键",
+                                                            "a case file needs the two keys rulebook: and cases:"))])
     if not isinstance(data["rulebook"], str):
-        raise InputError([located.problem(("rulebook",), "rulebook 应为规则库的城市标识，如 ordos")])
+        raise InputError([located.problem(("rulebook",), Text("rulebook 应为规则库的城市标识，如 ordos",
+                                                                "rulebook should be the rulebook's city id, e.g. ordos"))])
     if not isinstance(data["cases"], list):
-        raise InputError([located.problem(("cases",), "cases 应为用例的列表（每个用例以“- name: …”开头）")])
+        raise InputError([located.problem(("cases",), Text("cases 应为用例的列表（每个用例以“- name: …”开头）",
+                                                             "cases should be a list of cases (each starting “- name: …”)"))])
     cases = []
     for i, raw in enumerate(data["cases"]):
         where = ("cases", i)
         line = located.where(where)[0]
         if not isinstance(raw, dict) or not {"name", "as_of", "profile", "expect"} <= set(raw):
-            raise InputError([located.problem(where, "每个用例需要 name、as_of、profile、expect")])
+            raise InputError([located.problem(where, Text("每个用例需要 name、as_of、profile、expect",
+                                                            "each case needs name, as_of, profile and expect"))])
         unknown = set(raw) - {"name", "as_of", "profile", "expect", "parameters", "notes"}
         if unknown:
-            raise InputError([located.problem(where, f"不认识的键: {', '.join(sorted(unknown))}")])
+            raise InputError([located.problem(where, Text(f"不认识的键: {', '.join(sorted(unknown))}",
+                                                                 f"unknown keys: {', '.join(sorted(unknown))}"))])
         if not isinstance(raw["as_of"], dt.date):
-            raise InputError([located.problem(where + ("as_of",), "as_of 应为日期 YYYY-MM-DD")])
+            raise InputError([located.problem(where + ("as_of",), Text("as_of 应为日期 YYYY-MM-DD", "as_of should be a date YYYY-MM-DD"))])
         for key in ("profile", "expect"):
             if not isinstance(raw[key], dict):
-                raise InputError([located.problem(where + (key,), f"{key} 应为“键: 值”的映射")])
+                raise InputError([located.problem(where + (key,), Text(
+                    f"{key} 应为“键: 值”的映射", f"{key} should be a mapping of “key: value”"))])
         expect = {}
         for benefit_id, want in raw["expect"].items():
             at = where + ("expect", benefit_id)
             if not isinstance(want, (str, dict)):
-                raise InputError([located.problem(at, "期望应为状态（如 eligible），或含 status、amount、missing 的映射")])
+                raise InputError([located.problem(at, Text(
+                    "期望应为状态（如 eligible），或含 status、amount、missing 的映射",
+                    "an expectation should be a status (e.g. eligible), or a mapping with status, amount, missing"))])
             want = {"status": want} if isinstance(want, str) else dict(want)
             if want.get("status") not in {s.value for s in Status}:
-                raise InputError([located.problem(at, f"未知的状态 {want.get('status')!r}")])
+                raise InputError([located.problem(at, Text(f"未知的状态 {want.get('status')!r}",
+                                                                 f"unknown status {want.get('status')!r}"))])
             if not isinstance(want.get("amount", {}), dict):
-                raise InputError([located.problem(at + ("amount",), "amount 应为映射，如 {kind: exact, value: 5000}")])
+                raise InputError([located.problem(at + ("amount",), Text(
+                    "amount 应为映射，如 {kind: exact, value: 5000}", "amount should be a mapping, e.g. {kind: exact, value: 5000}"))])
             if not isinstance(want.get("missing", []), list):
-                raise InputError([located.problem(at + ("missing",), "missing 应为字段名的列表")])
+                raise InputError([located.problem(at + ("missing",), Text("missing 应为字段名的列表",
+                                                                                  "missing should be a list of field names"))])
             expect[benefit_id] = want
         parameters = raw.get("parameters") or {}
         if not isinstance(parameters, dict):
-            raise InputError([located.problem(where + ("parameters",), "parameters 应为“参数名: 数值”的映射")])
+            raise InputError([located.problem(where + ("parameters",), Text("parameters 应为“参数名: 数值”的映射",
+                                                                                "parameters should be a mapping of “name: number”"))])
         try:
             parameters = checked_parameters(parameters)
         except InputError:
-            raise InputError([located.problem(where + ("parameters",), "parameters 的值应为不小于 0 的数字")]) from None
+            raise InputError([located.problem(where + ("parameters",), Text(
+                "parameters 的值应为不小于 0 的数字", "the values of parameters should be numbers not below 0"))]) from None
         cases.append(Case(str(path), line, data["rulebook"], str(raw["name"]), raw["as_of"], raw["profile"], expect,
                           parameters))
     return cases
@@ -135,29 +149,33 @@ def _as_written(node: Condition | BaseModel | None) -> str:
 def run_case(case: Case, books: list[LoadedRulebook]) -> list[Failure]:
     chosen = [b for b in books if b.slug == case.rulebook]
     if not chosen:
-        return [Failure(case, "-", [f"没有规则库 {case.rulebook}"])]
+        return [Failure(case, "-", [Text(f"没有规则库 {case.rulebook}", f"no rulebook {case.rulebook}")])]
     profile = parse_profile(case.profile, case.where)
     result = evaluate(profile, chosen, as_of=case.as_of, city=case.rulebook, parameters=case.parameters)
     failures = []
     for benefit_id, want in case.expect.items():
         got = result.benefit(benefit_id)
         if got is None:
-            failures.append(Failure(case, benefit_id, ["规则库中没有这项待遇"]))
+            failures.append(Failure(case, benefit_id, [Text("规则库中没有这项待遇", "the rulebook has no such benefit")]))
             continue
         messages = []
         if got.status.value != want["status"]:
             why = [f"{_as_written(c)} → {c.result}" for c in _tested(got.conditions) if c.result is not True]
             why += [f"{f.code} → {f.result}" for f in got.findings if f.result is not True]
-            messages.append(f"状态: 期望 {want['status']}，实际 {got.status.value}" + (f"（{'；'.join(why[:4])}）" if why else ""))
+            messages.append(Text(f"状态: 期望 {want['status']}，实际 {got.status.value}" + (f"（{'；'.join(why[:4])}）" if why else ""),
+                                 f"status: expected {want['status']}, got {got.status.value}"
+                                 + (f" ({'; '.join(why[:4])})" if why else "")))
         if "missing" in want and not _same(want["missing"], got.missing_facts):
-            messages.append(f"需补充: 期望 {want['missing']}，实际 {got.missing_facts}")
+            messages.append(Text(f"需补充: 期望 {want['missing']}，实际 {got.missing_facts}",
+                                 f"missing: expected {want['missing']}, got {got.missing_facts}"))
         for key, expected in (want.get("amount") or {}).items():
             if key not in AMOUNT_KEYS:
-                messages.append(f"amount 中不认识的键 {key}")
+                messages.append(Text(f"amount 中不认识的键 {key}", f"unknown key {key} in amount"))
                 continue
             actual = getattr(got.amount, key)
             if not _same(expected, actual):
-                messages.append(f"金额 {key}: 期望 {expected}，实际 {actual}（{_as_written(got.amount.rule)}）")
+                messages.append(Text(f"金额 {key}: 期望 {expected}，实际 {actual}（{_as_written(got.amount.rule)}）",
+                                     f"amount {key}: expected {expected}, got {actual} ({_as_written(got.amount.rule)})"))
         if messages:
             failures.append(Failure(case, benefit_id, messages))
     return failures

@@ -98,6 +98,7 @@ def run_tests(
     paths: Optional[List[Path]] = typer.Argument(None, help="测试用例文件或目录（默认：tests/cases）"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     coverage: bool = typer.Option(False, "--coverage", help="列出没有任何用例覆盖的待遇"),
+    lang: Lang = LANG_OPT,
 ) -> None:
     """运行规则库测试用例 / run the YAML case files."""
     from ..authoring.casefiles import exercised, run_files
@@ -108,17 +109,20 @@ def run_tests(
     try:
         count, failures = run_files(paths or None, rulebooks)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
     for failure in failures:
-        typer.echo(failure.format())
+        typer.echo(failure.format(lang.value))
     failed_cases = len({id(f.case) for f in failures})
     typer.echo(f"{count - failed_cases} passed, {failed_cases} failed")
     if coverage:
         seen = exercised(paths or None)
         for book in load_rulebooks(rulebooks):
             untested = [b.id for b in book.rulebook.benefits if b.id not in seen.get(book.slug, set())]
-            typer.echo(f"{book.slug}: {len(book.rulebook.benefits) - len(untested)}/{len(book.rulebook.benefits)} 项待遇有用例"
-                       + (f"；无用例: {', '.join(untested)}" if untested else ""))
+            tested = f"{len(book.rulebook.benefits) - len(untested)}/{len(book.rulebook.benefits)}"
+            if lang is Lang.en:
+                typer.echo(f"{book.slug}: {tested} benefits have cases" + (f"; none for: {', '.join(untested)}" if untested else ""))
+            else:
+                typer.echo(f"{book.slug}: {tested} 项待遇有用例" + (f"；无用例: {', '.join(untested)}" if untested else ""))
     if failures:
         raise typer.Exit(1)
 
