@@ -20,6 +20,10 @@ COMMANDS = [
     (["batch", str(LIST), "--format", "pdf"], "不支持的格式 pdf", "unknown format pdf"),
     (["check", str(PROFILE), "--param", "no_such=1"], "没有名为 no_such 的参数", "there is no parameter called no_such"),
     (["check", str(PROFILE), "--city", "atlantis"], "没有城市 'atlantis' 的规则库", "no rulebook for the city 'atlantis'"),
+    (["sql", "huaibei", "--dialect", "mysql", "--as-of", "2024-06-01"], "准确写成 mysql 查询",
+     "cannot write benefit huaibei.startup_talent_referral_reward exactly as a mysql query"),
+    (["compare", str(LIST), "--set", "huaibei.no_such.amount=1"], "没有待遇 huaibei.no_such",
+     "there is no benefit huaibei.no_such"),
 ]
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import polars as pl
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
 from ..engine.amounts import checked_parameters
 from ..render.rulediff import benefit_changes
 from ..rules.catalog import catalog
@@ -47,26 +48,31 @@ def with_settings(books: list[LoadedRulebook], settings: list[str]) -> list[Load
         path, _, value = setting.partition("=")
         parts = path.strip().split(".")
         if not value or len(parts) < 3 or parts[2] != "amount":
-            problems.append(Problem(f"--set {setting}", None, None, "写作 城市.待遇标识.amount=金额，如 "
-                                    "huaibei.returnee_startup_subsidy.amount=8000（或 amount.max=…）"))
+            problems.append(make_problem(f"--set {setting}", None, None, Text(
+                "写作 城市.待遇标识.amount=金额，如 huaibei.returnee_startup_subsidy.amount=8000（或 amount.max=…）",
+                "write city.benefit_id.amount=yuan, e.g. huaibei.returnee_startup_subsidy.amount=8000 (or amount.max=…)")))
             continue
         slug, benefit_id, keys = parts[0], parts[1], parts[3:]
         data = changed.get(slug)
         benefit = next((b for b in (data or {}).get("benefits", []) if b["id"] == benefit_id), None)
         if benefit is None:
-            problems.append(Problem(f"--set {setting}", None, None, f"没有待遇 {slug}.{benefit_id}",
-                                    "城市和待遇标识见 chuangye benefits"))
+            problems.append(make_problem(f"--set {setting}", None, None, Text(
+                f"没有待遇 {slug}.{benefit_id}", f"there is no benefit {slug}.{benefit_id}"),
+                Text("城市和待遇标识见 chuangye benefits", "chuangye benefits lists the cities and benefit ids")))
             continue
         amount = benefit["amount"]
         key = keys[0] if keys else {"fixed": "value", "up_to": "max", "per_unit": "rate"}.get(amount["kind"])
         if key is None or key not in amount:
-            problems.append(Problem(f"--set {setting}", None, None, f"{slug}.{benefit_id} 的金额（{amount['kind']}）"
-                                    f"没有可设的 {key or '数额'}", "可设的键：" + "、".join(k for k in amount if k != "kind")))
+            settable = [k for k in amount if k != "kind"]
+            problems.append(make_problem(f"--set {setting}", None, None, Text(
+                f"{slug}.{benefit_id} 的金额（{amount['kind']}）没有可设的 {key or '数额'}",
+                f"the amount of {slug}.{benefit_id} ({amount['kind']}) has no {key or 'figure'} to set"),
+                Text("可设的键：" + "、".join(settable), "keys that can be set: " + ", ".join(settable))))
             continue
         try:
             amount[key] = Decimal(value.strip())
         except ArithmeticError:
-            problems.append(Problem(f"--set {setting}", None, None, f"{value!r} 不是数字"))
+            problems.append(make_problem(f"--set {setting}", None, None, Text(f"{value!r} 不是数字", f"{value!r} is not a number")))
     if problems:
         raise InputError(problems)
     out = []
@@ -74,7 +80,9 @@ def with_settings(books: list[LoadedRulebook], settings: list[str]) -> list[Load
         try:
             rulebook = Rulebook.model_validate(changed[book.slug])
         except ValueError as error:
-            raise InputError([Problem("--set", None, None, f"修改后的 {book.slug} 规则库无效：{str(error)[:300]}")]) from None
+            raise InputError([make_problem("--set", None, None, Text(
+                f"修改后的 {book.slug} 规则库无效：{str(error)[:300]}",
+                f"the changed {book.slug} rulebook is not valid: {str(error)[:300]}"))]) from None
         out.append(LoadedRulebook(rulebook, book.path, book.located, book.source_text, book.partial))
     return out
 
@@ -296,14 +304,15 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
 
     input_path, outdir = Path(input_path), Path(outdir)
     if not input_path.is_file():
-        raise InputError([Problem(str(input_path), None, None, "找不到输入文件")])
+        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
     if city:
         base, reform = choose_city(base, city), choose_city(reform, city)
     # the cities both versions have (a reform file of one city is compared with that city, not with all five)
     shared = {b.slug for b in base} & {b.slug for b in reform}
     if not shared:
-        raise InputError([Problem("--reform", None, None, "改革前后的规则库没有共同的城市，无法比较",
-                                  "--base 和 --reform 应是同一城市的两个版本")])
+        raise InputError([make_problem("--reform", None, None, Text(
+            "改革前后的规则库没有共同的城市，无法比较", "the rulebooks before and after the reform share no city to compare"),
+            Text("--base 和 --reform 应是同一城市的两个版本", "--base and --reform should be two versions of the same city's rulebook"))])
     base = [b for b in base if b.slug in shared]
     reform = [b for b in reform if b.slug in shared]
     names = ["changes.csv", "errors.csv", "report.md", "summary.json"] + (["report.html"] if report_html.available() else [])

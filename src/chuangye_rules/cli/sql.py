@@ -12,8 +12,10 @@ import typer
 
 from .app import (
     AS_OF_OPT,
+    LANG_OPT,
     PARAM_OPT,
     RULEBOOKS_OPT,
+    Lang,
     _date,
     _extra,
     _fail,
@@ -43,6 +45,7 @@ def sql(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
+    lang: Lang = LANG_OPT,
 ) -> None:
     """把规则库写成一条 SQL 查询：申请人表 → 与 batch 的 results.csv 相同的结果行 / the rulebooks as one SQL query."""
     try:
@@ -61,9 +64,10 @@ def sql(
     try:
         _known_parameters(given, books)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang.value)
     if summary and budget:
-        typer.echo("sql: --summary 与 --budget 只能选一个", err=True)
+        typer.echo("sql: --summary 与 --budget 只能选一个" if lang is Lang.zh else "sql: --summary or --budget, not both",
+                   err=True)
         raise typer.Exit(2)
     when = _date(as_of) or dt.date.today()
     listed = None if columns is None else [c.strip() for c in columns.split(",") if c.strip()]
@@ -78,12 +82,13 @@ def sql(
                                     overrides=given, summary=summary)
         text = write_sql(query, dialect.value) + ";\n"
     except SqlError as error:
-        typer.echo(f"sql: {error}", err=True)
+        typer.echo(f"sql: {error.text.get(lang.value)}", err=True)
         raise typer.Exit(2)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-        typer.echo(f"已写出 {output}（{dialect.value}，评估日期 {when}，{len(books)} 个规则库）", err=True)
+        typer.echo(f"已写出 {output}（{dialect.value}，评估日期 {when}，{len(books)} 个规则库）" if lang is Lang.zh else
+                   f"wrote {output} ({dialect.value}, evaluation date {when}, {len(books)} rulebooks)", err=True)
 
 

@@ -25,7 +25,7 @@ from typing import Iterable
 import polars as pl
 
 from ..base.messages import Text
-from ..base.problems import InputError, Problem, make_problem
+from ..base.problems import InputError, make_problem
 from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
 from ..batch.outfolder import OutFolder, _quietly
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
@@ -162,7 +162,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
         folder.commit(NAMES)
     except SqlError as error:
         folder.discard()
-        raise InputError([Problem("--engine spark", None, None, str(error))]) from None
+        raise InputError([make_problem("--engine spark", None, None, error.text)]) from None
     except BaseException:
         folder.discard()
         raise

@@ -24,6 +24,7 @@ from typing import Any, Iterable
 from sqlglot import exp
 
 from ..base.dates import shift
+from ..base.messages import Text, as_text
 from ..batch.columnar import INT64_MAX, NUMBER_SCALE, SCALE, CompileError, fen, literal, scaled
 from ..engine.amounts import parameter_value
 from ..rules.catalog import FieldSpec, catalog
@@ -65,7 +66,12 @@ ROW = "_row"
 
 
 class SqlError(ValueError):
-    """A rule the query cannot express exactly in the chosen dialect (the message is Chinese and names it)."""
+    """A rule the query cannot express exactly in the chosen dialect, or a request it cannot serve: `text` in
+    Chinese and English (str() is the Chinese, as the CLI prints by default)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        super().__init__(text.zh)
 
 
 # ------------------------------------------------------------------------------------------- small builders
@@ -214,10 +220,13 @@ class Context:
     plan: Plan
     benefit: Benefit | None = None
 
-    def refuse(self, why: str) -> SqlError:
+    def refuse(self, why: "Text | str") -> SqlError:
         b = self.benefit
+        why = as_text(why)
         where = f"{self.book.city.slug}.{b.id}（{b.name}）" if b is not None else self.book.city.slug
-        return SqlError(f"无法把待遇 {where} 准确写成 {self.dialect} 查询：{why}")
+        where_en = f"{self.book.city.slug}.{b.id}" if b is not None else self.book.city.slug
+        return SqlError(Text(f"无法把待遇 {where} 准确写成 {self.dialect} 查询：{why.zh}",
+                             f"cannot write benefit {where_en} exactly as a {self.dialect} query: {why.en}"))
 
 
 # ------------------------------------------------------------------------------------------- conditions
@@ -343,7 +352,7 @@ def _compare(node: Compare, ctx: Context) -> Truth:
         test = eq(exp.Year(this=column.copy()), exp.Year(this=other))
         missing[operand] = and_(not_null(column), is_null(other))
     else:  # pragma: no cover - the schema admits no other operator
-        raise ctx.refuse(f"运算符 {op}")
+        raise ctx.refuse(Text(f"运算符 {op}", f"the operator {op}"))
     key = ("compare", node.field, op, repr(operand))
     return Truth(ctx.plan.add(case((is_null(column), NULL_BOOL), default=test), key=key), missing)
 
@@ -576,8 +585,10 @@ def _paid(ctx: Context, benefit_id: str) -> tuple[exp.Expression, exp.Expression
     """(fen the history says were paid for this benefit, whether some entry for it gives no amount): the
     history's entries split at | and the amounts of this benefit's entries summed."""
     if ctx.dialect not in ("duckdb", "postgres", "spark"):
-        raise ctx.refuse("一次性累计档位奖励需要把“已享受待遇”中该待遇各项已发放金额相加，"
-                         "这一写法目前只支持 duckdb、postgres 和 spark")
+        raise ctx.refuse(Text("一次性累计档位奖励需要把“已享受待遇”中该待遇各项已发放金额相加，"
+                              "这一写法目前只支持 duckdb、postgres 和 spark",
+                              "a one-off reward in cumulative tiers adds up the amounts already paid for it (in "
+                              "received); only duckdb, postgres and spark are written that way so far"))
     prefix = f"{ctx.book.city.slug}.{benefit_id}="
     unstated = exp.func("COALESCE", contains(col(HISTORY), f"|{ctx.book.city.slug}.{benefit_id}|"), exp.false())
     if ctx.dialect == "spark":
@@ -849,7 +860,9 @@ def table_columns(columns: Iterable[str]) -> dict[str, str]:
         if field is None:
             continue
         if field in source:
-            raise SqlError(f"列“{column}”与“{source[field]}”都对应字段 {field}：请在 --columns 中只保留一个")
+            raise SqlError(Text(f"列“{column}”与“{source[field]}”都对应字段 {field}：请在 --columns 中只保留一个",
+                                f"the columns “{column}” and “{source[field]}” both mean the field {field}: "
+                                "keep one of them in --columns"))
         source[field] = column
     return source
 
@@ -863,7 +876,8 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     only decides what is refused (SqlError); write_sql writes the tree. `summary`: instead, the applicants
     summary (applicants.csv): one row per applicant and city, counts by status and the cash totals in yuan."""
     if dialect not in DIALECTS:
-        raise SqlError(f"不支持的 SQL 方言 {dialect!r}（可选：{'、'.join(DIALECTS)}）")
+        raise SqlError(Text(f"不支持的 SQL 方言 {dialect!r}（可选：{'、'.join(DIALECTS)}）",
+                            f"unknown SQL dialect {dialect!r} (one of: {', '.join(DIALECTS)})"))
     cat = catalog()
     source = None if columns is None else table_columns(columns)
     present = None if columns is None else set(source) | ({"row"} & set(columns))
@@ -887,7 +901,7 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     ctes.insert(0, ("chuangye_input", exp.select(*inputs).from_("chuangye_rows")))
     ctes.insert(0, ("chuangye_rows", numbered))
     if not selects:
-        raise SqlError("没有可写成查询的待遇（规则库为空）")
+        raise SqlError(Text("没有可写成查询的待遇（规则库为空）", "no benefit to write as a query (the rulebooks are empty)"))
     query = reduce(lambda a, b: exp.Union(this=a, expression=b, distinct=False), selects)
     query = exp.select("*").from_(exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier("results"))))
     for name, cte in ctes:
