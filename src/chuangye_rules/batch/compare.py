@@ -293,6 +293,20 @@ def _compare_compiled(frame: pl.DataFrame, base: dict[str, CompiledRulebook], re
 # ------------------------------------------------------------------------------------------- a list file
 
 
+def _compared_cities(input_path: Path, base: list[LoadedRulebook], reform: list[LoadedRulebook], city: str | None):
+    """(base, reform, the cities both have): a reform file of one city is compared with that city, not with all five."""
+    if not input_path.is_file():
+        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
+    if city:
+        base, reform = choose_city(base, city), choose_city(reform, city)
+    shared = {b.slug for b in base} & {b.slug for b in reform}
+    if not shared:
+        raise InputError([make_problem("--reform", None, None, Text(
+            "改革前后的规则库没有共同的城市，无法比较", "the rulebooks before and after the reform share no city to compare"),
+            Text("--base 和 --reform 应是同一城市的两个版本", "--base and --reform should be two versions of the same city's rulebook"))])
+    return [b for b in base if b.slug in shared], [b for b in reform if b.slug in shared], shared
+
+
 def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], reform: list[LoadedRulebook],
                 as_of: dt.date, reform_as_of: dt.date | None = None, city: str | None = None,
                 parameters: dict | None = None, reform_parameters: dict | None = None, encoding: str | None = None,
@@ -303,18 +317,7 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
     from .runner import _open_list, cell_cities, neutralise
 
     input_path, outdir = Path(input_path), Path(outdir)
-    if not input_path.is_file():
-        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
-    if city:
-        base, reform = choose_city(base, city), choose_city(reform, city)
-    # the cities both versions have (a reform file of one city is compared with that city, not with all five)
-    shared = {b.slug for b in base} & {b.slug for b in reform}
-    if not shared:
-        raise InputError([make_problem("--reform", None, None, Text(
-            "改革前后的规则库没有共同的城市，无法比较", "the rulebooks before and after the reform share no city to compare"),
-            Text("--base 和 --reform 应是同一城市的两个版本", "--base and --reform should be two versions of the same city's rulebook"))])
-    base = [b for b in base if b.slug in shared]
-    reform = [b for b in reform if b.slug in shared]
+    base, reform, shared = _compared_cities(input_path, base, reform, city)
     names = ["changes.csv", "errors.csv", "report.md", "summary.json"] + (["report.html"] if report_html.available() else [])
     folder = OutFolder(outdir, names, input_path, overwrite)
     folder.check()

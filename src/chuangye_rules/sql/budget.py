@@ -19,7 +19,8 @@ from typing import Iterable
 from sqlglot import exp
 
 from ..rules.schema import CASH_CATEGORIES, Rulebook
-from .query import OPEN, and_, case, col, eq, is_null, isin, num, rulebooks_query, text
+from .builders import OPEN, and_, case, col, eq, is_null, isin, num, text
+from .query import rulebooks_query
 
 YUAN = exp.DataType.build("DECIMAL(38, 2)")
 
