@@ -110,12 +110,12 @@ def test_errors_about_a_profile_never_show_the_number(tmp_path, chuangye, text):
 
 def test_an_internal_error_message_is_masked_too(chuangye, monkeypatch):
     """Even the last-resort one-line message (exit 3) never prints a number whole."""
-    from chuangye_rules import cli
+    from chuangye_rules.cli import batch as batch_command
 
     def boom(*args, **kwargs):
         raise RuntimeError(f"unexpected while reading {ID}")
 
-    monkeypatch.setattr(cli, "_show_columns", boom)
+    monkeypatch.setattr(batch_command, "_show_columns", boom)
     code, out, err = chuangye("batch", "--show-columns")
     assert code == 3 and "内部错误" in err
     no_secret(err, "the internal error")
