@@ -11,8 +11,9 @@ from typing import Iterator
 from ..base.messages import Text
 from ..base.problems import InputError, Problem, make_problem
 from ..rules.loading import LoadedRulebook, city_names
-from .columns import detect_encoding, iter_csv, map_headers, read_xlsx
+from .headers import map_headers
 from .parquet import is_parquet, iter_parquet
+from .records import detect_encoding, iter_csv, read_xlsx
 
 
 def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:

@@ -17,7 +17,7 @@ from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..rules.catalog import catalog
 from .columnar import ROW
-from .columns import RawChunk
+from .records import RawChunk
 
 SUFFIXES = (".parquet", ".pq")
 

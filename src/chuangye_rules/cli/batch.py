@@ -189,7 +189,7 @@ class _sigterm_as_interrupt:
 def _show_columns() -> None:
     from rich.table import Table
 
-    from ..batch.columns import column_guide
+    from ..batch.headers import column_guide
 
     table = Table(title="可识别的列名（表头可用中文名、英文字段名或别名）", show_lines=False)
     for head in ("字段", "中文列名", "其他可用列名", "填写方式"):
