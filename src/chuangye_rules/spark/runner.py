@@ -151,7 +151,9 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
         if frame is not None:
             frame.createOrReplaceTempView(VIEW)
             session.sql(write_sql(query, "spark", pretty=False)).write.partitionBy("city").parquet(str(results_path))
-            summary.result_rows = session.read.parquet(str(results_path)).count()
+            # no row eligible or needing information: Spark writes no Parquet file at all, and reads none back
+            written = any(results_path.rglob("*.parquet"))
+            summary.result_rows = session.read.parquet(str(results_path)).count() if written else 0
         else:
             results_path.mkdir()
         errors.write_csv(folder.path("errors.csv"))

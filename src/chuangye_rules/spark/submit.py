@@ -80,6 +80,11 @@ def main(argv: list[str] | None = None) -> int:
         print(Text("已中断：未写出任何结果文件（可重新运行）", "interrupted: no result file was written (run it again)")
               .get(args.lang), file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, not bad input: one line, as the CLI's exit 3
+        print(Text(f"内部错误（请把这条信息和所用文件报告给维护者）：{type(error).__name__}: {error}",
+                   f"internal error (please report this line and the files used): {type(error).__name__}: {error}")
+              .get(args.lang), file=sys.stderr)
+        return 3
     words = Text(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行；"
                  f"结果 {summary.outputs['results']}（{summary.result_rows} 行）",
                  f"read {summary.read} rows = {summary.evaluated} evaluated + {summary.rejected} rejected; "
