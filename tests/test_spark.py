@@ -157,3 +157,27 @@ def test_spark_submit_runs_the_entry_point_and_gives_the_polars_results(tmp_path
     assert f"评估 {want.evaluated} 行" in done.stdout
     rows = pl.read_parquet(tmp_path / "out" / "results" / "**" / "*.parquet", hive_partitioning=True)
     assert rows.height == want.result_rows
+
+
+def test_batch_engine_spark_writes_the_polars_engines_report(spark, tmp_path):
+    """--report on Spark: report.md's figures aggregated by Spark, the same text as the polars engine's report.md
+    for the same list (two cities, so per-city people, shared leads and targets are all compared)."""
+    import sys
+    from pathlib import Path
+
+    from chuangye_rules.batch.budget import Budget
+    from chuangye_rules.batch.runner import run_batch
+    from chuangye_rules.spark.runner import run_spark_batch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from batch_bench import generate
+
+    as_of = dt.date(2024, 6, 1)
+    generate(400, tmp_path / "list.csv")
+    for city in ("qingdao", "ordos"):
+        run_batch(tmp_path / "list.csv", tmp_path / f"polars-{city}", as_of=as_of, city=city, budget=Budget())
+        got = run_spark_batch(tmp_path / "list.csv", tmp_path / f"spark-{city}", as_of=as_of, spark=spark, city=city,
+                              report=True)
+        want = (tmp_path / f"polars-{city}" / "report.md").read_text("utf-8")
+        assert "元" in want and got.outputs["report"].endswith("report.md")
+        assert (tmp_path / f"spark-{city}" / "report.md").read_text("utf-8") == want, city

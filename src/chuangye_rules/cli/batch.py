@@ -108,9 +108,6 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
     from ..base.problems import InputError
     from ..spark.runner import run_spark_batch
 
-    if report:
-        typer.echo("batch: --engine spark 暂不生成 --report 预算报告（请用默认的 polars 引擎）", err=True)
-        raise typer.Exit(2)
     if input_path is None and table is None:
         typer.echo("batch: 需要名单文件或 --table 表名，如 chuangye batch --engine spark 名单.parquet", err=True)
         raise typer.Exit(2)
@@ -118,7 +115,7 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
     try:
         summary = run_spark_batch(input_path, outdir, city=city, as_of=_date(as_of), table=table, master=master,
                                   encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                  overwrite=overwrite)
+                                  overwrite=overwrite, report=report)
     except InputError as error:
         _fail(error)
     except KeyboardInterrupt:
@@ -128,6 +125,8 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
     typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行")
     typer.echo(f"结果（Parquet，按城市分区）：{summary.outputs['results']}（{summary.result_rows} 行）")
     typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+    if "report" in summary.outputs:
+        typer.echo(f"报告：{summary.outputs['report']}")
 
 
 def _print_batch_summary(summary, budget) -> None:

@@ -71,6 +71,16 @@ class SparkOutFolder(OutFolder):
 
 
 
+def _write_report(session, results, books, summary: BatchSummary, folder) -> None:
+    """report.md as the polars engine writes it, its figures aggregated by Spark (spark/report.py)."""
+    from .report import spark_budget
+
+    budget = spark_budget(session, results, [b.rulebook for b in books])
+    title = f"政策找人预算报告（评估日期 {summary.as_of}）"
+    folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
+    summary.outputs["report"] = str(folder.final("report.md"))
+
+
 def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary):
     """(the Spark frame to evaluate or None when no row is valid, its columns, the rejected rows): a catalog table
     as it is, or the list read and validated by the polars reader and staged as Parquet in the hidden folder."""
@@ -120,7 +130,7 @@ def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder:
 def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = None, as_of: dt.date | None = None,
                     table: str | None = None, master: str | None = "local[*]", encoding: str | None = None,
                     rulebook_paths: Iterable[Path] | None = None, parameters: dict[str, Decimal] | None = None,
-                    chunk_rows: int = 200_000, overwrite: bool = False, spark=None) -> BatchSummary:
+                    chunk_rows: int = 200_000, overwrite: bool = False, spark=None, report: bool = False) -> BatchSummary:
     """Evaluate a list (`input_path`) or a catalog table (`table`) on Spark; see the module docstring."""
     started = time.perf_counter()
     from ..sql import SqlError, rulebooks_query, write_sql
@@ -134,7 +144,8 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
     every = load_rulebooks(rulebook_paths or None)
     books = choose_city(every, city) if city else every
     overrides = checked_parameters(parameters)
-    folder = SparkOutFolder(Path(outdir), NAMES, Path(input_path) if input_path else Path(outdir) / ".no-input",
+    names = NAMES + (["report.md"] if report else [])
+    folder = SparkOutFolder(Path(outdir), names, Path(input_path) if input_path else Path(outdir) / ".no-input",
                             overwrite)
     folder.check()
     session = spark or spark_session(master)
@@ -153,15 +164,19 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
             session.sql(write_sql(query, "spark", pretty=False)).write.partitionBy("city").parquet(str(results_path))
             # no row eligible or needing information: Spark writes no Parquet file at all, and reads none back
             written = any(results_path.rglob("*.parquet"))
-            summary.result_rows = session.read.parquet(str(results_path)).count() if written else 0
+            results = session.read.parquet(str(results_path)) if written else None
+            summary.result_rows = results.count() if written else 0
         else:
+            results = None
             results_path.mkdir()
         errors.write_csv(folder.path("errors.csv"))
         summary.outputs = {"results": str(folder.final("results")), "errors": str(folder.final("errors.csv"))}
+        if report:
+            _write_report(session, results, books, summary, folder)
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
         shutil.rmtree(folder.path(".input"), ignore_errors=True)
-        folder.commit(NAMES)
+        folder.commit(names)
     except SqlError as error:
         folder.discard()
         raise InputError([make_problem("--engine spark", None, None, error.text)]) from None
