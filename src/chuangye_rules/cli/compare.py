@@ -41,7 +41,9 @@ def compare(
 ):
     """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
     from ..base.problems import InputError
-    from ..batch.compare import balance, benefit_rows, city_rows, department_rows, run_compare, with_settings
+    from ..batch.compare import balance, benefit_rows, city_rows, department_rows
+    from ..batch.comparerun import run_compare
+    from ..batch.reforms import with_settings
 
     try:
         before = _load_books(base)
