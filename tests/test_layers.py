@@ -124,9 +124,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # Rooms still too big (issue 16, "Big rooms"), each waiting for its own work; the list only shrinks: the tests below
 # fail when a listed file or function is already within the limits, so it is taken off when it is mended.
-OVERSIZE_MODULES = {
-    "rules/schema.py",     # the rulebook format: not yet split
-}
+OVERSIZE_MODULES: set[str] = set()
 OVERSIZE_FUNCTIONS: set[str] = set()
 
 
