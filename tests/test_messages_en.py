@@ -69,3 +69,11 @@ def test_a_failing_case_file_is_told_in_both_languages(tmp_path):
     en = CliRunner().invoke(app, ["test", str(cases), "--lang", "en"])
     assert zh.exit_code == en.exit_code == 1
     assert "规则库中没有这项待遇" in zh.output and "the rulebook has no such benefit" in en.output
+
+
+def test_the_batch_summary_is_told_in_the_language_asked_for(tmp_path):
+    zh = CliRunner().invoke(app, ["batch", str(LIST), "-o", str(tmp_path / "zh"), "--as-of", "2024-06-01"])
+    en = CliRunner().invoke(app, ["batch", str(LIST), "-o", str(tmp_path / "en"), "--as-of", "2024-06-01", "--lang", "en"])
+    assert zh.exit_code == en.exit_code == 0, zh.output + en.output
+    assert "读取 15 行 = 评估 12 行 + 拒绝 3 行" in zh.output
+    assert "read 15 rows = 12 evaluated + 3 rejected" in en.output and "读取" not in en.output

@@ -48,13 +48,15 @@ def batch(
         _show_columns()
         return
     if engine not in ("polars", "spark"):
-        typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）", err=True)
+        typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）" if lang is Lang.zh else
+                   f"batch: unknown engine {engine} (polars or spark)", err=True)
         raise typer.Exit(2)
     if engine == "spark":
         _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report)
         return
     if input_path is None:
-        typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）", err=True)
+        typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）" if lang is Lang.zh else
+                   "batch: give a list file, e.g. chuangye batch list.csv (--show-columns lists the column names)", err=True)
         raise typer.Exit(2)
     from ..base.problems import InputError
     from ..batch.budget import Budget
@@ -72,15 +74,17 @@ def batch(
     except InputError as error:
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
-        typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
+        typer.echo("已中断：未写出任何结果文件（可重新运行）" if lang is Lang.zh else
+                   "interrupted: no result file was written (run it again)", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
     try:
         with sigterm:
             if summary.interrupted_when_done:
                 raise KeyboardInterrupt
-            _print_batch_summary(summary, budget)
+            _print_batch_summary(summary, budget, lang.value)
     except KeyboardInterrupt:  # the run had finished: its outputs are whole, only this account of it was cut short
-        typer.echo(f"已中断，但本次运行已完成，结果文件完整：{outdir}", err=True)
+        typer.echo(f"已中断，但本次运行已完成，结果文件完整：{outdir}" if lang is Lang.zh else
+                   f"interrupted, but the run had finished and its result files are whole: {outdir}", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
 
 
@@ -129,22 +133,37 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
         typer.echo(f"报告：{summary.outputs['report']}")
 
 
-def _print_batch_summary(summary, budget) -> None:
-    typer.echo(f"评估日期 {summary.as_of}，编码 {summary.encoding}，用时 {summary.seconds} 秒")
-    typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行"
-               + (f"（另有 {summary.blank_lines} 个空行）" if summary.blank_lines else ""))
+def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
+    zh = lang == "zh"
+    say = (lambda z, e: z) if zh else (lambda z, e: e)
+    typer.echo(say(f"评估日期 {summary.as_of}，编码 {summary.encoding}，用时 {summary.seconds} 秒",
+                   f"evaluation date {summary.as_of}, encoding {summary.encoding}, {summary.seconds} s"))
+    blank = summary.blank_lines
+    typer.echo(say(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行"
+                   + (f"（另有 {blank} 个空行）" if blank else ""),
+                   f"read {summary.read} rows = {summary.evaluated} evaluated + {summary.rejected} rejected"
+                   + (f" (and {blank} blank lines)" if blank else "")))
     if summary.ignored_columns:
-        typer.echo("未使用的列：" + "、".join(summary.ignored_columns))
+        typer.echo(say("未使用的列：" + "、".join(summary.ignored_columns), "columns not used: " + ", ".join(summary.ignored_columns)))
     if summary.duplicate_ids:
-        shown = "；".join("、".join(f"第 {r} 行" for r in rows) for rows in summary.duplicate_rows[:3])
-        typer.echo(f"注意：{summary.duplicate_ids} 行的编号与前面的行重复（各行均已分别评估，以行号区分）：{shown}"
-                   + ("…" if len(summary.duplicate_rows) > 3 else "") + "；详见 summary.json 的 duplicate_rows", err=True)
-    typer.echo(f"结果：{summary.outputs['results']}（{summary.result_rows} 行）")
-    typer.echo(f"按申请人汇总：{summary.outputs['applicants']}")
-    typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+        rows = summary.duplicate_rows[:3]
+        more = "…" if len(summary.duplicate_rows) > 3 else ""
+        typer.echo(say(f"注意：{summary.duplicate_ids} 行的编号与前面的行重复（各行均已分别评估，以行号区分）："
+                       + "；".join("、".join(f"第 {r} 行" for r in group) for group in rows) + more
+                       + "；详见 summary.json 的 duplicate_rows",
+                       f"note: {summary.duplicate_ids} rows repeat an earlier row's id (each row was evaluated on its "
+                       "own, told apart by its row number): " + "; ".join(", ".join(f"row {r}" for r in group)
+                                                                         for group in rows) + more
+                       + "; see duplicate_rows in summary.json"), err=True)
+    typer.echo(say(f"结果：{summary.outputs['results']}（{summary.result_rows} 行）",
+                   f"results: {summary.outputs['results']} ({summary.result_rows} rows)"))
+    typer.echo(say(f"按申请人汇总：{summary.outputs['applicants']}", f"per applicant: {summary.outputs['applicants']}"))
+    typer.echo(say(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）",
+                   f"rejected rows: {summary.outputs['errors']} ({summary.rejected} rows)"))
     if summary.earlier_outputs:
-        typer.echo("注意：目录中的 " + "、".join(summary.earlier_outputs) + " 是更早一次运行写出的，不是本次的结果（本次未生成，"
-                   "也未删除）", err=True)
+        typer.echo(say("注意：目录中的 " + "、".join(summary.earlier_outputs) + " 是更早一次运行写出的，不是本次的结果（本次未生成，"
+                       "也未删除）", "note: " + ", ".join(summary.earlier_outputs) + " in the folder are from an earlier "
+                       "run, not this one's (this run did not write them, nor delete them)"), err=True)
     if budget is not None:
         from ..batch.report import print_budget
 
