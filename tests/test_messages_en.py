@@ -24,14 +24,33 @@ COMMANDS = [
      "cannot write benefit huaibei.startup_talent_referral_reward exactly as a mysql query"),
     (["compare", str(LIST), "--set", "huaibei.no_such.amount=1"], "没有待遇 huaibei.no_such",
      "there is no benefit huaibei.no_such"),
+    (["check", str(PROFILE), "--bad"], "没有选项 --bad", "no option --bad"),
+    (["sql", "--dialect", "oracle"], "的取值 oracle无效（可选：duckdb", "the value oracle of --dialect is not valid"),
 ]
+
+
+def _run(args: list[str]):
+    """As `chuangye` runs: main() (which words typer's own command-line errors), with the arguments in sys.argv;
+    (exit code, what it printed on stdout and stderr)."""
+    import contextlib
+    import io
+    import sys
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from chuangye_rules.cli import main
+
+    out = io.StringIO()
+    with mock.patch.object(sys, "argv", ["chuangye", *args]), contextlib.redirect_stdout(out), \
+            contextlib.redirect_stderr(out), pytest.raises(SystemExit) as ended:
+        main()
+    return SimpleNamespace(exit_code=ended.value.code, output=out.getvalue())
 
 
 @pytest.mark.parametrize("args, chinese, english", COMMANDS, ids=[" ".join(a[:1] + a[2:]) for a, _, _ in COMMANDS])
 def test_a_command_says_it_in_chinese_and_with_lang_en_in_english(args, chinese, english, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    zh = CliRunner().invoke(app, args)
-    en = CliRunner().invoke(app, args + ["--lang", "en"])
+    zh, en = _run(args), _run(args + ["--lang", "en"])
     assert zh.exit_code == en.exit_code == 2, zh.output + en.output
     assert chinese in zh.output and english not in zh.output
     assert english in en.output and chinese not in en.output

@@ -1,4 +1,5 @@
-"""`main`: runs the app, and turns what can go wrong on the command line into one Chinese line and an exit code."""
+"""`main`: runs the app, and turns what can go wrong on the command line into one line (Chinese, or English with
+--lang en) and an exit code."""
 
 from __future__ import annotations
 
@@ -24,10 +25,13 @@ def main() -> None:
         typer.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
         sys.exit(2)
     except typer.Abort:  # a question asked with no one to answer it (input closed, or Ctrl-D)
-        typer.echo("没有得到回答（输入已结束）：请在命令行上用选项给出，或加 --no-input 查看缺少哪些选项", err=True)
+        typer.echo("没有得到回答（输入已结束）：请在命令行上用选项给出，或加 --no-input 查看缺少哪些选项"
+                   if _lang(sys.argv[1:]) == "zh" else
+                   "no answer (the input ended): give it as an option on the command line, or add --no-input to see "
+                   "which options are missing", err=True)
         sys.exit(2)
     except click_errors.UsageError as error:  # typer's own option errors, in Chinese like every other message
-        typer.echo(usage_message(error), err=True)
+        typer.echo(usage_message(error, _lang(sys.argv[1:])), err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         typer.echo("已中断 / interrupted", err=True)
@@ -37,46 +41,72 @@ def main() -> None:
             raise
         from ..base.privacy import mask_text
 
-        typer.echo(mask_text(f"内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）："
-                             f"{type(error).__name__}: {error}"), err=True)
+        said = ("内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）：" if _lang(sys.argv[1:]) == "zh"
+                else "internal error (please report this line and the files used; CHUANGYE_DEBUG=1 shows the details): ")
+        typer.echo(mask_text(f"{said}{type(error).__name__}: {error}"), err=True)
         sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)
 
 
-def usage_message(error) -> str:
-    """A command-line mistake (an unknown option, a missing argument, a value not allowed) in Chinese."""
+def _lang(argv: list[str]) -> str:
+    """The --lang the command line asks for, read before typer parses it (so its own errors can use it too)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang=en" or (arg == "--lang" and argv[i + 1:i + 2] == ["en"]):
+            return "en"
+    return "zh"
+
+
+def usage_message(error, lang: str = "zh") -> str:
+    """A command-line mistake (an unknown option, a missing argument, a value not allowed), in Chinese, or in
+    English with --lang en."""
     import re
 
     from typer._click import exceptions as click_errors
 
+    zh = lang != "en"
     command = error.ctx.command_path if error.ctx else "chuangye"
-    help_hint = f"（用 {command} --help 查看用法）"
+    help_hint = f"（用 {command} --help 查看用法）" if zh else f" (see {command} --help)"
     param = getattr(error, "param", None)
     name = _param_name(param, getattr(error, "param_hint", None))
     if isinstance(error, click_errors.NoSuchOption):
         meant = sorted(getattr(error, "possibilities", None) or [])
-        return f"{command}: 没有选项 {error.option_name}" + (f"（是否想写 {'、'.join(meant)}？）" if meant else help_hint)
+        if zh:
+            return f"{command}: 没有选项 {error.option_name}" + (f"（是否想写 {'、'.join(meant)}？）" if meant else help_hint)
+        return f"{command}: no option {error.option_name}" + (f" (did you mean {', '.join(meant)}?)" if meant else help_hint)
     if isinstance(error, click_errors.MissingParameter):
-        what = "参数" if param is not None and param.param_type_name == "argument" else "选项"
-        return f"{command}: 缺少{what} {name}{help_hint}"
+        argument = param is not None and param.param_type_name == "argument"
+        return (f"{command}: 缺少{'参数' if argument else '选项'} {name}{help_hint}" if zh else
+                f"{command}: missing {'argument' if argument else 'option'} {name}{help_hint}")
     if isinstance(error, click_errors.BadParameter):
-        message = error.message or ""
-        bad = re.search(r"'([^']*)' is not", message) or re.search(r"^'?([^\s']+)'? is not", message)
-        shown = f" {bad.group(1)}" if bad else ""
-        choices = _choices(param, message)
-        if choices:
-            return f"{command}: {name} 的取值{shown}无效（可选：{'、'.join(choices)}）"
-        if "range" in message or "less than" in message or "greater than" in message:
-            return f"{command}: {name} 的取值{shown}超出允许的范围{help_hint}"
-        if "integer" in message or "is not a valid" in message:
-            return f"{command}: {name} 的取值{shown}无效，应为整数{help_hint}"
-        return f"{command}: {name} 的取值{shown}无效{help_hint}"
+        return _bad_value(error, command, name, param, help_hint, zh)
     extra = re.search(r"unexpected extra argument(?:s|\(s\))? \((.*)\)", error.message or "")
     if extra:
-        return f"{command}: 多余的参数 {extra.group(1)}{help_hint}"
+        return f"{command}: 多余的参数 {extra.group(1)}{help_hint}" if zh else \
+            f"{command}: unexpected arguments {extra.group(1)}{help_hint}"
     if isinstance(error, click_errors.BadOptionUsage):
-        return f"{command}: 选项 {getattr(error, 'option_name', '')} 的用法不对（例如缺少它的取值）{help_hint}"
-    return f"{command}: 命令行用法不对{help_hint}"
+        option = getattr(error, "option_name", "")
+        return (f"{command}: 选项 {option} 的用法不对（例如缺少它的取值）{help_hint}" if zh else
+                f"{command}: option {option} is not used right (its value may be missing){help_hint}")
+    return f"{command}: 命令行用法不对{help_hint}" if zh else f"{command}: the command line is not right{help_hint}"
+
+
+def _bad_value(error, command: str, name: str, param, help_hint: str, zh: bool) -> str:
+    import re
+
+    message = error.message or ""
+    bad = re.search(r"'([^']*)' is not", message) or re.search(r"^'?([^\s']+)'? is not", message)
+    shown = f" {bad.group(1)}" if bad else ""
+    choices = _choices(param, message)
+    if choices:
+        return (f"{command}: {name} 的取值{shown}无效（可选：{'、'.join(choices)}）" if zh else
+                f"{command}: the value{shown} of {name} is not valid (one of: {', '.join(choices)})")
+    if "range" in message or "less than" in message or "greater than" in message:
+        return (f"{command}: {name} 的取值{shown}超出允许的范围{help_hint}" if zh else
+                f"{command}: the value{shown} of {name} is out of the allowed range{help_hint}")
+    if "integer" in message or "is not a valid" in message:
+        return (f"{command}: {name} 的取值{shown}无效，应为整数{help_hint}" if zh else
+                f"{command}: the value{shown} of {name} is not valid: it should be a whole number{help_hint}")
+    return f"{command}: {name} 的取值{shown}无效{help_hint}" if zh else f"{command}: the value{shown} of {name} is not valid{help_hint}"
 
 
 def _param_name(param, hint) -> str:
