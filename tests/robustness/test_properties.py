@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import shutil
 from decimal import Decimal
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
@@ -329,7 +330,7 @@ def dump(book) -> str:
             return {k: plain(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
             return [plain(v) for v in value]
-        if hasattr(value, "value") and value.__class__.__module__.endswith("schema"):  # an Enum
+        if isinstance(value, Enum):  # the format's enums (category, period) as the text a rulebook writes
             return value.value
         return value
 

@@ -47,17 +47,10 @@ def batch(
     if show_columns:
         _show_columns()
         return
-    if engine not in ("polars", "spark"):
-        typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）" if lang is Lang.zh else
-                   f"batch: unknown engine {engine} (polars or spark)", err=True)
-        raise typer.Exit(2)
+    _check_engine_and_list(engine, input_path, lang)
     if engine == "spark":
         _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report)
         return
-    if input_path is None:
-        typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）" if lang is Lang.zh else
-                   "batch: give a list file, e.g. chuangye batch list.csv (--show-columns lists the column names)", err=True)
-        raise typer.Exit(2)
     from ..base.problems import InputError
     from ..batch.budget import Budget
 
@@ -86,6 +79,17 @@ def batch(
         typer.echo(f"已中断，但本次运行已完成，结果文件完整：{outdir}" if lang is Lang.zh else
                    f"interrupted, but the run had finished and its result files are whole: {outdir}", err=True)
         raise typer.Exit(143 if sigterm.received else 130)
+
+
+def _check_engine_and_list(engine: str, input_path, lang) -> None:
+    if engine not in ("polars", "spark"):
+        typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）" if lang is Lang.zh else
+                   f"batch: unknown engine {engine} (polars or spark)", err=True)
+        raise typer.Exit(2)
+    if engine == "polars" and input_path is None:
+        typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）" if lang is Lang.zh else
+                   "batch: give a list file, e.g. chuangye batch list.csv (--show-columns lists the column names)", err=True)
+        raise typer.Exit(2)
 
 
 def _run_polars(console, **options):
