@@ -22,9 +22,10 @@ class Problem:
     hint_en: str | None = None
     code: str | None = None  # a stable name for the kind of problem, for CI and tests
     field: str | None = None  # the profile field (or request key) the problem is about, where there is one
+    file_en: str | None = None  # where, in English (`--lang en`), when the place is named in words, not a path
 
     def format(self, lang: str = "zh") -> str:
-        where = self.file
+        where = self.file_en if lang == "en" and self.file_en else self.file
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -38,13 +39,14 @@ class Problem:
         return mask_text(text)  # a personal ID or phone number quoted from the input is never printed whole
 
 
-def make_problem(file: str, line: int | None, column: int | None, message: "Text | str",
+def make_problem(file: "Text | str", line: int | None, column: int | None, message: "Text | str",
                  hint: "Text | str | None" = None, severity: str = "error", code: str | None = None) -> Problem:
-    """A Problem from bilingual (or plain) message and hint."""
+    """A Problem from bilingual (or plain) message and hint; `file` a Text where the place is named in words."""
     message = as_text(message)
     hint = as_text(hint) if hint is not None else None
-    return Problem(file, line, column, message.zh, hint.zh if hint else None, severity,
-                   message.en, hint.en if hint else None, code)
+    where = as_text(file)
+    return Problem(where.zh, line, column, message.zh, hint.zh if hint else None, severity,
+                   message.en, hint.en if hint else None, code, file_en=where.en if where.en != where.zh else None)
 
 
 def _is_zh(text: str) -> bool:

@@ -81,7 +81,7 @@ def _known_history(history: tuple[Received, ...], books: list[LoadedRulebook]) -
 
         cities = "、".join(b.rulebook.city.zh for b in books) or "—"
         cities_en = ", ".join(b.rulebook.city.en for b in books) or "—"
-        problems = [make_problem("已享受待遇", None, None, Text(
+        problems = [make_problem(Text("已享受待遇", HISTORY), None, None, Text(
             f"已享受待遇中的 {e.benefit!r} 不是{cities}规则库中的待遇",
             f"{e.benefit!r} in the benefits already received is not a benefit of the {cities_en} rulebooks"),
             Text("写待遇标识（如 one_time_startup_subsidy，见 chuangye check --show-all）或待遇名称",
