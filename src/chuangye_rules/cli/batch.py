@@ -49,7 +49,8 @@ def batch(
         return
     _check_engine_and_list(engine, input_path, lang)
     if engine == "spark":
-        _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report)
+        _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report,
+                        lang.value)
         return
     from ..base.problems import InputError
     from ..batch.budget import Budget
@@ -112,12 +113,15 @@ def _run_polars(console, **options):
         return run_batch(progress=tick, **options)
 
 
-def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report) -> None:
+def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report,
+                    lang: str = "zh") -> None:
     from ..base.problems import InputError
     from ..spark.runner import run_spark_batch
 
+    say = (lambda z, e: z) if lang == "zh" else (lambda z, e: e)
     if input_path is None and table is None:
-        typer.echo("batch: 需要名单文件或 --table 表名，如 chuangye batch --engine spark 名单.parquet", err=True)
+        typer.echo(say("batch: 需要名单文件或 --table 表名，如 chuangye batch --engine spark 名单.parquet",
+                       "batch: give a list file or --table NAME, e.g. chuangye batch --engine spark list.parquet"), err=True)
         raise typer.Exit(2)
     outdir = outdir or (input_path.with_name(f"{input_path.stem}-结果") if input_path else Path(f"{table}-结果"))
     try:
@@ -125,16 +129,20 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
                                   encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
                                   overwrite=overwrite, report=report)
     except InputError as error:
-        _fail(error)
+        _fail(error, lang=lang)
     except KeyboardInterrupt:
-        typer.echo("已中断：未写出任何结果文件（可重新运行）", err=True)
+        typer.echo(say("已中断：未写出任何结果文件（可重新运行）", "interrupted: no result file was written (run it again)"), err=True)
         raise typer.Exit(130)
-    typer.echo(f"评估日期 {summary.as_of}，引擎 Spark，用时 {summary.seconds} 秒")
-    typer.echo(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行")
-    typer.echo(f"结果（Parquet，按城市分区）：{summary.outputs['results']}（{summary.result_rows} 行）")
-    typer.echo(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）")
+    typer.echo(say(f"评估日期 {summary.as_of}，引擎 Spark，用时 {summary.seconds} 秒",
+                   f"evaluation date {summary.as_of}, engine Spark, {summary.seconds} s"))
+    typer.echo(say(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行",
+                   f"read {summary.read} rows = {summary.evaluated} evaluated + {summary.rejected} rejected"))
+    typer.echo(say(f"结果（Parquet，按城市分区）：{summary.outputs['results']}（{summary.result_rows} 行）",
+                   f"results (Parquet, by city): {summary.outputs['results']} ({summary.result_rows} rows)"))
+    typer.echo(say(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）",
+                   f"rejected rows: {summary.outputs['errors']} ({summary.rejected} rows)"))
     if "report" in summary.outputs:
-        typer.echo(f"报告：{summary.outputs['report']}")
+        typer.echo(say(f"报告：{summary.outputs['report']}", f"report: {summary.outputs['report']}"))
 
 
 def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
