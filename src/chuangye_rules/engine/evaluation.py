@@ -46,7 +46,8 @@ def evaluate(
     overrides = checked_parameters(parameters)
     facts = profile.known()
     history = facts.pop(HISTORY, ())
-    _known_history(history, books)  # against every rulebook given: a history may name another city's benefits
+    if history:  # checked against every rulebook given: a history may name another city's benefits
+        _known_history(history, books)
     wanted = city or profile.get("city")
     if wanted:
         books = choose_city(books, wanted, "--city" if city else "city")
@@ -95,7 +96,7 @@ def _known_history(history: tuple[Received, ...], books: list[LoadedRulebook]) -
 def evaluate_rulebook(book: Rulebook, facts: dict[str, Any], as_of: dt.date,
                       overrides: dict[str, Decimal], history: tuple[Received, ...] = ()) -> CityResult:
     results = [evaluate_benefit(book, b, facts, as_of, overrides) for b in book.benefits]
-    received = received_by_benefit(history, references(book.city.slug, book.city.zh, book.benefits))
+    received = received_by_benefit(history, references(book.city.slug, book.city.zh, book.benefits)) if history else {}
     apply_history(book, results, received)
     apply_exclusions(book, results, excluding_history(book, received))
     doc = book.document
@@ -140,7 +141,8 @@ def evaluate_benefit(book: Rulebook, benefit: Benefit, facts: dict[str, Any], as
         id=benefit.id, name=benefit.name, name_en=benefit.name_en, city=book.city.slug, clause=benefit.clause,
         category=benefit.category.value, status=status, amount=amount, period=benefit.period.value,
         period_note=benefit.period_note, conditions=conditions, findings=findings, missing_facts=missing,
-        lead_departments=benefit.departments.lead, cooperating_departments=benefit.departments.cooperating,
+        lead_departments=list(benefit.departments.lead),
+        cooperating_departments=list(benefit.departments.cooperating),
         quote=[benefit.quote] if isinstance(benefit.quote, str) else list(benefit.quote),
         notes=benefit.notes, valid_to=end, draft=book.document.draft,
     )

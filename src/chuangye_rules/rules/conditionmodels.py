@@ -3,6 +3,7 @@ all_of / any_of / not that combine them (a tagged union, so a mistake is reporte
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
@@ -79,7 +80,7 @@ class Compare(Strict):
                 raise ValueError(f"the operator {ops[0]} has no value")
         return data
 
-    @property
+    @cached_property  # asked for at every evaluation of every applicant: found once (nothing changes a node's operator)
     def op(self) -> str:
         for op in COMPARE_OPS:
             if getattr(self, "in_" if op == "in" else op) is not None:
