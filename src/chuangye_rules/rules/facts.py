@@ -4,6 +4,7 @@ share."""
 
 from __future__ import annotations
 
+from ..base.memo import by_identity
 from .history import HISTORY
 from .schema import (
     CASH_CATEGORIES,
@@ -88,13 +89,18 @@ def _unique(items) -> list:
 
 def fact_order(benefit: Benefit) -> list[str]:
     """The canonical order in which a benefit's missing facts are named (the batch path uses it too)."""
+    return list(_fact_order(benefit))
+
+
+@by_identity
+def _fact_order(benefit: Benefit) -> tuple[str, ...]:
     names = ["kind"]
     if benefit.conditions is not None:
         names += condition_fields(benefit.conditions)
     names += amount_inputs(benefit.amount)
     if pays_tiers_once(benefit):
         names.append(HISTORY)  # the amounts already paid decide what is still due
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def paid_once(benefit: Benefit) -> bool:

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..base.memo import by_identity
 from ..base.messages import Invalid
 
 HISTORY = "received"  # the catalog field that holds the history
@@ -105,6 +106,11 @@ def _amount(value: Any) -> Decimal | None:
 def references(slug: str, city_zh: str, benefits: Iterable[Any]) -> dict[str, str]:
     """Every way an entry may name a benefit of one rulebook → its id: the id, `city.id`, the Chinese name
     (alone or after the city's name)."""
+    return dict(_references(slug, city_zh, benefits))
+
+
+@by_identity
+def _references(slug: str, city_zh: str, benefits: Iterable[Any]) -> dict[str, str]:
     names: dict[str, str] = {}
     for b in benefits:
         for ref in (b.id, f"{slug}.{b.id}", b.name, f"{city_zh}{b.name}", f"{city_zh}.{b.id}"):
