@@ -222,16 +222,23 @@ def test_a_writer_thread_that_dies_of_a_bug_still_leaves_nothing(small, monkeypa
 # ----------------------------------------------------------------------------------------- names
 
 
+@pytest.fixture(scope="module")
+def xlsx_list(tmp_path_factory) -> Path:
+    """A list as Excel: the applicants.xlsx a batch run writes."""
+    folder = tmp_path_factory.mktemp("xlsx")
+    made = batch(EXAMPLE, "-o", folder / "x", "--as-of", "2024-06-01", "--format", "xlsx")
+    assert made.returncode == 0, made.stderr
+    return folder / "x" / "applicants.xlsx"
+
+
 @pytest.mark.parametrize("name, fmt", [("results.csv", "csv"), ("applicants.csv", "csv"), ("errors.csv", "csv"),
                                        ("results.xlsx", "xlsx"), ("applicants.xlsx", "xlsx")])
-def test_a_list_named_like_an_output_is_never_written_over(tmp_path, name, fmt):
+def test_a_list_named_like_an_output_is_never_written_over(tmp_path, name, fmt, xlsx_list):
     """`chuangye batch applicants.csv -o .` — what a clerk types — refuses, with the list untouched."""
     folder = tmp_path / "桌面"
     folder.mkdir()
     if fmt == "xlsx":
-        made = batch(EXAMPLE, "-o", tmp_path / "x", "--as-of", "2024-06-01", "--format", "xlsx")
-        assert made.returncode == 0, made.stderr
-        shutil.copy(tmp_path / "x" / "applicants.xlsx", folder / name)
+        shutil.copy(xlsx_list, folder / name)
     else:
         shutil.copy(EXAMPLE, folder / name)
     (folder / "备注.txt").write_bytes(MINE["备注.txt"])
@@ -246,29 +253,35 @@ def test_a_list_named_like_an_output_is_never_written_over(tmp_path, name, fmt):
 
 OUTPUT_NAMES = ["results.csv", "applicants.csv", "errors.csv", "summary.json", "report.md", "results.xlsx",
                 "results.jsonl", "applicants.jsonl", "applicants.xlsx", ".chuangye-manifest.json"]
+WRITTEN = ["results.csv", "applicants.csv", "errors.csv", "summary.json"]  # by a csv run without --report
+NOT_WRITTEN = [name for name in OUTPUT_NAMES if name not in WRITTEN and name != ".chuangye-manifest.json"]
 
 
-@pytest.mark.parametrize("name", OUTPUT_NAMES)
-def test_a_users_file_named_like_an_output_is_never_touched(tmp_path, name):
+# each name a run writes, alone (one would hide another's refusal); the names it does not write, all at once
+@pytest.mark.parametrize("names", [[name] for name in WRITTEN] + [[".chuangye-manifest.json"], NOT_WRITTEN],
+                         ids=WRITTEN + [".chuangye-manifest.json", "not-written"])
+def test_a_users_file_named_like_an_output_is_never_touched(tmp_path, names):
     out = tmp_path / "out"
     out.mkdir()
-    (out / name).write_bytes("用户自己的文件".encode("utf-8"))
+    for name in names:
+        (out / name).write_bytes("用户自己的文件".encode("utf-8"))
     before = snapshot(out)
-    written = {"results.csv", "applicants.csv", "errors.csv", "summary.json"}
     for extra in ([], ["--overwrite"]):
         done = batch(EXAMPLE, "-o", out, "--as-of", "2024-06-01", *extra)
-        if name in written:
+        if names[0] in WRITTEN:
             refused_cleanly(done, "已有同名文件")
             assert snapshot(out) == before
-        elif name == ".chuangye-manifest.json":
+        elif names[0] == ".chuangye-manifest.json":
             refused_cleanly(done, "同名文件")
             assert snapshot(out) == before
         else:
             assert done.returncode == 0, done.stderr
-            assert (out / name).read_bytes() == before[name], "a file this run does not write is left alone"
-            for made in written:
+            for name in names:
+                assert (out / name).read_bytes() == before[name], f"{name}: a file this run does not write is left alone"
+            for made in WRITTEN:
                 (out / made).unlink()
             (out / ".chuangye-manifest.json").unlink()
+            assert snapshot(out) == before
 
 
 def test_overwrite_replaces_an_earlier_runs_outputs_but_not_one_the_user_changed(tmp_path):

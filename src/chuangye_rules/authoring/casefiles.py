@@ -53,8 +53,26 @@ class Failure:
         return "\n".join(lines)
 
 
+# The case files last read, by path, with their text: validating a rulebook runs the coverage check, which reads
+# every case file, and an author's loop (or a test) validates again and again while the cases stay as they were.
+# The text is read each time, so an edited file is parsed afresh; the cases are never changed once read.
+_READ: dict[str, tuple[str, list[Case]]] = {}
+
+
 def load_cases(path: Path) -> list[Case]:
-    located: Located = load_located(read_text(Path(path), "测试用例"), str(path))
+    text = read_text(Path(path), "测试用例")
+    known = _READ.get(str(path))
+    if known is not None and known[0] == text:
+        return list(known[1])
+    cases = _parse_cases(text, path)
+    if len(_READ) > 256:
+        _READ.clear()
+    _READ[str(path)] = (text, cases)
+    return list(cases)
+
+
+def _parse_cases(text: str, path: Path) -> list[Case]:
+    located: Located = load_located(text, str(path))
     data = located.data
     if not isinstance(data, dict) or "cases" not in data or "rulebook" not in data:
         raise InputError([make_problem(str(path), 1, 1, Text("测试用例文件需要 rulebook: 与 cases: 两个键",

@@ -18,7 +18,6 @@ from ..engine.amounts import checked_parameters
 from ..render.rulediff import benefit_changes
 from ..rules.catalog import catalog
 from ..rules.loading import LoadedRulebook
-from . import report_html
 from .budget import Budget, fen_yuan
 from .columnar import ROW, set_bits
 from .compile import CompiledRulebook, compile_rulebook, result_columns
@@ -316,13 +315,11 @@ def compare_html(comparison: Comparison, title: str) -> str:
              "<h2>各城市</h2>", _table(CITY_HEAD, city_rows(comparison, names))]
     departments = comparison.department_table().filter(pl.col("up_to_change") != 0).head(12)
     if departments.height:
-        report_html.setup()
         parts.append("<h2>各牵头单位的预算变化（最高可得，万元）</h2><figure>" + _bars(
             "预算变化（最高可得）", [f"{names.get(c, c)} {d}" for c, d in zip(departments["city"], departments["lead_departments"])],
             [("变化", [v / 1_000_000 for v in departments["up_to_change"].to_list()], BLUE)], "万元") + "</figure>")
     groups = comparison.groups_table().head(16)
     if groups.height:
-        report_html.setup()
         parts.append("<h2>得益与受损的人数（按申请人类型和身份）</h2><figure>" + _bars(
             "得益与受损", [f"{b}：{g}" for b, g in zip(groups["by"], groups["group"])],
             [("得益", [float(v) for v in groups["winners"]], GREEN), ("受损", [float(v) for v in groups["losers"]], AMBER)],

@@ -15,7 +15,6 @@ from ..base.problems import InputError, make_problem
 from ..engine.amounts import checked_parameters
 from ..rules.history import benefit_keys
 from ..rules.loading import LoadedRulebook, choose_city
-from . import report_html
 from .columnar import ROW
 from .columns import parse_chunk
 from .compare import CHANGES, Comparison, _compare_compiled, _names, compare_html, markdown
@@ -50,7 +49,7 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
 
     input_path, outdir = Path(input_path), Path(outdir)
     base, reform, shared = _compared_cities(input_path, base, reform, city)
-    names = ["changes.csv", "errors.csv", "report.md", "summary.json"] + (["report.html"] if report_html.available() else [])
+    names = ["changes.csv", "errors.csv", "report.md", "summary.json", "report.html"]
     folder = OutFolder(outdir, names, input_path, overwrite)
     folder.check()
     reform_as_of = reform_as_of or as_of

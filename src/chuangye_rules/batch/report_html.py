@@ -1,17 +1,15 @@
-"""report.html: the budget report as one self-contained page a department head opens offline — charts (drawn
-by matplotlib as inline SVG, text kept as text so the reader's own fonts draw the Chinese) and the tables of
-report.md. No script, no font, nothing fetched from another server.
+"""report.html: the budget report as one self-contained page a department head opens offline — charts (inline
+SVG, drawn here: bars, an axis, labels, the text kept as text so the reader's own fonts draw the Chinese) and the
+tables of report.md. No script, no font, nothing fetched from another server.
 
-matplotlib is an optional dependency (`pip install '.[charts]'`); without it a run writes report.md only.
+The charts were drawn by matplotlib until 2026-12: a 10 MB optional dependency that cost each `--report` run about
+a second and drew horizontal bars, which take fifty lines of SVG (bench/README.md, "Test time").
 """
 
 from __future__ import annotations
 
 import html
-import importlib.util
-import io
-import logging
-import warnings
+import math
 from decimal import Decimal
 
 from rich.cells import cell_len, set_cell_size
@@ -21,12 +19,11 @@ from .budget import Budget
 # tried in turn by the reader's browser; the SVG names them, it embeds none
 FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
          "SimHei", "sans-serif"]
+FONT_STYLE = "font-family: " + ", ".join(f"'{f}'" if " " in f else f for f in FONTS) + "; font-size: 13px"
 BARS = 12  # bars per chart: the largest, the rest counted below it
 GREEN, AMBER, BLUE = "#2e7d32", "#f9a825", "#1565c0"
-
-
-def available() -> bool:
-    return importlib.util.find_spec("matplotlib") is not None
+WIDTH, ROW, TOP, BOTTOM = 950, 36, 46, 56  # px: the chart's width, a bar's row, room for the title, for the axis
+CHAR = 7.2  # px: half the width of a Chinese character at 13 px (one display column)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -34,55 +31,81 @@ def _short(text: str, limit: int = 40) -> str:
     return text if cell_len(text) <= limit else set_cell_size(text, limit - 1).rstrip() + "…"
 
 
-def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], unit: str) -> str:
-    """A horizontal bar chart (several series stacked) as an SVG element."""
-    from matplotlib.figure import Figure  # not pyplot: no global state, no GUI backend, a third of the import
+def _ticks(low: float, high: float, whole: bool) -> list[float]:
+    """Round values for the axis, about five, spanning low..high (low <= 0 <= high)."""
+    span = high - low or 1.0
+    step = 10 ** math.floor(math.log10(span / 5))
+    for factor in (1, 2, 5, 10):
+        if span / (step * factor) <= 6:
+            step *= factor
+            break
+    if whole:
+        step = max(1.0, round(step))
+    first = math.floor(low / step) * step
+    count = int(math.ceil((high - first) / step - 1e-9))
+    return [first + i * step for i in range(count + 1)]
 
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.4g}"
+
+
+def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], unit: str) -> str:
+    """A horizontal bar chart, the series stacked (a negative value runs left of zero), as an SVG element."""
     labels = [_short(label) for label in labels]
-    top, bottom = 0.45, 0.65  # inches: the title; the axis and its unit
-    height = top + bottom + 0.36 * max(1, len(labels))
-    longest = max([cell_len(label) for label in labels] + [8])
-    figure = Figure(figsize=(9.5, height))
-    # the labels' room from their width (matplotlib may have no CJK metrics; the browser draws the text)
-    left = min(0.55, 0.07 + longest * 0.0105)
-    axes = figure.add_axes((left, bottom / height, 0.95 - left, 1 - (top + bottom) / height))
-    positions = list(range(len(labels)))[::-1]
-    start = [0.0] * len(labels)
-    for name, values, colour in series:
-        axes.barh(positions, values, left=start, color=colour, label=name, height=0.62)
-        start = [a + b for a, b in zip(start, values)]
-    axes.set_yticks(positions, labels)
-    axes.set_title(title, loc="left", fontsize=12)
-    axes.set_xlabel(unit)
-    axes.spines[["top", "right"]].set_visible(False)
-    if unit in ("人", "人次"):
-        axes.xaxis.get_major_locator().set_params(integer=True)
-    if len(series) > 1:  # above the bars, right of the title: never over a bar
-        axes.legend(loc="lower right", bbox_to_anchor=(1, 1), ncol=len(series), frameon=False)
-    buffer = io.StringIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "glyph missing" for Chinese: the text is drawn by the browser
-        # no metadata block: its namespace and licence URIs would look like links in a page that fetches nothing
-        figure.savefig(buffer, format="svg", metadata={"Creator": None, "Date": None, "Format": None, "Type": None})
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    left = 16 + CHAR * max([cell_len(label) for label in labels] + [8])
+    right = WIDTH - 24
+    height = TOP + BOTTOM + ROW * max(1, len(labels))
+    ends = [[0.0, 0.0] for _ in labels]  # each bar's reach left and right of zero
+    for _, values, _ in series:
+        for end, value in zip(ends, values):
+            end[value >= 0] += value
+    ticks = _ticks(min([e[0] for e in ends] + [0.0]), max([e[1] for e in ends] + [0.0]), unit in ("人", "人次"))
+    low, high = ticks[0], ticks[-1]
+
+    def x(value: float) -> float:
+        return left + (value - low) / ((high - low) or 1.0) * (right - left)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
+           f'role="img" style="{FONT_STYLE}"><title>{html.escape(title)}</title>',
+           f'<text x="8" y="24" font-size="16">{html.escape(title)}</text>']
+    bottom = height - BOTTOM
+    for tick in ticks:
+        out.append(f'<line x1="{x(tick):.1f}" y1="{TOP}" x2="{x(tick):.1f}" y2="{bottom}" stroke="#ddd"/>'
+                   f'<text x="{x(tick):.1f}" y="{bottom + 18}" text-anchor="middle">{_number(tick)}</text>')
+    out.append(f'<text x="{(left + right) / 2:.1f}" y="{height - 12}" text-anchor="middle">{html.escape(unit)}</text>')
+    for i, label in enumerate(labels):
+        middle = TOP + ROW * i + ROW / 2
+        out.append(f'<text x="{left - 8:.1f}" y="{middle + 4.5:.1f}" text-anchor="end">{html.escape(label)}</text>')
+        reach = [0.0, 0.0]
+        for name, values, colour in series:
+            value = values[i]
+            if not value:
+                continue
+            side = value >= 0
+            start, reach[side] = reach[side], reach[side] + value
+            a, b = sorted((x(start), x(reach[side])))
+            out.append(f'<rect x="{a:.1f}" y="{middle - ROW * 0.31:.1f}" width="{b - a:.1f}" height="{ROW * 0.62:.1f}" '
+                       f'fill="{colour}"><title>{html.escape(f"{label}：{name} {_number(value)} {unit}")}</title></rect>')
+    out.append(f'<line x1="{x(0):.1f}" y1="{TOP}" x2="{x(0):.1f}" y2="{bottom}" stroke="#444"/>')
+    if len(series) > 1:  # above the bars, at the right: never over a bar
+        at = right
+        for name, _, colour in reversed(series):
+            at -= CHAR * cell_len(name) + 8
+            out.append(f'<text x="{at:.1f}" y="{TOP - 12}">{html.escape(name)}</text>')
+            at -= 18
+            out.append(f'<rect x="{at:.1f}" y="{TOP - 23}" width="12" height="12" fill="{colour}"/>')
+            at -= 16
+    out.append("</svg>")
+    return "".join(out)
 
 
 def _wan(fen: int) -> float:
     return float(Decimal(fen) / 1_000_000)  # fen → 万元, for the length of a bar only (labels stay exact)
 
 
-def setup() -> None:
-    import matplotlib
-
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # fonts it lacks: the browser has them
-    matplotlib.rcParams.update({"svg.fonttype": "none", "font.family": "sans-serif",
-                                "font.sans-serif": FONTS[:-1] + ["DejaVu Sans"], "font.size": 10})
-
-
 def charts(budget: Budget) -> list[tuple[str, str]]:
     """(heading, svg) for each chart, city by city."""
-    setup()
     out = []
     for slug, city in budget.city_names.items():
         groups = [(key, members) for key, members, _ in budget.group_lines(slug)

@@ -140,9 +140,7 @@ def run_batch(
                                                                   f"unknown format {fmt} (one of: {', '.join(FORMATS)})"))])
     ext = "jsonl" if fmt == "jsonl" else fmt
     names = {"results": f"results.{ext}", "applicants": f"applicants.{ext}", "errors": "errors.csv"}
-    # report.html beside report.md where matplotlib is installed (the `charts` extra)
-    extra = ["summary.json"] + (["report.md"] + (["report.html"] if report_html.available() else [])
-                                if budget is not None else [])
+    extra = ["summary.json"] + (["report.md", "report.html"] if budget is not None else [])
     folder = OutFolder(outdir, [*names.values(), *extra], input_path, overwrite)
     folder.check()
     as_of = as_of or dt.date.today()

@@ -17,7 +17,6 @@ from .app import (
     Lang,
     _console,
     _date,
-    _extra,
     _fail,
     _params,
     app,
@@ -180,11 +179,9 @@ def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
         from ..batch.report import print_budget
 
         print_budget(budget, _console())
-        typer.echo(f"报告（全部表格）：{summary.outputs['report']}")
-        if "report_html" in summary.outputs:
-            typer.echo(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}")
-        else:
-            typer.echo(f"图表报告 report.html 需要 matplotlib：{_extra('charts')}", err=True)
+        typer.echo(say(f"报告（全部表格）：{summary.outputs['report']}", f"report (every table): {summary.outputs['report']}"))
+        typer.echo(say(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}",
+                       f"report with charts (open it in a browser): {summary.outputs['report_html']}"))
 
 
 class _sigterm_as_interrupt:
