@@ -2,10 +2,8 @@
 SparkSession over the random profiles of the equivalence test, returns every status, amount, missing fact and
 exclusion of the polars engine; and `chuangye batch --engine spark` writes the polars engine's results.
 
-One SparkSession for the whole file (local[2], no UI, few shuffle partitions). Skipped, with the reason, where
-pyspark or Java is missing: CI does not install them (pyspark is a ~300 MB download and these tests take
-~100 s, which the CI budget of five minutes for the whole run cannot hold); run them with
-`pip install '.[dev,spark]'` and Java 17 (README, "Spark")."""
+One SparkSession for the whole file (local[2], no UI, few shuffle partitions). CI runs them (.ci/run installs the
+spark extra and Java 17); skipped, with the reason, where pyspark or Java is missing (README, "Spark")."""
 
 import datetime as dt
 import os
