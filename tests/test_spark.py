@@ -28,6 +28,8 @@ from chuangye_rules.spark.table import sql_table  # noqa: E402
 from chuangye_rules.sql import rulebooks_query, write_sql  # noqa: E402
 from chuangye_rules.sql.query import ALL_STATUSES  # noqa: E402
 
+pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
+
 N = 300
 
 
