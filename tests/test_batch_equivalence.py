@@ -11,7 +11,7 @@ import pytest
 
 from chuangye_rules import evaluate, load_rulebooks, parse_profile
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns
-from chuangye_rules.batch.engine import evaluate_chunk, totals
+from chuangye_rules.batch.engine import evaluate_chunk, row_totals
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.synthetic import interesting_values, random_facts
 
@@ -66,7 +66,7 @@ def assert_engines_agree(books, profiles, as_of, parameters=None) -> int:
         compiled = compile_rulebook(book.rulebook, as_of, given)
         book_benefits = {b.id: b for b in book.rulebook.benefits}
         wide = evaluate_chunk(frame, compiled)
-        sums = totals(wide, compiled).to_dicts()
+        sums = row_totals(wide, compiled).to_dicts()
         rows = wide.to_dicts()
         for i, profile in enumerate(profiles):
             expected, expected_totals = reference(profile, books, as_of, given, book.slug)

@@ -18,7 +18,7 @@ from chuangye_rules import load_rulebooks, parse_profile  # noqa: E402
 from chuangye_rules.batch import columnar  # noqa: E402
 from chuangye_rules.batch.columnar import ROW  # noqa: E402
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns  # noqa: E402
-from chuangye_rules.batch.engine import evaluate_chunk, totals  # noqa: E402
+from chuangye_rules.batch.engine import evaluate_chunk, row_totals  # noqa: E402
 from chuangye_rules.batch.frames import frame_from_profiles  # noqa: E402
 from chuangye_rules.batch.synthetic import generated_facts, interesting_values, random_facts, relative_pairs  # noqa: E402
 from chuangye_rules.rules.catalog import catalog  # noqa: E402
@@ -115,7 +115,7 @@ def assert_sql_agrees(rulebooks, profiles, as_of, parameters=None, results_rows=
         for book in rulebooks:
             given = {k: v for k, v in (parameters or {}).items() if k in book.parameters}
             compiled = compile_rulebook(book, as_of, given)
-            for t in totals(evaluate_chunk(frame, compiled), compiled).to_dicts():
+            for t in row_totals(evaluate_chunk(frame, compiled), compiled).to_dicts():
                 want[(t[ROW], book.city.slug)] = (t["applicant_id"], t["eligible"], t["needs_info"],
                                                   Decimal(t["exact_fen"]) / 100, Decimal(t["up_to_fen"]) / 100,
                                                   t["unquantified"])

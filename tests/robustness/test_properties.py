@@ -25,7 +25,7 @@ from chuangye_rules.authoring.validation import validate_paths
 from chuangye_rules.batch.columnar import ROW
 from chuangye_rules.batch.columns import iter_csv, map_headers, parse_chunk
 from chuangye_rules.batch.compile import compile_rulebook, missing_names, result_columns
-from chuangye_rules.batch.engine import evaluate_chunk, totals
+from chuangye_rules.batch.engine import evaluate_chunk, row_totals
 from chuangye_rules.batch.frames import frame_from_profiles
 from chuangye_rules.batch.runner import cell_cities
 from chuangye_rules.batch.synthetic import interesting_values
@@ -158,7 +158,7 @@ def test_results_are_deterministic_and_independent_of_rulebook_order(facts, as_o
 
 def wide_rows(frame: pl.DataFrame, book) -> list[dict]:
     wide = evaluate_chunk(frame, book).sort(ROW)
-    sums = totals(wide, book).sort(ROW)
+    sums = row_totals(wide, book).sort(ROW)
     return [dict(w, **{f"total:{k}": v for k, v in s.items()}) for w, s in zip(wide.to_dicts(), sums.to_dicts())]
 
 
@@ -418,7 +418,7 @@ def test_batch_from_csv_text_equals_check(tmp_path_factory, people, as_of, data)
     frame = pl.concat(frames)
     assert frame.height == len(people)
     for slug, book in compiled(as_of).items():
-        book_benefits = {b.id: b for b in book.book.benefits}
+        book_benefits = {b.id: b for b in book.rulebook.benefits}
         has_city = "city" in frame.columns
         part = frame.filter(pl.col("city").is_null() | (pl.col("city") == slug)) if has_city else frame
         if part.height == 0:

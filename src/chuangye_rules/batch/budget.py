@@ -51,8 +51,8 @@ class Budget:
 
     def add(self, book: CompiledRulebook, wide: pl.DataFrame) -> None:
         slug = book.slug
-        self.city_names[slug] = book.book.city.zh
-        self.targets[slug] = book.book.targets
+        self.city_names[slug] = book.rulebook.city.zh
+        self.targets[slug] = book.rulebook.targets
         cash = set(book.cash_ids())
         exprs, groups = [], {}
         eligible = {cb.benefit.id: pl.col(result_columns(cb.benefit.id)["status"]) == "eligible" for cb in book.benefits}
@@ -69,7 +69,7 @@ class Budget:
         for g, (key, ids) in enumerate(groups.items()):
             exprs.append(pl.any_horizontal([eligible[i] for i in ids]).sum().alias(f"{g}|ge"))
             exprs.append(pl.any_horizontal([needing[i] for i in ids]).sum().alias(f"{g}|gn"))
-        for t in book.book.targets:
+        for t in book.rulebook.targets:
             if t.counts:
                 exprs.append(pl.any_horizontal([eligible[i] for i in t.counts]).sum().alias(f"{t.id}|t"))
         row = wide.select(exprs).row(0, named=True)
@@ -88,7 +88,7 @@ class Budget:
             counts = self.groups.setdefault((slug, key), [0, 0])
             counts[0] += row[f"{g}|ge"]
             counts[1] += row[f"{g}|gn"]
-        for t in book.book.targets:
+        for t in book.rulebook.targets:
             if t.counts:
                 self.target_people[(slug, t.id)] = self.target_people.get((slug, t.id), 0) + row[f"{t.id}|t"]
 

@@ -56,7 +56,7 @@ def _vocabulary_map(spec: FieldSpec) -> dict[str, str]:
     return dict(vocab.lookup)
 
 
-def prepare(spec: FieldSpec, text: pl.Expr) -> pl.Expr:
+def normalise_text(spec: FieldSpec, text: pl.Expr) -> pl.Expr:
     """Normalise a stripped, non-empty text cell before conversion (computed once, then reused)."""
     if spec.type == "money":
         return text.str.replace_all(r"[,，\s]", "").str.replace(r"^[¥￥]", "").str.replace(r"元$", "")
@@ -140,7 +140,7 @@ def _shown_values(values: pl.Series) -> pl.Series:
 def clean(spec: FieldSpec, cell: pl.Expr) -> pl.Expr:
     """A raw cell stripped, empty as null, then prepared for conversion."""
     text = cell.str.strip_chars()
-    return prepare(spec, pl.when(text == "").then(None).otherwise(text))
+    return normalise_text(spec, pl.when(text == "").then(None).otherwise(text))
 
 
 def history_values(column: pl.Series, benefits: dict[str, list[str]]) -> tuple[pl.Expr, str]:

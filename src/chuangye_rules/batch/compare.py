@@ -21,7 +21,7 @@ from ..rules.loading import LoadedRulebook
 from .budget import Budget, fen_yuan
 from .columnar import ROW, set_bits
 from .compile import CompiledRulebook, compile_rulebook, result_columns
-from .engine import ensure_columns, evaluate_lazy, totals
+from .engine import ensure_columns, evaluate_lazy, row_totals
 from .reforms import with_settings  # noqa: F401  (imported from here by the tests)
 
 CHANGES = ("gained", "lost", "amount_changed")
@@ -174,7 +174,7 @@ def _applicants(slug: str, part: pl.DataFrame, before: pl.DataFrame | None, afte
     def sums(wide, book, suffix):
         if wide is None:
             return part.select(ROW, *(pl.lit(0, dtype=pl.Int64).alias(f"{n}{suffix}") for n in ("eligible", "exact", "up_to")))
-        return totals(wide, book).select(ROW, pl.col("eligible").cast(pl.Int64).alias(f"eligible{suffix}"),
+        return row_totals(wide, book).select(ROW, pl.col("eligible").cast(pl.Int64).alias(f"eligible{suffix}"),
                                          pl.col("exact_fen").alias(f"exact{suffix}"), pl.col("up_to_fen").alias(f"up_to{suffix}"))
     frame = part.select(ROW, "kind", "identities").join(sums(before, base, "_before"), on=ROW) \
         .join(sums(after, reform, "_after"), on=ROW)
@@ -220,7 +220,7 @@ def _compare_compiled(frame: pl.DataFrame, base: dict[str, CompiledRulebook], re
                                   *(cb.benefit.id for cb in (b.benefits if b else []))]))
         if slug not in comparison.explained and b and r:  # the rule changes in words, once per city
             comparison.explained.add(slug)
-            for change in benefit_changes(b.book, r.book, as_of):
+            for change in benefit_changes(b.rulebook, r.rulebook, as_of):
                 comparison.reasons[(slug, change.id)] = change.text
         for book in (b, r):
             for cb in (book.benefits if book else []):

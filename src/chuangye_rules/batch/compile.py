@@ -257,7 +257,7 @@ def _history(book: Rulebook, benefit: Benefit, status: pl.Expr, money: Money, mi
 
 @dataclass
 class CompiledRulebook:
-    book: Rulebook
+    rulebook: Rulebook
     benefits: list[CompiledBenefit]
     plan: Plan
     # what the engine derives from this rulebook (queries, tables): built for the first chunk, reused for the rest
@@ -265,15 +265,15 @@ class CompiledRulebook:
 
     @property
     def slug(self) -> str:
-        return self.book.city.slug
+        return self.rulebook.city.slug
 
     def exclusion_pairs(self) -> list[tuple[str, str]]:
-        order = {b.id: i for i, b in enumerate(self.book.benefits)}
-        pairs = {tuple(sorted((b.id, o), key=order.get)) for b in self.book.benefits for o in b.exclusive_with}
+        order = {b.id: i for i, b in enumerate(self.rulebook.benefits)}
+        pairs = {tuple(sorted((b.id, o), key=order.get)) for b in self.rulebook.benefits for o in b.exclusive_with}
         return sorted(pairs, key=lambda p: (order[p[0]], order[p[1]]))
 
     def cash_ids(self) -> list[str]:
-        return [b.id for b in self.book.benefits if b.category in CASH_CATEGORIES]
+        return [b.id for b in self.rulebook.benefits if b.category in CASH_CATEGORIES]
 
 
 def compile_rulebook(book: Rulebook, as_of: dt.date, overrides: dict[str, Decimal] | None = None) -> CompiledRulebook:

@@ -54,8 +54,8 @@ def _query(compiled: CompiledRulebook) -> list:
     pairs = compiled.exclusion_pairs()
     named = list(dict.fromkeys(i for pair in pairs for i in pair))
     # which benefits of a pair the history names (evaluation.apply_exclusions), dropped once applied
-    once = {b.id for b in compiled.book.benefits if b.period.value == "once"}  # evaluation.excluding_history
-    flags = [(received(compiled.book, i) if i in once else pl.lit(False)).alias(f"{i}::received") for i in named]
+    once = {b.id for b in compiled.rulebook.benefits if b.period.value == "once"}  # evaluation.excluding_history
+    flags = [(received(compiled.rulebook, i) if i in once else pl.lit(False)).alias(f"{i}::received") for i in named]
     steps.append(("select", [pl.col(ROW), pl.col("applicant_id"), *(e.alias(n) for n, e in exprs.items()), *flags]))
     steps.append(("with_columns", [pl.lit(None, dtype=pl.String).alias(f"{cb.benefit.id}::excluded_by")
                                    for cb in compiled.benefits]))
@@ -121,13 +121,13 @@ def _totals_exprs(compiled: CompiledRulebook) -> list[pl.Expr]:
     ]
 
 
-def prepare(compiled: CompiledRulebook) -> None:
+def build_queries(compiled: CompiledRulebook) -> None:
     """Build the rulebook's query and totals now (a caller with a thread idle meanwhile), not at its first chunk."""
     _derived(compiled, "query", _query)
     _derived(compiled, "totals", _totals_exprs)
 
 
-def totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
+def row_totals(wide: pl.DataFrame, compiled: CompiledRulebook) -> pl.DataFrame:
     """Per applicant: counts by status and the exact / up-to totals of cash benefits (fen)."""
     return wide.select(_derived(compiled, "totals", _totals_exprs))
 
@@ -185,7 +185,7 @@ def benefit_table(books: list[CompiledRulebook], cell: Callable[[str], str] | No
     category, period, status, amount kind and missing facts in Chinese words; "en" as their codes."""
     cell = cell or (lambda text: text)
     zh = lang == "zh"
-    names = {book.slug: (book.book.city.zh if zh else book.slug) for book in books}
+    names = {book.slug: (book.rulebook.city.zh if zh else book.slug) for book in books}
     benefits = [(names[book.slug], cb.benefit) for book in books for cb in book.benefits]
 
     def word(table: dict, code: str) -> str:
@@ -207,7 +207,7 @@ def benefit_table(books: list[CompiledRulebook], cell: Callable[[str], str] | No
         first[book.slug], row = row, row + len(book.benefits)
     # zh: a missing fact by its catalog name, a missing parameter by its description; "；" between them, as
     # some names hold a "、" themselves
-    described = {name: p.description for book in books for name, p in book.book.parameters.items()}
+    described = {name: p.description for book in books for name, p in book.rulebook.parameters.items()}
     table = BenefitTable(text, [fact_order(b) for _, b in benefits], first, cell,
                          fact_word=(lambda name: described.get(name) or field_label(name, "zh")) if zh else str,
                          fact_sep="；" if zh else ";")

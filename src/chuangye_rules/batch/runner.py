@@ -37,7 +37,7 @@ from . import report_html
 from .budget import Budget
 from .columns import ERROR_SCHEMA, mask_column, parse_chunk
 from .compile import CompiledRulebook, compile_rulebook
-from .engine import BenefitTable, benefit_table, evaluate_lazy, long_results, prepare, totals, with_benefit_text
+from .engine import BenefitTable, benefit_table, build_queries, evaluate_lazy, long_results, row_totals, with_benefit_text
 from .failures import SignalsNoted, disk_problem, interrupted
 from .listinput import Ahead, cell_cities
 from .listinput import open_list as _open_list  # the name compare.py and the tests reach it by
@@ -189,7 +189,7 @@ class _Run:
             self.reader = reader()
             table = self._open_outputs(names)
             for book in self.compiled.values():  # while the reader reads and types the first block
-                prepare(book)
+                build_queries(book)
             self._evaluate_all(table, chunk_rows)
             self._finish(names, extra, started)
         except BaseException as error:
@@ -202,7 +202,7 @@ class _Run:
     def _open_outputs(self, names: dict[str, str]) -> BenefitTable:
         quoted, lang = self.quoted, self.lang
         table = benefit_table(list(self.compiled.values()), cell=csv_cell if quoted else None, joined=quoted, lang=lang)
-        city_words = {c.slug: c.book.city.zh for c in self.compiled.values()} if lang == "zh" else None
+        city_words = {c.slug: c.rulebook.city.zh for c in self.compiled.values()} if lang == "zh" else None
         if city_words and quoted:
             city_words = {slug: csv_cell(zh) for slug, zh in city_words.items()}
         headers = OUTPUT_COLUMNS_ZH if lang == "zh" else None
@@ -305,7 +305,7 @@ def _evaluate(slug: str, part: pl.DataFrame, compiled: dict[str, CompiledRuleboo
     summary.result_rows += results.height
     if budget is not None:
         budget.add(book, wide)
-    return [(outputs["results"], results), (outputs["applicants"], totals(wide, book))]
+    return [(outputs["results"], results), (outputs["applicants"], row_totals(wide, book))]
 
 
 def _write_summary(path: Path, summary: BatchSummary) -> None:

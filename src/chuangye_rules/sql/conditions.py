@@ -25,7 +25,9 @@ from .plan import Context
 
 
 @dataclass
-class Truth:
+class SqlCondition:
+    """A condition as SQL: its three-valued result (NULL: unknown) and, per fact, when that fact is missing."""
+
     result: exp.Expression
     missing: dict[str, exp.Expression] = field(default_factory=dict)
 
@@ -87,23 +89,23 @@ def hive_add_months(column: exp.Expression, months: int) -> exp.Expression:
     return exp.cast(exp.DateSub(this=moved, expression=over, unit=exp.var("DAY")), DATE)
 
 
-def compile_condition(node, ctx: Context) -> Truth:
+def compile_condition(node, ctx: Context) -> SqlCondition:
     plan = ctx.plan
     if isinstance(node, Compare):
         return _compare(node, ctx)
     if isinstance(node, NotOf):
         child = compile_condition(node.not_, ctx)
-        return Truth(plan.add(not_(child.result)), child.missing)
+        return SqlCondition(plan.add(not_(child.result)), child.missing)
     is_all = isinstance(node, AllOf)
     children = [compile_condition(c, ctx) for c in (node.all if is_all else node.any)]
     result = plan.add((and_ if is_all else or_)(*[c.result for c in children]))
     names = list(dict.fromkeys(n for c in children for n in c.missing))
     missing = {name: plan.add(and_(is_null(result), or_(*[c.missing[name] for c in children if name in c.missing])))
                for name in names}
-    return Truth(result, missing)
+    return SqlCondition(result, missing)
 
 
-def _compare(node: Compare, ctx: Context) -> Truth:
+def _compare(node: Compare, ctx: Context) -> SqlCondition:
     spec = catalog().fields[node.field]
     column = col(node.field)
     op, operand, as_of = node.op, node.operand, ctx.as_of
@@ -146,6 +148,6 @@ def _compare(node: Compare, ctx: Context) -> Truth:
     else:  # pragma: no cover - the schema admits no other operator
         raise ctx.refuse(Text(f"运算符 {op}", f"the operator {op}"))
     key = ("compare", node.field, op, repr(operand))
-    return Truth(ctx.plan.add(case((is_null(column), NULL_BOOL), default=test), key=key), missing)
+    return SqlCondition(ctx.plan.add(case((is_null(column), NULL_BOOL), default=test), key=key), missing)
 
 
