@@ -160,8 +160,8 @@ def test_spark_submit_runs_the_entry_point_and_gives_the_polars_results(tmp_path
 
 
 def test_batch_engine_spark_writes_the_polars_engines_report(spark, tmp_path):
-    """--report on Spark: report.md's figures aggregated by Spark, the same text as the polars engine's report.md
-    for the same list (two cities, so per-city people, shared leads and targets are all compared)."""
+    """--report on Spark: the report's figures aggregated by Spark, the same report.md and report.html as the
+    polars engine's for the same list (two cities, so per-city people, shared leads and targets are all compared)."""
     import sys
     from pathlib import Path
 
@@ -181,3 +181,6 @@ def test_batch_engine_spark_writes_the_polars_engines_report(spark, tmp_path):
         want = (tmp_path / f"polars-{city}" / "report.md").read_text("utf-8")
         assert "元" in want and got.outputs["report"].endswith("report.md")
         assert (tmp_path / f"spark-{city}" / "report.md").read_text("utf-8") == want, city
+        page = (tmp_path / f"polars-{city}" / "report.html").read_text("utf-8")
+        assert "<svg" in page and got.outputs["report_html"].endswith("report.html")
+        assert (tmp_path / f"spark-{city}" / "report.html").read_text("utf-8") == page, city

@@ -142,6 +142,8 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
                    f"rejected rows: {summary.outputs['errors']} ({summary.rejected} rows)"))
     if "report" in summary.outputs:
         typer.echo(say(f"报告：{summary.outputs['report']}", f"report: {summary.outputs['report']}"))
+        typer.echo(say(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}",
+                       f"report with charts (open it in a browser): {summary.outputs['report_html']}"))
 
 
 def _print_batch_summary(summary, budget, lang: str = "zh") -> None:

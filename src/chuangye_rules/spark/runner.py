@@ -72,13 +72,16 @@ class SparkOutFolder(OutFolder):
 
 
 def _write_report(session, results, books, summary: BatchSummary, folder) -> None:
-    """report.md as the polars engine writes it, its figures aggregated by Spark (spark/report.py)."""
+    """report.md and report.html as the polars engine writes them, the figures aggregated by Spark (spark/report.py)."""
+    from ..batch.report_html import html_report
     from .report import spark_budget
 
     budget = spark_budget(session, results, [b.rulebook for b in books])
     title = f"政策找人预算报告（评估日期 {summary.as_of}）"
     folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
     summary.outputs["report"] = str(folder.final("report.md"))
+    folder.path("report.html").write_text(html_report(budget, title), encoding="utf-8")
+    summary.outputs["report_html"] = str(folder.final("report.html"))
 
 
 def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary):
@@ -144,7 +147,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
     every = load_rulebooks(rulebook_paths or None)
     books = choose_city(every, city) if city else every
     overrides = checked_parameters(parameters)
-    names = NAMES + (["report.md"] if report else [])
+    names = NAMES + (["report.md", "report.html"] if report else [])
     folder = SparkOutFolder(Path(outdir), names, Path(input_path) if input_path else Path(outdir) / ".no-input",
                             overwrite)
     folder.check()
