@@ -121,6 +121,40 @@ def test_batch_engine_spark_equals_the_polars_engine(spark, tmp_path):
         ".chuangye-manifest.json", "errors.csv", "results", "summary.json"]
 
 
+def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, books, tmp_path):
+    """`--table NAME`: a table of the data platform, typed as `chuangye sql` reads it and with no `row` column,
+    gives the polars engine's answers applicant by applicant; Spark numbers its rows where they lie
+    (monotonically_increasing_id), each number once, so the query needs no ROW_NUMBER() window (one task)."""
+    import polars as pl
+
+    from chuangye_rules.spark.runner import run_spark_batch
+
+    as_of = dt.date(2024, 6, 1)
+    rng = random.Random(f"spark table {as_of}")
+    interesting = interesting_values(books, as_of)
+    profiles = [parse_profile(random_facts(rng, as_of, interesting)) for _ in range(120)]
+    frame = frame_from_profiles(profiles, books)
+    from chuangye_rules.batch.columnar import ROW
+
+    frame = frame.with_columns(pl.format("A{}", pl.col(ROW)).alias("applicant_id"))
+    qingdao = [b for b in books if b.city.slug == "qingdao"]
+    expected = {(f"A{key[0]}", key[2]): value for key, value in expected_rows(qingdao, frame, as_of).items()
+                if value[0] in ("eligible", "needs_info")}
+    assert len({v[0] for v in expected.values()}) == 2
+    spark.createDataFrame(sql_table(frame).drop("row").to_arrow()).createOrReplaceTempView("chuangye_test_table")
+    got = run_spark_batch(None, tmp_path / "out", as_of=as_of, spark=spark, city="qingdao",
+                          table="chuangye_test_table")
+    assert (got.read, got.evaluated, got.rejected) == (120, 120, 0)
+    rows = pl.read_parquet(tmp_path / "out" / "results" / "**" / "*.parquet", hive_partitioning=True)
+    assert rows.select(["row", "benefit_id"]).is_unique().all()
+    columns = [c for c in sql_table(frame).columns if c != "city"]  # the runner's, its row column included
+    assert "ROW_NUMBER" not in write_sql(rulebooks_query(qingdao, as_of, "spark", columns=columns), "spark").upper()
+    have = {(r["applicant_id"], r["benefit_id"]): (
+        r["status"], r["amount_kind"], r["amount_value"], r["amount_min"], r["amount_max"], r["missing_facts"],
+        r["excluded_by"]) for r in rows.to_dicts()}
+    assert have == expected
+
+
 def test_batch_engine_spark_refuses_a_missing_list_in_chinese(spark, tmp_path):
     from typer.testing import CliRunner
 

@@ -94,6 +94,12 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
             first = str(error).splitlines()[0]
             raise InputError([make_problem(table, None, None, Text(f"无法读取 Spark 表：{first}",
                                                                    f"cannot read the Spark table: {first}"))]) from None
+        if "row" not in frame.columns:
+            # the query would number the rows with ROW_NUMBER() OVER (), a window that moves every row through one
+            # task: unique increasing ids, numbered where each partition lies, keep the evaluation map-only
+            from pyspark.sql.functions import monotonically_increasing_id
+
+            frame = frame.withColumn("row", monotonically_increasing_id() + 1)
         summary.read = summary.evaluated = frame.count()
         return frame, frame.columns, pl.DataFrame(schema=ERROR_SCHEMA)
     staged = folder.path(".input")
