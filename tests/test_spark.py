@@ -118,7 +118,13 @@ def test_batch_engine_spark_equals_the_polars_engine(spark, tmp_path):
     ended = run_spark_batch(tmp_path / "list.csv", tmp_path / "spark-luan", as_of=as_of, spark=spark, city="luan")
     assert ended.result_rows == 0 and ended.evaluated == want.evaluated
     assert sorted(p.name for p in (tmp_path / "spark-list.csv").iterdir()) == [
-        ".chuangye-manifest.json", "errors.csv", "results", "summary.json"]
+        ".chuangye-manifest.json", "benefits.csv", "errors.csv", "results", "summary.json"]
+    # results/ holds codes; benefits.csv names each benefit (Chinese and English) for the platform to join on
+    words = pl.read_csv(tmp_path / "spark-list.csv" / "benefits.csv", infer_schema=False)
+    assert set(expected["benefit_id"]) <= set(words["benefit_id"]) and set(words["city"]) == {"qingdao"}
+    named = dict(zip(words["benefit_id"], words["待遇名称"]))
+    polars_names = pl.read_csv(tmp_path / "polars" / "results.csv", infer_schema=False)
+    assert all(named[b] == n for b, n in zip(polars_names["benefit_id"], polars_names["benefit_name"]))
 
 
 def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, books, tmp_path):

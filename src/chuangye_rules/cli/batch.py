@@ -140,6 +140,8 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
                    f"results (Parquet, by city): {summary.outputs['results']} ({summary.result_rows} rows)"))
     typer.echo(say(f"错误行：{summary.outputs['errors']}（{summary.rejected} 行被拒绝）",
                    f"rejected rows: {summary.outputs['errors']} ({summary.rejected} rows)"))
+    typer.echo(say(f"待遇名称（与结果按 benefit_id 关联）：{summary.outputs['benefits']}",
+                   f"the benefits in words (join the results on benefit_id): {summary.outputs['benefits']}"))
     if "report" in summary.outputs:
         typer.echo(say(f"报告：{summary.outputs['report']}", f"report: {summary.outputs['report']}"))
         typer.echo(say(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}",

@@ -35,7 +35,7 @@ from ..rules.loading import choose_city, load_rulebooks
 from .session import spark_session
 from .table import sql_table
 
-NAMES = ["results", "errors.csv", "summary.json"]
+NAMES = ["results", "errors.csv", "benefits.csv", "summary.json"]
 VIEW = "chuangye_applicants"
 
 
@@ -82,6 +82,25 @@ def _write_report(session, results, books, summary: BatchSummary, folder) -> Non
     summary.outputs["report"] = str(folder.final("report.md"))
     folder.path("report.html").write_text(html_report(budget, title), encoding="utf-8")
     summary.outputs["report_html"] = str(folder.final("report.html"))
+
+
+def benefits_table(books) -> pl.DataFrame:
+    """The benefits the results name, in words (benefits.csv): results/ holds codes, for the data platform to join
+    on; this small table gives each benefit's names, category, payment and departments in Chinese and English."""
+    from ..render.departments import department_names
+    from ..rules.vocabulary import CATEGORY, PERIOD
+
+    rows = []
+    for book in books:
+        city = book.rulebook.city
+        for b in book.rulebook.benefits:
+            category, period = b.category.value, b.period.value
+            rows.append({
+                "city": city.slug, "城市": city.zh, "benefit_id": b.id, "待遇名称": b.name, "benefit_name": b.name_en,
+                "category": category, "类别": CATEGORY[category][0], "period": period, "发放方式": PERIOD[period][0],
+                "牵头单位": "、".join(b.departments.lead), "配合单位": "、".join(b.departments.cooperating),
+                "lead_departments": "; ".join(department_names(b.departments.lead, "en")), "条款": b.clause})
+    return pl.DataFrame(rows, schema={name: pl.String for name in rows[0]} if rows else None)
 
 
 def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary):
@@ -179,7 +198,9 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
             results = None
             results_path.mkdir()
         errors.write_csv(folder.path("errors.csv"))
-        summary.outputs = {"results": str(folder.final("results")), "errors": str(folder.final("errors.csv"))}
+        benefits_table(books).write_csv(folder.path("benefits.csv"), include_bom=True)  # BOM: Excel reads it as UTF-8
+        summary.outputs = {"results": str(folder.final("results")), "errors": str(folder.final("errors.csv")),
+                           "benefits": str(folder.final("benefits.csv"))}
         if report:
             _write_report(session, results, books, summary, folder)
         summary.seconds = round(time.perf_counter() - started, 3)
