@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import random
 import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -130,9 +131,13 @@ def test_batch_engine_spark_equals_the_polars_engine(spark, tmp_path):
 def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, books, tmp_path):
     """`--table NAME`: a table of the data platform, typed as `chuangye sql` reads it and with no `row` column,
     gives the polars engine's answers applicant by applicant; Spark numbers its rows where they lie
-    (monotonically_increasing_id), each number once, so the query needs no ROW_NUMBER() window (one task)."""
+    (monotonically_increasing_id), each number once, so the query needs no ROW_NUMBER() window (one task). Rows
+    with a bad cell — one each: an unknown code, a set with an unknown code, a negative amount, an amount with a
+    third decimal, a date out of range, a city with no rulebook, a personal number where a code should be — are
+    rejected into errors.csv with the list reader's reasons (the number masked), never evaluated as facts."""
     import polars as pl
 
+    from chuangye_rules.batch.columnar import ROW
     from chuangye_rules.spark.runner import run_spark_batch
 
     as_of = dt.date(2024, 6, 1)
@@ -140,25 +145,41 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     interesting = interesting_values(books, as_of)
     profiles = [parse_profile(random_facts(rng, as_of, interesting)) for _ in range(120)]
     frame = frame_from_profiles(profiles, books)
-    from chuangye_rules.batch.columnar import ROW
-
     frame = frame.with_columns(pl.format("A{}", pl.col(ROW)).alias("applicant_id"))
     qingdao = [b for b in books if b.city.slug == "qingdao"]
     expected = {(f"A{key[0]}", key[2]): value for key, value in expected_rows(qingdao, frame, as_of).items()
                 if value[0] in ("eligible", "needs_info")}
     assert len({v[0] for v in expected.values()}) == 2
-    spark.createDataFrame(sql_table(frame).drop("row").to_arrow()).createOrReplaceTempView("chuangye_test_table")
+    table = sql_table(frame).drop("row").with_columns(pl.lit("青岛").alias("city"))  # generated city cells are any text
+    money = next(n for n, t in table.schema.items() if t == pl.Decimal(20, 2))
+    table = table.with_columns(pl.col(money).cast(pl.Decimal(21, 3)))  # a platform's type with three places
+    date = next(n for n, t in table.schema.items() if t == pl.Date)
+    first = table.head(1).with_columns(pl.lit(None).alias(c) for c in table.columns)
+    bad = [("kind", "robot"), ("identities", "|veteran|robot|"), (money, Decimal("-1")),
+           (money, Decimal("1.005")), (date, dt.date(1850, 1, 1)), ("city", "合肥"), ("kind", "340602199001011234")]
+    rows = [first.with_columns(pl.lit(value, dtype=table.schema[name]).alias(name), pl.lit(f"B{i}").alias(
+        "applicant_id")) for i, (name, value) in enumerate(bad)]
+    table = pl.concat([table, *rows])
+    spark.createDataFrame(table.to_arrow()).createOrReplaceTempView("chuangye_test_table")
     got = run_spark_batch(None, tmp_path / "out", as_of=as_of, spark=spark, city="qingdao",
                           table="chuangye_test_table")
-    assert (got.read, got.evaluated, got.rejected) == (120, 120, 0)
-    rows = pl.read_parquet(tmp_path / "out" / "results" / "**" / "*.parquet", hive_partitioning=True)
-    assert rows.select(["row", "benefit_id"]).is_unique().all()
-    columns = [c for c in sql_table(frame).columns if c != "city"]  # the runner's, its row column included
-    assert "ROW_NUMBER" not in write_sql(rulebooks_query(qingdao, as_of, "spark", columns=columns), "spark").upper()
+    assert (got.read, got.evaluated, got.rejected) == (127, 120, 7)
+    results = pl.read_parquet(tmp_path / "out" / "results" / "**" / "*.parquet", hive_partitioning=True)
+    assert results.select(["row", "benefit_id"]).is_unique().all()
     have = {(r["applicant_id"], r["benefit_id"]): (
         r["status"], r["amount_kind"], r["amount_value"], r["amount_min"], r["amount_max"], r["missing_facts"],
-        r["excluded_by"]) for r in rows.to_dicts()}
+        r["excluded_by"]) for r in results.to_dicts()}
     assert have == expected
+    columns = [c for c in sql_table(frame).columns if c != "city"]  # the runner's, its row column included
+    assert "ROW_NUMBER" not in write_sql(rulebooks_query(qingdao, as_of, "spark", columns=columns), "spark").upper()
+    errors = pl.read_csv(tmp_path / "out" / "errors.csv", infer_schema=False)
+    assert errors.columns == ["row", "column", "value", "reason"] and errors.height == 7
+    said = dict(zip(errors["value"], errors["reason"]))
+    assert "不是可选值" in said["robot"] and "不是可选值" in said["|veteran|robot|"]
+    assert "不小于0" in said["-1.000"] and "最多两位小数" in said["1.005"]
+    assert "1900至2100年" in said["1850-01-01"] and "没有该城市的规则库" in said["合肥"]
+    assert "340*************34" in said and "340602199001011234" not in (tmp_path / "out" / "errors.csv").read_text("utf-8")
+    assert not any(key[0].startswith("B") for key in have)
 
 
 def test_batch_engine_spark_refuses_a_missing_list_in_chinese(spark, tmp_path):

@@ -19,6 +19,7 @@ import os
 import shutil
 import time
 from decimal import Decimal
+from functools import reduce
 from pathlib import Path
 from typing import Iterable
 
@@ -30,12 +31,15 @@ from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
 from ..batch.outfolder import OutFolder, _quietly
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
 from ..engine.amounts import checked_parameters
+from ..rules.catalog import catalog
 from ..rules.history import benefit_keys
 from ..rules.loading import choose_city, load_rulebooks
 from .session import spark_session
 from .table import sql_table
 
 NAMES = ["results", "errors.csv", "benefits.csv", "summary.json"]
+# fields whose table columns hold numbers or dates (checked as such by sql/cells.py)
+_NUMERIC = {name for name, spec in catalog().fields.items() if spec.type in ("money", "int", "number", "date")}
 VIEW = "chuangye_applicants"
 
 
@@ -105,7 +109,8 @@ def benefits_table(books) -> pl.DataFrame:
 
 def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary):
     """(the Spark frame to evaluate or None when no row is valid, its columns, the rejected rows): a catalog table
-    as it is, or the list read and validated by the polars reader and staged as Parquet in the hidden folder."""
+    with its cells checked in Spark (its errors.csv written then: None), or the list read and validated by the
+    polars reader and staged as Parquet in the hidden folder."""
     if table is not None:
         try:
             frame = session.table(table)
@@ -119,12 +124,57 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
             from pyspark.sql.functions import monotonically_increasing_id
 
             frame = frame.withColumn("row", monotonically_increasing_id() + 1)
-        summary.read = summary.evaluated = frame.count()
-        return frame, frame.columns, pl.DataFrame(schema=ERROR_SCHEMA)
+        frame = _checked_table(frame, every, folder, summary)
+        return frame, frame.columns, None
     staged = folder.path(".input")
     columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary)
     frame = session.read.parquet(str(staged)) if any(staged.iterdir()) else None
     return frame, columns, errors
+
+def _shown(check):
+    """A bad cell as errors.csv quotes it, a personal number in it masked as mask_text masks one (the first three
+    and last two digits kept) — in SQL, since the executors run no Python: any run of digits as long as a mobile
+    (in a code column) or an ID number (in a number or date column, where an amount has fewer digits)."""
+    from pyspark.sql import functions as F
+
+    value = F.col(f"`{check.column}`").cast("string")
+    run = 7 if check.field == "city" or check.field not in _NUMERIC else 15
+    return F.when(value.rlike(f"[0-9]{{{run}}}"),
+                  F.regexp_replace(value, "(?<=[0-9]{3})[0-9](?=[0-9]{2})", "*")).otherwise(value)
+
+
+def _checked_table(frame, every, folder, summary: BatchSummary):
+    """The table's rows whose cells pass sql/cells.py's checks; the others rejected, one errors.csv line per bad
+    cell (written by Spark: a table's errors may be many), and counted in the summary (read = evaluated + rejected)."""
+    from pyspark.sql import functions as F
+
+    from ..sql.cells import cell_checks
+
+    summary.read = frame.count()
+    checks = cell_checks(frame.columns, cell_cities(every))
+    if not checks:
+        summary.evaluated = summary.read
+        return frame
+    bad = [F.expr(check.bad.sql(dialect="spark")) for check in checks]
+    flagged = frame.withColumn("_chuangye_bad", reduce(lambda a, b: a | b, bad)).cache()
+    cells = F.array(*[F.when(test, F.struct(F.lit(check.column).alias("column"), _shown(check).alias("value"),
+                                             F.lit(check.reason).alias("reason")))
+                      for check, test in zip(checks, bad)])
+    errors = flagged.where("_chuangye_bad").select(F.col("row").cast("long").alias("row"),
+                                                   F.explode(F.filter(cells, lambda c: c.isNotNull())).alias("e"))
+    written = folder.path(".errors")
+    errors.select("row", "e.column", "e.value", "e.reason").coalesce(1).write.csv(
+        str(written), header=True, quote='"', escape='"', encoding="utf-8")
+    part = next(written.glob("part-*.csv"), None)
+    if part is None:  # Spark writes no part for no rows
+        pl.DataFrame(schema=ERROR_SCHEMA).write_csv(folder.path("errors.csv"))
+    else:
+        part.replace(folder.path("errors.csv"))
+    shutil.rmtree(written, ignore_errors=True)
+    summary.rejected = flagged.where("_chuangye_bad").count()
+    summary.evaluated = summary.read - summary.rejected
+    return flagged.where("NOT _chuangye_bad").drop("_chuangye_bad")
+
 
 def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder: Path, every, summary: BatchSummary
                 ) -> tuple[list[str], pl.DataFrame]:
@@ -197,7 +247,8 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
         else:
             results = None
             results_path.mkdir()
-        errors.write_csv(folder.path("errors.csv"))
+        if errors is not None:  # a table's errors were written by Spark (_checked_table)
+            errors.write_csv(folder.path("errors.csv"))
         benefits_table(books).write_csv(folder.path("benefits.csv"), include_bom=True)  # BOM: Excel reads it as UTF-8
         summary.outputs = {"results": str(folder.final("results")), "errors": str(folder.final("errors.csv")),
                            "benefits": str(folder.final("benefits.csv"))}
