@@ -159,7 +159,12 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
            (money, Decimal("1.005")), (date, dt.date(1850, 1, 1)), ("city", "合肥"), ("kind", "340602199001011234")]
     rows = [first.with_columns(pl.lit(value, dtype=table.schema[name]).alias(name), pl.lit(f"B{i}").alias(
         "applicant_id")) for i, (name, value) in enumerate(bad)]
-    table = pl.concat([table, *rows])
+    # the id of the first applicant of each kind is a personal number: the results echo it masked
+    some = sorted({key[0] for key in expected})[:3]  # applicants with results
+    ids = dict(zip(some, ["34060219900101123X", "13912345678", "340602900101123"]))
+    table = pl.concat([table.with_columns(pl.col("applicant_id").replace(ids)), *rows])
+    masked = dict(zip(some, ["340*************3X", "139****5678", "340**********23"]))
+    expected = {(masked.get(a, a), b): value for (a, b), value in expected.items()}
     spark.createDataFrame(table.to_arrow()).createOrReplaceTempView("chuangye_test_table")
     got = run_spark_batch(None, tmp_path / "out", as_of=as_of, spark=spark, city="qingdao",
                           table="chuangye_test_table")
@@ -180,6 +185,9 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     assert "1900至2100年" in said["1850-01-01"] and "没有该城市的规则库" in said["合肥"]
     assert "340*************34" in said and "340602199001011234" not in (tmp_path / "out" / "errors.csv").read_text("utf-8")
     assert not any(key[0].startswith("B") for key in have)
+    assert set(masked.values()) <= {key[0] for key in have}, "the three personal numbers reached the results masked"
+    written = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert not any(number.encode() in written for number in ids.values())
 
 
 def test_batch_engine_spark_refuses_a_missing_list_in_chinese(spark, tmp_path):

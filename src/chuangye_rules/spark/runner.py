@@ -124,12 +124,35 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
             from pyspark.sql.functions import monotonically_increasing_id
 
             frame = frame.withColumn("row", monotonically_increasing_id() + 1)
-        frame = _checked_table(frame, every, folder, summary)
+        frame = _checked_table(_masked_ids(frame), every, folder, summary)
         return frame, frame.columns, None
     staged = folder.path(".input")
     columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary)
     frame = session.read.parquet(str(staged)) if any(staged.iterdir()) else None
     return frame, columns, errors
+
+# mask_text's common forms, in Java's regex (the executors run no Python): an 18- or 15-digit ID number and an
+# 11-digit mobile, written without separators; the first three and the last two (a mobile: four) digits kept
+_ID_FORMS = [(r"(?<![0-9])([0-9]{3})[0-9]{13}([0-9][0-9Xx])(?![0-9Xx])", "$1*************$2"),
+             (r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])", "$1****$2"),
+             (r"(?<![0-9])([0-9]{3})[0-9]{10}([0-9]{2})(?![0-9])", "$1**********$2")]
+
+
+def _masked_ids(frame):
+    """A table's applicant ids as the results echo them: a personal number used as the id masked, as the list
+    reader masks it (README, "Privacy")."""
+    from pyspark.sql import functions as F
+
+    from ..sql.query import table_columns
+
+    column = table_columns(frame.columns).get("applicant_id")
+    if column is None:
+        return frame
+    value = F.col(f"`{column}`").cast("string")
+    for pattern, replacement in _ID_FORMS:
+        value = F.regexp_replace(value, pattern, replacement)
+    return frame.withColumn(column, value)
+
 
 def _shown(check):
     """A bad cell as errors.csv quotes it, a personal number in it masked as mask_text masks one (the first three
