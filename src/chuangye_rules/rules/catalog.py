@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 FIELD_TYPES = ("text", "bool", "int", "money", "number", "date", "one_of", "set_of")
 NUMERIC_TYPES = ("int", "money", "number")
@@ -77,7 +77,7 @@ def _catalog_data() -> dict:
     read before, else parsed with libyaml's loader where PyYAML has it (the pure-Python one where not)."""
     from . import rulecache
 
-    raw = resources.files(__package__).joinpath("fields.yaml").read_bytes()
+    raw = Path(__file__).with_name("fields.yaml").read_bytes()
     data = rulecache.get_catalog(raw)
     if data is not None:
         return data

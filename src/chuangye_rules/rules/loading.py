@@ -8,7 +8,6 @@ errors worded by authormessages.py, the checks beyond the schema by crosscheck.p
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterable
 
@@ -41,9 +40,9 @@ class LoadedRulebook:
 
 def bundled_rulebook_dir() -> Path:
     """The rulebooks shipped in the wheel, or the repository's folder when running from a checkout."""
-    packaged = resources.files("chuangye_rules").joinpath("rulebooks")
+    packaged = Path(__file__).resolve().parents[1] / "rulebooks"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parents[3] / "rulebooks"
 
 
