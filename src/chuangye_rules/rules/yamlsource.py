@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,14 +39,28 @@ class Located:
         return make_problem(self.file, line, col, message, hint, severity, code)
 
 
+# why a file could not be opened, in the reader's words (the system's own, strerror, is English)
+_READ_ERRORS = {
+    errno.ENOENT: Text("文件不存在", "no such file"),
+    errno.EACCES: Text("没有读取权限", "no permission to read it"),
+    errno.EPERM: Text("没有读取权限", "no permission to read it"),
+    errno.EISDIR: Text("这是一个文件夹，不是文件", "it is a folder, not a file"),
+    errno.ENOTDIR: Text("路径中有一段不是文件夹", "a part of the path is not a folder"),
+    errno.ENAMETOOLONG: Text("文件名太长", "the file name is too long"),
+    errno.ELOOP: Text("符号链接循环", "a loop of symbolic links"),
+    errno.EIO: Text("磁盘读写出错", "a disk read error"),
+}
+
+
 def read_text(path: Path, what: str = "file") -> str:
     limit = limits.current().max_file_bytes
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)  # never more than the limit: a huge file (or /dev/zero) is not read whole
     except OSError as error:
+        why = _READ_ERRORS.get(error.errno) or Text(str(error.strerror or error), str(error.strerror or error))
         raise InputError([make_problem(
-            str(path), None, None, Text(f"无法读取{what}: {error.strerror}", f"cannot read the file: {error.strerror}"),
+            str(path), None, None, Text(f"无法读取{what}：{why.zh}", f"cannot read the file: {why.en}"),
             Text("检查路径是否正确、文件是否存在", "check the path and that the file exists"), code="unreadable")]) from None
     if len(raw) > limit:
         raise InputError([too_large_problem(str(path), limit)])
