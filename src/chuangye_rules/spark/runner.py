@@ -29,6 +29,7 @@ from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
 from ..batch.outfolder import OutFolder, _quietly
+from ..batch.rowbatches import DuplicateIds
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
 from ..engine.amounts import checked_parameters
 from ..rules.catalog import catalog
@@ -206,6 +207,7 @@ def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder:
     used, header, chunks = _open_list(input_path, encoding, chunk_rows)
     summary.encoding, summary.ignored_columns = used, header.ignored
     cities, benefits, known = cell_cities(every), benefit_keys(b.rulebook for b in every), {}
+    ids = DuplicateIds()  # as the polars engine counts them: the list is read here, on the driver
     folder.mkdir()
     errors, columns = [], None
     for i, raw in enumerate(chunks):
@@ -216,12 +218,14 @@ def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder:
         summary.evaluated += parsed.frame.height
         if parsed.errors.height:
             errors.append(parsed.errors)
+        ids.add(parsed.ids)
         frame = parsed.frame
         frame = frame.with_columns(pl.lit(mask_column(frame["applicant_id"])).alias("applicant_id"))
         table = sql_table(frame)
         columns = table.columns
         if table.height:
             table.write_parquet(folder / f"part-{i:06d}.parquet")
+    summary.duplicate_ids, summary.duplicate_rows = ids.report()
     if columns is None:
         columns = ["row", "applicant_id"]
     errors_frame = pl.concat(errors, how="vertical_relaxed") if errors else pl.DataFrame(schema=ERROR_SCHEMA)
