@@ -96,3 +96,39 @@ def test_the_batch_summary_is_told_in_the_language_asked_for(tmp_path):
     assert zh.exit_code == en.exit_code == 0, zh.output + en.output
     assert "读取 15 行 = 评估 12 行 + 拒绝 3 行" in zh.output
     assert "read 15 rows = 12 evaluated + 3 rejected" in en.output and "读取" not in en.output
+
+
+def test_an_amounts_english_texts_are_shown_with_lang_en_and_the_chinese_without():
+    """set_by_en (who sets a figure the document does not state), a part's label_en and a parameter's
+    description_en are what --lang en shows; Chinese keeps the document's words; with no English text the
+    document's own words are shown (there is nothing else to say what it means)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from pydantic import TypeAdapter
+
+    from chuangye_rules.engine.amounts import compute_amount
+    from chuangye_rules.render.words import amount_description, amount_text, parameter_labels
+    from chuangye_rules.rules.amountmodels import Amount
+    from chuangye_rules.rules.schema import Parameter
+
+    rule = TypeAdapter(Amount).validate_python
+    day = dt.date(2024, 6, 1)
+    stated = compute_amount(rule({"kind": "not_stated", "set_by": "省有关规定", "set_by_en": "the province's rules"}),
+                            {}, day, {}, {})
+    assert amount_text(stated, "en") == "not stated (set by the province's rules)"
+    assert amount_text(stated, "zh") == "未列明（按省有关规定）"
+    assert "set by the province's rules" in amount_description(stated, "en")
+    bare = compute_amount(rule({"kind": "not_stated", "set_by": "省有关规定"}), {}, day, {}, {})
+    assert amount_text(bare, "en") == "not stated (set by 省有关规定)"
+    parts = compute_amount(rule({"kind": "parts", "parts": [
+        {"label": "生活补贴", "label_en": "living allowance", "amount": {"kind": "fixed", "value": 1000}},
+        {"label": "启动资金", "amount": {"kind": "fixed", "value": 2000}}]}), {}, day, {}, {})
+    assert amount_description(parts, "en").startswith("living allowance: ") and "启动资金: " in amount_description(parts, "en")
+    assert amount_description(parts, "zh").startswith("生活补贴")
+    wage = Parameter(description="月最低工资标准", description_en="the monthly minimum wage", source="某文件")
+    formula = compute_amount(rule({"kind": "formula", "description": "月最低工资标准 × 6",
+                                   "factors": [{"parameter": "wage"}, {"number": Decimal(6)}]}), {}, day, {"wage": wage}, {})
+    assert parameter_labels(formula, "en")["wage"].startswith("the monthly minimum wage")
+    assert parameter_labels(formula, "zh")["wage"].startswith("月最低工资标准")
+    assert "the monthly minimum wage" in amount_text(formula, "en")

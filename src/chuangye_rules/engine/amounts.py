@@ -155,7 +155,8 @@ class _Calculator(AmountVisitor[AmountResult]):
                 continue
             product *= _capped(Decimal(value), factor.max)
         if missing:
-            notes = {name: ParameterNote(description=p.description, source=p.source, unit=p.unit)
+            notes = {name: ParameterNote(description=p.description, description_en=p.description_en, source=p.source,
+                                         unit=p.unit)
                      for name in missing if (p := self.parameters.get(name)) is not None}
             return AmountResult(kind="formula", max=rule.cap, missing=missing, parameter_notes=notes, rule=rule)
         return AmountResult(kind="exact", value=_capped(to_fen(product), rule.cap), rule=rule)

@@ -48,6 +48,7 @@ class ParameterNote(BaseModel):
     """A parameter the figure still needs, as its rulebook describes it (the rulebook's own words)."""
 
     description: str
+    description_en: str | None = None
     source: str
     unit: str | None = None
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from ..base.money import plain, yuan
-from ..engine.results import AmountResult, BenefitResult, CityResult, Condition, Finding
+from ..engine.results import AmountResult, BenefitResult, CityResult, Condition, Finding, ParameterNote
 from ..rules.schema import (
     FixedAmount,
     FormulaAmount,
@@ -125,14 +125,15 @@ class _Describe(AmountVisitor[str]):
         return " × ".join(factors) + self._cap(rule.cap)
 
     def not_stated(self, rule: NotStatedAmount) -> str:
-        return f"文件未列明金额，按{rule.set_by}执行" if self.zh else f"no figure in the document: set by {rule.set_by}"
+        return f"文件未列明金额，按{rule.set_by}执行" if self.zh else f"no figure in the document: set by {_set_by(rule, 'en')}"
 
     def in_kind(self, rule: InKindAmount) -> str:
         # without an English text the document's own words are kept: there is nothing else to say what it grants
         return rule.description if self.zh else (rule.description_en or rule.description)
 
     def parts(self, rule: PartsAmount) -> str:
-        return " + ".join(f"{p.label}{'' if self.zh else ': '}{self.visit(p.amount)}" for p in rule.parts)
+        return " + ".join(f"{p.label}{self.visit(p.amount)}" if self.zh else f"{p.label_en or p.label}: {self.visit(p.amount)}"
+                          for p in rule.parts)
 
 
 def amount_description(amount: AmountResult, lang: str = "zh") -> str:
@@ -157,14 +158,23 @@ def amount_formula(amount: AmountResult, lang: str = "zh") -> str | None:
 
 def parameter_labels(amount: AmountResult, lang: str = "zh") -> dict[str, str]:
     """What each missing parameter is and where its value comes from (the rulebook's words)."""
-    return {name: f"{note.description}{_in_brackets(note.source, lang)}" for name, note in amount.parameter_notes.items()}
+    return {name: f"{_note(note, lang)}{_in_brackets(note.source, lang)}" for name, note in amount.parameter_notes.items()}
+
+
+def _note(note: ParameterNote, lang: str) -> str:
+    return note.description if lang == "zh" else (note.description_en or note.description)
+
+
+def _set_by(rule: Any, lang: str) -> str:
+    """Who sets a figure the document does not state; the document's own words where no English is written."""
+    return rule.set_by if lang == "zh" else (getattr(rule, "set_by_en", None) or rule.set_by)
 
 
 def _needed_name(name: str, amount: AmountResult, lang: str) -> str:
-    """A missing fact by its field label; a missing parameter by what it is (in Chinese) or its name."""
+    """A missing fact by its field label; a missing parameter by what it is, or its name where it has no English."""
     note = amount.parameter_notes.get(name)
-    if note is not None and lang == "zh":
-        return note.description
+    if note is not None and (lang == "zh" or note.description_en):
+        return _note(note, lang)
     return field_label(name, lang)
 
 
@@ -182,7 +192,8 @@ def amount_text(amount: AmountResult, lang: str = "zh") -> str:
         cap = (f"，最高{yuan(amount.max)}" if zh else f", at most {yuan(amount.max, lang)}") if amount.max is not None else ""
         return f"待定（缺{needed}）{cap}" if zh else f"open (needs {needed}){cap}"
     if amount.kind == "not_stated":
-        return f"未列明（按{amount.set_by}）" if zh else f"not stated (set by {amount.set_by})"
+        said = _set_by(amount.rule, lang) if isinstance(amount.rule, NotStatedAmount) else amount.set_by
+        return f"未列明（按{said}）" if zh else f"not stated (set by {said})"
     return amount_description(amount, lang) if zh else "in kind / non-monetary"
 
 

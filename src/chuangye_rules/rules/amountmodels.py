@@ -169,6 +169,8 @@ class NotStatedAmount(Strict):
     kind: Literal["not_stated"] = Field(description="金额类型：文件没写数额 / amount kind: no figure stated")
     set_by: str = Field(description="规定数额的文件或机关，如 `鄂财社发〔2022〕79号` / "
                                     "the document or authority that sets the figure")
+    set_by_en: str | None = Field(None, description="set_by 的英文（可选），如 `the province's rules` / "
+                                                    "the same in English (optional; --lang en shows it)")
 
 
 class InKindAmount(Strict):
@@ -186,6 +188,8 @@ class Part(Strict):
     """一部分，如 `{label: 生活补贴（3年内）, amount: {kind: fixed, value: 1000000}}` / One part of a benefit's amount."""
 
     label: str = Field(description="这一部分的名称，如 `启动资金（一次性）` / the part's name, in Chinese")
+    label_en: str | None = Field(None, description="名称的英文（可选），如 `start-up funds (once)` / "
+                                                   "the part's name in English (optional; --lang en shows it)")
     amount: "Amount" = Field(description="这一部分的金额（任何一种 kind），如 `{kind: fixed, value: 2000000}` / "
                                          "the part's amount, of any kind")
 

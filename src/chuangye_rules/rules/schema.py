@@ -112,6 +112,8 @@ class Parameter(Strict):
     A standard the document refers to without a figure (e.g. the minimum wage), used in formulas."""
 
     description: str = Field(description="这个标准是什么，如 `内蒙古自治区一类地区月最低工资标准` / what the standard is")
+    description_en: str | None = Field(None, description="说明的英文（可选），如 `Inner Mongolia's monthly minimum wage, "
+                                                         "class I areas` / the same in English (optional)")
     unit: str = Field("元", description="单位，默认 元，如 `元/月` / the unit, default 元 (yuan), e.g. `元/月`")
     source: str = Field(description="规定数值的文件 / the document that sets the value")
     values: list[ParameterValue] = Field(
