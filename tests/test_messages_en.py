@@ -132,3 +132,27 @@ def test_an_amounts_english_texts_are_shown_with_lang_en_and_the_chinese_without
     assert parameter_labels(formula, "en")["wage"].startswith("the monthly minimum wage")
     assert parameter_labels(formula, "zh")["wage"].startswith("月最低工资标准")
     assert "the monthly minimum wage" in amount_text(formula, "en")
+
+
+def test_every_amount_of_the_bundled_rulebooks_reads_in_english(books):
+    """With --lang en an amount's words — what an in-kind benefit grants, who sets a figure the document does not
+    state, the parts' names, a missing parameter — are the rulebooks' English, not the document's Chinese. A
+    document number (鄂财社发〔2022〕79号) is a name and stays as it is written."""
+    import datetime as dt
+    import re
+
+    from chuangye_rules.engine.amounts import compute_amount
+    from chuangye_rules.render.words import amount_description, amount_formula, amount_text, parameter_labels
+
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    document_number = re.compile(r"[\u4e00-\u9fff]*〔\d{4}〕\d+号")
+    seen = set()
+    for book in books:
+        for benefit in book.rulebook.benefits:
+            amount = compute_amount(benefit.amount, {}, dt.date(2024, 6, 1), book.rulebook.parameters, {})
+            texts = [amount_description(amount, "en"), amount_text(amount, "en"), amount_formula(amount, "en") or ""]
+            texts += [label.split(" (")[0] for label in parameter_labels(amount, "en").values()]  # (its source: a title)
+            for text in texts:
+                assert not chinese.search(document_number.sub("", text)), f"{book.slug}.{benefit.id}: {text!r}"
+            seen.add(amount.kind)
+    assert {"in_kind", "not_stated", "formula"} <= seen
