@@ -144,8 +144,7 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
                    f"the benefits in words (join the results on benefit_id): {summary.outputs['benefits']}"))
     if "report" in summary.outputs:
         typer.echo(say(f"报告：{summary.outputs['report']}", f"report: {summary.outputs['report']}"))
-        typer.echo(say(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}",
-                       f"report with charts (open it in a browser): {summary.outputs['report_html']}"))
+        _echo_report_page(summary, say)
 
 
 def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
@@ -184,8 +183,7 @@ def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
 
         print_budget(budget, _console())
         typer.echo(say(f"报告（全部表格）：{summary.outputs['report']}", f"report (every table): {summary.outputs['report']}"))
-        typer.echo(say(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}",
-                       f"report with charts (open it in a browser): {summary.outputs['report_html']}"))
+        _echo_report_page(summary, say)
 
 
 class _sigterm_as_interrupt:
@@ -230,3 +228,7 @@ def _show_columns() -> None:
     _console().print(table)
 
 
+def _echo_report_page(summary, say) -> None:
+    """Where report.html is: the same line for both engines."""
+    typer.echo(say(f"图表报告（用浏览器打开）：{summary.outputs['report_html']}",
+                   f"report with charts (open it in a browser): {summary.outputs['report_html']}"))
