@@ -55,7 +55,8 @@ def _names_and_titles(books) -> set[str]:
         allowed |= {doc.title, doc.number or ""}
         for b in book.rulebook.benefits:
             allowed |= {b.name_en, b.clause, *b.departments.lead, *b.departments.cooperating}
-            allowed |= {r.set_by for r in amounts(b.amount) if isinstance(r, NotStatedAmount)}
+            # who sets a figure, in Chinese, and its English, which keeps the document's number (皖政办〔2018〕44号)
+            allowed |= {t for r in amounts(b.amount) if isinstance(r, NotStatedAmount) for t in (r.set_by, r.set_by_en)}
     return {a for a in allowed if a}
 
 
