@@ -236,3 +236,59 @@ def test_hive_writes_month_shifts_and_refuses_cumulative_tiers():
         with pytest.raises(SqlError, match=f"huaibei.startup_talent_referral_reward.*{dialect}.*duckdb、postgres 和 spark"):
             rulebooks_query(huaibei, as_of, dialect)
     assert "AGGREGATE(FILTER(SPLIT(" in write_sql(rulebooks_query(huaibei, as_of, "spark"), "spark", pretty=False)
+
+
+_FOLDED = [  # (what the builders fold, the same expression unfolded in DuckDB's SQL)
+    (lambda b: b.and_(b.exp.false(), b.NULL_BOOL), "FALSE AND CAST(NULL AS BOOLEAN)"),
+    (lambda b: b.and_(b.exp.true(), b.NULL_BOOL), "TRUE AND CAST(NULL AS BOOLEAN)"),
+    (lambda b: b.and_(b.exp.true(), b.exp.true()), "TRUE AND TRUE"),
+    (lambda b: b.or_(b.exp.true(), b.NULL_BOOL), "TRUE OR CAST(NULL AS BOOLEAN)"),
+    (lambda b: b.or_(b.exp.false(), b.NULL_BOOL), "FALSE OR CAST(NULL AS BOOLEAN)"),
+    (lambda b: b.or_(b.exp.false(), b.exp.false()), "FALSE OR FALSE"),
+    (lambda b: b.not_(b.exp.true()), "NOT TRUE"),
+    (lambda b: b.not_(b.NULL_BOOL), "NOT CAST(NULL AS BOOLEAN)"),
+    (lambda b: b.is_null(b.big(None)), "CAST(NULL AS BIGINT) IS NULL"),
+    (lambda b: b.is_null(b.big(5)), "CAST(5 AS BIGINT) IS NULL"),
+    (lambda b: b.is_null(b.text("a")), "'a' IS NULL"),
+    (lambda b: b.eq(b.text("exact"), b.text("exact")), "'exact' = 'exact'"),
+    (lambda b: b.eq(b.text("exact"), b.text("range")), "'exact' = 'range'"),
+    (lambda b: b.eq(b.big(1), b.big(None)), "CAST(1 AS BIGINT) = CAST(NULL AS BIGINT)"),
+    (lambda b: b.cmp(b.exp.GTE, b.big(3), b.big(2)), "CAST(3 AS BIGINT) >= CAST(2 AS BIGINT)"),
+    (lambda b: b.cmp(b.exp.LT, b.big(-3), b.big(-4)), "CAST(-3 AS BIGINT) < CAST(-4 AS BIGINT)"),
+    (lambda b: b.isin(b.text("x"), [b.text("y"), b.text("x")]), "'x' IN ('y', 'x')"),
+    (lambda b: b.isin(b.text("x"), [b.text("y")]), "'x' IN ('y')"),
+    (lambda b: b.isin(b.text(None), [b.text("x")]), "CAST(NULL AS TEXT) IN ('x')"),
+    (lambda b: b.case((b.exp.false(), b.big(1)), (b.exp.true(), b.big(2)), default=b.big(3)),
+     "CASE WHEN FALSE THEN CAST(1 AS BIGINT) WHEN TRUE THEN CAST(2 AS BIGINT) ELSE CAST(3 AS BIGINT) END"),
+    (lambda b: b.case((b.NULL_BOOL, b.big(1)), default=b.big(3)),
+     "CASE WHEN CAST(NULL AS BOOLEAN) THEN CAST(1 AS BIGINT) ELSE CAST(3 AS BIGINT) END"),
+    (lambda b: b.case((b.exp.false(), b.big(1))), "CASE WHEN FALSE THEN CAST(1 AS BIGINT) END"),
+    (lambda b: b.add(b.big(2), b.big(-5)), "CAST(2 AS BIGINT) + CAST(-5 AS BIGINT)"),
+    (lambda b: b.mul(b.big(3), b.big(7)), "CAST(3 AS BIGINT) * CAST(7 AS BIGINT)"),
+    (lambda b: b.coalesce(b.big(None), b.big(4), b.big(5)), "COALESCE(CAST(NULL AS BIGINT), 4, 5)"),
+    (lambda b: b.coalesce(b.big(None), b.big(None)), "COALESCE(CAST(NULL AS BIGINT), CAST(NULL AS BIGINT))"),
+]
+
+
+@pytest.mark.parametrize("build, unfolded", _FOLDED, ids=[u for _, u in _FOLDED])
+def test_the_builders_fold_constants_as_sql_evaluates_them(build, unfolded):
+    """Constant folding keeps SQL's three-valued logic: DuckDB gives the folded expression the unfolded one's
+    value (and type), and the folded one is a constant or smaller."""
+    from chuangye_rules.sql import builders
+
+    folded = build(builders)
+    sql = folded.sql(dialect="duckdb")
+    assert len(sql) <= len(unfolded)
+    con = duckdb.connect()
+    got = con.execute(f"SELECT {sql} AS v, typeof({sql}) AS t").fetchall()
+    want = con.execute(f"SELECT {unfolded} AS v, typeof({unfolded}) AS t").fetchall()
+    assert got == want, (sql, unfolded)
+
+
+def test_the_builders_leave_overflow_and_columns_to_the_database():
+    from chuangye_rules.sql import builders as b
+
+    assert "*" in b.mul(b.big(2 ** 62), b.big(4)).sql()  # would overflow BIGINT: the database raises it
+    assert "AND" in b.and_(b.exp.true(), b.col("x"), b.col("y")).sql()
+    assert b.and_(b.exp.true(), b.col("x")).sql() == '"x"'
+    assert b.eq(b.text("A"), b.text("a")).sql() == "'A' = 'a'"  # MySQL's collation could call them equal

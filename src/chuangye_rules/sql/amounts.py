@@ -36,6 +36,7 @@ from .builders import (
     big,
     case,
     cmp,
+    coalesce,
     col,
     eq,
     intdiv,
@@ -240,8 +241,8 @@ class _Amounts(AmountVisitor[Money]):
             highs.append(case((eq_kind(p.kind, "exact"), p.value), (eq_kind(p.kind, "range"), p.max),
                               (capped, p.max), default=null))
         unbounded = or_(*[is_null(h) for h in highs])
-        low = ctx.plan.add(reduce(add, [exp.func("COALESCE", x, big(0)) for x in lows]))
-        high = ctx.plan.add(reduce(add, [exp.func("COALESCE", x, big(0)) for x in highs]))
+        low = ctx.plan.add(reduce(add, [coalesce(x, big(0)) for x in lows]))
+        high = ctx.plan.add(reduce(add, [coalesce(x, big(0)) for x in highs]))
         kind = ctx.plan.add(case((unbounded, text("formula")), (eq(low, high), text("exact")),
                                  (eq(low, num(0)), text("up_to")), default=text("range")))
         names = list(dict.fromkeys(n for p in parts for n in p.missing))

@@ -24,6 +24,7 @@ from .builders import (
     big,
     case,
     cmp,
+    coalesce,
     col,
     contains,
     eq,
@@ -57,7 +58,7 @@ def received_flag(book: Rulebook, benefit_id: str) -> exp.Expression:
     """compile.received: whether the history names this benefit (false where the history is empty)."""
     h = col(HISTORY)
     key = f"|{book.city.slug}.{benefit_id}"
-    return exp.func("COALESCE", or_(contains(h, key + "|"), contains(h, key + "=")), exp.false())
+    return coalesce(or_(contains(h, key + "|"), contains(h, key + "=")), exp.false())
 
 
 def _paid(ctx: Context, benefit_id: str) -> tuple[exp.Expression, exp.Expression]:
@@ -69,16 +70,16 @@ def _paid(ctx: Context, benefit_id: str) -> tuple[exp.Expression, exp.Expression
                               "a one-off reward in cumulative tiers adds up the amounts already paid for it (in "
                               "received); only duckdb, postgres and spark are written that way so far"))
     prefix = f"{ctx.book.city.slug}.{benefit_id}="
-    unstated = exp.func("COALESCE", contains(col(HISTORY), f"|{ctx.book.city.slug}.{benefit_id}|"), exp.false())
+    unstated = coalesce(contains(col(HISTORY), f"|{ctx.book.city.slug}.{benefit_id}|"), exp.false())
     if ctx.dialect == "spark":
         return spark_paid(prefix), unstated
     token = exp.column("tok", table="t")
-    amounts = exp.select(exp.func("COALESCE", exp.Sum(this=exp.cast(
+    amounts = exp.select(coalesce(exp.Sum(this=exp.cast(
         exp.Substring(this=token, start=num(len(prefix) + 1)), BIGINT)), big(0))).from_(
         exp.Unnest(expressions=[exp.Split(this=col(HISTORY), expression=exp.Literal.string("|"))],
                    alias=exp.TableAlias(this=exp.to_identifier("t"), columns=[exp.to_identifier("tok")]))
     ).where(exp.StartsWith(this=token.copy(), expression=exp.Literal.string(prefix)))
-    paid = exp.func("COALESCE", exp.Subquery(this=amounts), big(0))
+    paid = coalesce(exp.Subquery(this=amounts), big(0))
     return paid, unstated
 
 
@@ -94,7 +95,7 @@ def spark_paid(prefix: str) -> exp.Expression:
     amount = exp.cast(exp.Substring(this=exp.column(token), start=num(len(prefix) + 1)), BIGINT)
     total = exp.Anonymous(this="AGGREGATE", expressions=[
         entries, big(0), exp.Lambda(this=exp.Add(this=exp.column(acc), expression=amount), expressions=[acc.copy(), token.copy()])])
-    return exp.func("COALESCE", total, big(0))
+    return coalesce(total, big(0))
 
 
 def _history(ctx: Context, benefit: Benefit, status, money: Money, missing: dict) -> tuple[exp.Expression, Money]:

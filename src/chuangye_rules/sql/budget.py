@@ -19,7 +19,7 @@ from typing import Iterable
 from sqlglot import exp
 
 from ..rules.schema import CASH_CATEGORIES, Rulebook
-from .builders import OPEN, and_, case, col, eq, is_null, isin, num, text
+from .builders import OPEN, and_, case, coalesce, col, eq, is_null, isin, num, text
 from .query import rulebooks_query
 
 YUAN = exp.DataType.build("DECIMAL(38, 2)")
@@ -35,7 +35,7 @@ def _people_if(condition: exp.Expression) -> exp.Expression:
 
 def _sum_yuan(value: exp.Expression, cash: exp.Expression) -> exp.Expression:
     """The sum for cash benefits (0 when none qualifies), NULL for the others."""
-    total = exp.func("COALESCE", exp.func("SUM", value), exp.cast(num(0), YUAN))
+    total = coalesce(exp.func("SUM", value), exp.cast(num(0), YUAN))
     return case((cash, exp.cast(total, YUAN)), default=exp.cast(exp.null(), YUAN))
 
 
@@ -55,7 +55,7 @@ def budget_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duck
     eligible = eq(col("status"), text("eligible"))
     needs = eq(col("status"), text("needs_info"))
     exact = case((and_(eligible, eq(col("amount_kind"), text("exact"))), col("amount_value")))
-    upper = case((eligible, exp.func("COALESCE", case((eq(col("amount_kind"), text("exact")), col("amount_value")),
+    upper = case((eligible, coalesce(case((eq(col("amount_kind"), text("exact")), col("amount_value")),
                                                        default=col("amount_max")), exp.cast(num(0), YUAN))))
 
     def named(e: exp.Expression, name: str) -> exp.Expression:
@@ -75,8 +75,8 @@ def budget_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "duck
     per_city = [exp.select(
         named(text(b.city.slug), "city"), named(exp.cast(exp.null(), exp.DataType.build("VARCHAR")), "benefit_id"),
         named(_people_if(eligible), "eligible"), named(_people_if(needs), "needs_info"),
-        named(exp.cast(exp.func("COALESCE", exp.func("SUM", cash_exact), exp.cast(num(0), YUAN)), YUAN), "exact_total"),
-        named(exp.cast(exp.func("COALESCE", exp.func("SUM", cash_upper), exp.cast(num(0), YUAN)), YUAN), "up_to_total"),
+        named(exp.cast(coalesce(exp.func("SUM", cash_exact), exp.cast(num(0), YUAN)), YUAN), "exact_total"),
+        named(exp.cast(coalesce(exp.func("SUM", cash_upper), exp.cast(num(0), YUAN)), YUAN), "up_to_total"),
     ).from_("chuangye_results").where(eq(col("city"), text(b.city.slug))) for b in books]
     union = reduce(lambda a, b: exp.Union(this=a, expression=b, distinct=False), [per_benefit, *per_city])
     query = exp.select("*").from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("budget"))))

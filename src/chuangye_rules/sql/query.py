@@ -46,6 +46,7 @@ from .builders import (
     big,
     case,
     cmp,
+    coalesce,
     col,
     eq,
     is_null,
@@ -158,7 +159,7 @@ def _exclusions(book: Rulebook, benefits: list[BenefitColumns], chain: _Chain) -
 
 def _value_of(i: int) -> exp.Expression:
     """evaluation.value_of: an amount's exact value, else its maximum, else -1."""
-    return exp.func("COALESCE", case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")), big(-1))
+    return coalesce(case((eq(col(f"k{i}"), text("exact")), col(f"v{i}")), default=col(f"hi{i}")), big(-1))
 
 
 def _yuan(e: exp.Expression) -> exp.Expression:
@@ -202,7 +203,7 @@ def _summary(book: Rulebook, benefits: list[BenefitColumns], wide: str, yuan) ->
         kind = col(f"k{i}")
         upper = case((eq(kind, text("exact")), col(f"v{i}")), default=col(f"hi{i}"))
         exact.append(case((and_(ok, eq(kind, text("exact"))), col(f"v{i}")), default=big(0)))
-        up_to.append(exp.func("COALESCE", case((ok, upper), default=big(0)), big(0)))
+        up_to.append(coalesce(case((ok, upper), default=big(0)), big(0)))
         open_.append(case((and_(ok, or_(isin(kind, [text("not_stated"), text("formula")]), is_null(upper))), num(1)),
                           default=num(0)))
 
@@ -257,7 +258,7 @@ def rulebooks_query(books: Iterable[Rulebook], as_of: dt.date, dialect: str = "d
     inputs = [col(ROW)]
     applicant = (exp.cast(col(source["applicant_id"] if source else "applicant_id"), TEXT)
                  if present is None or "applicant_id" in present else text(None))
-    inputs.append(exp.alias_(exp.func("COALESCE", applicant, exp.DPipe(
+    inputs.append(exp.alias_(coalesce(applicant, exp.DPipe(
         this=text("row-"), expression=exp.cast(col(ROW), TEXT), safe=True)), "applicant_id", quoted=True))
     ctes: list[tuple[str, exp.Expression]] = []
     selects: list[exp.Select] = []
