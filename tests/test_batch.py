@@ -294,6 +294,14 @@ def test_cli_batch_prints_the_balance_and_never_an_id(tmp_path):
     assert "340602200001011234" not in out.stdout + out.stderr
 
 
+def test_cli_batch_refuses_a_hadoop_outdir_on_the_polars_engine(tmp_path):
+    """hdfs://… is for --engine spark: the polars engine must not make a local folder called "hdfs:"."""
+    out = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", str(EXAMPLE), "-o", "hdfs://nn/out"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert out.returncode == 2 and "只有 --engine spark 能写到那里" in out.stderr, out.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cli_show_columns():
     out = subprocess.run([sys.executable, "-m", "chuangye_rules", "batch", "--show-columns"], capture_output=True,
                          text=True, timeout=60, env={**os.environ, "COLUMNS": "200"})

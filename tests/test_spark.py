@@ -263,3 +263,58 @@ def test_batch_engine_spark_writes_the_polars_engines_report(spark, tmp_path):
         page = (tmp_path / f"polars-{city}" / "report.html").read_text("utf-8")
         assert "<svg" in page and got.outputs["report_html"].endswith("report.html")
         assert (tmp_path / f"spark-{city}" / "report.html").read_text("utf-8") == page, city
+
+
+def test_batch_engine_spark_writes_to_a_hadoop_file_system_as_to_a_folder(spark, tmp_path, monkeypatch):
+    """An OUTDIR given as a URI (hdfs://… or s3a://… on a cluster; file://… here) is written through the JVM's
+    Hadoop FileSystem, as the executors of a cluster write: the same outputs as to a local folder, placed only
+    when the run succeeded; a run that fails leaves nothing (not even its hidden folder), and a name that is
+    already there is refused before any work."""
+    import sys
+    from pathlib import Path
+
+    import polars as pl
+
+    from chuangye_rules.base.problems import InputError
+    from chuangye_rules.spark import runner
+    from chuangye_rules.spark.folders import HadoopOutFolder
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from batch_bench import generate
+
+    as_of = dt.date(2024, 6, 1)
+    generate(200, tmp_path / "list.csv")
+    local = runner.run_spark_batch(tmp_path / "list.csv", tmp_path / "local", as_of=as_of, spark=spark, city="weihai",
+                                   report=True)
+    made = []
+    monkeypatch.setattr(runner, "HadoopOutFolder", lambda *a: made.append(HadoopOutFolder(*a)) or made[-1])
+    remote = tmp_path / "remote" / "out"
+    got = runner.run_spark_batch(tmp_path / "list.csv", f"file://{remote}", as_of=as_of, spark=spark, city="weihai",
+                                 report=True)
+    assert made and got.outputs["results"] == f"file://{remote}/results"
+    assert (got.read, got.evaluated, got.rejected, got.result_rows) == (
+        local.read, local.evaluated, local.rejected, local.result_rows) and got.rejected > 0
+
+    def shown(folder):  # Hadoop's local file system keeps a .crc checksum beside each file
+        return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".crc"))
+    assert shown(remote) == shown(tmp_path / "local")
+    for name in ("errors.csv", "benefits.csv", "report.md", "report.html"):
+        assert (remote / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    key = ["row", "benefit_id"]
+    assert pl.read_parquet(remote / "results" / "**" / "*.parquet").sort(key).equals(
+        pl.read_parquet(tmp_path / "local" / "results" / "**" / "*.parquet").sort(key))
+
+    # a name already there: refused before any work, nothing changed
+    before = {p: p.read_bytes() for p in remote.iterdir() if p.is_file()}
+    with pytest.raises(InputError):
+        runner.run_spark_batch(tmp_path / "list.csv", f"file://{remote}", as_of=as_of, spark=spark, city="weihai")
+    assert {p: p.read_bytes() for p in remote.iterdir() if p.is_file()} == before
+
+    # a failure late in the run: no output, no hidden folder, no OUTDIR the run made
+    def broken(books):
+        raise OSError("the disk went away")
+    monkeypatch.setattr(runner, "benefits_table", broken)
+    with pytest.raises(OSError):
+        runner.run_spark_batch(tmp_path / "list.csv", f"file://{tmp_path}/failed/out", as_of=as_of, spark=spark,
+                               city="weihai")
+    assert not (tmp_path / "failed").exists()

@@ -9,14 +9,13 @@
   (the row key comes with the rows) — and writes results/ (Parquet, partitioned by city, the columns of
   `chuangye sql`: codes, DECIMAL yuan), errors.csv and summary.json (read = evaluated + rejected).
 - Outputs are written in the run's hidden folder in OUTDIR and placed only when the whole run succeeded
-  (batch/outfolder.py; OUTDIR must be a directory the driver and executors share, e.g. local mode or NFS).
+  (spark/folders.py): OUTDIR is a folder the driver and executors share — on this machine in local mode, NFS,
+  or a Hadoop file system's (`hdfs://…`, `s3a://…`) on a cluster.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import time
 from decimal import Decimal
 from functools import reduce
@@ -28,13 +27,13 @@ import polars as pl
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
-from ..batch.outfolder import OutFolder, _quietly
 from ..batch.rowbatches import DuplicateIds
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
 from ..engine.amounts import checked_parameters
 from ..rules.catalog import catalog
 from ..rules.history import benefit_keys
 from ..rules.loading import choose_city, load_rulebooks
+from .folders import HadoopOutFolder, SparkOutFolder, is_uri
 from .session import spark_session
 from .table import sql_table
 
@@ -42,38 +41,6 @@ NAMES = ["results", "errors.csv", "benefits.csv", "summary.json"]
 # fields whose table columns hold numbers or dates (checked as such by sql/cells.py)
 _NUMERIC = {name for name, spec in catalog().fields.items() if spec.type in ("money", "int", "number", "date")}
 VIEW = "chuangye_applicants"
-
-
-class SparkOutFolder(OutFolder):
-    """OutFolder whose outputs may be directories (Spark writes a dataset as a folder of part files)."""
-
-    def _remove_staging(self) -> None:
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            if not self.staging.exists():
-                self.staging = None
-
-    def _place_all(self, names: list[str]) -> None:
-        placed: list[str] = []
-        try:
-            for name in names:
-                self._place(name, {})
-                placed.append(name)
-            self._write_manifest(names)
-        except BaseException:
-            for name in placed:
-                target = self.final(name)
-                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else _quietly(os.unlink, target)
-            raise
-
-    def check(self) -> None:
-        super().check()
-        if self.replacing:  # an earlier run's results folder is not replaced in place (its files are not stamped)
-            raise InputError([make_problem(str(self.outdir), None, None, Text(
-                "--engine spark 不替换上次运行的结果，未做任何改动",
-                "--engine spark does not replace an earlier run's results; nothing was changed"),
-                Text("用 -o 指定另一个目录，或先移走上次的结果", "choose another folder with -o, or move the earlier results away"))])
-
 
 
 def _write_report(session, results, books, summary: BatchSummary, folder) -> None:
@@ -129,8 +96,10 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
         return frame, frame.columns, None
     staged = folder.path(".input")
     columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary)
-    frame = session.read.parquet(str(staged)) if any(staged.iterdir()) else None
-    return frame, columns, errors
+    if not any(staged.iterdir()):
+        return None, columns, errors
+    folder.publish(".input")
+    return session.read.parquet(folder.dataset(".input")), columns, errors
 
 # mask_text's common forms, in Java's regex (the executors run no Python): an 18- or 15-digit ID number and an
 # 11-digit mobile, written without separators; the first three and the last two (a mobile: four) digits kept
@@ -186,15 +155,10 @@ def _checked_table(frame, every, folder, summary: BatchSummary):
                       for check, test in zip(checks, bad)])
     errors = flagged.where("_chuangye_bad").select(F.col("row").cast("long").alias("row"),
                                                    F.explode(F.filter(cells, lambda c: c.isNotNull())).alias("e"))
-    written = folder.path(".errors")
     errors.select("row", "e.column", "e.value", "e.reason").coalesce(1).write.csv(
-        str(written), header=True, quote='"', escape='"', encoding="utf-8")
-    part = next(written.glob("part-*.csv"), None)
-    if part is None:  # Spark writes no part for no rows
+        folder.dataset(".errors"), header=True, quote='"', escape='"', encoding="utf-8")
+    if not folder.take_part(".errors", "errors.csv"):  # Spark writes no part for no rows
         pl.DataFrame(schema=ERROR_SCHEMA).write_csv(folder.path("errors.csv"))
-    else:
-        part.replace(folder.path("errors.csv"))
-    shutil.rmtree(written, ignore_errors=True)
     summary.rejected = flagged.where("_chuangye_bad").count()
     summary.evaluated = summary.read - summary.rejected
     return flagged.where("NOT _chuangye_bad").drop("_chuangye_bad")
@@ -232,7 +196,32 @@ def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder:
     return columns, errors_frame
 
 
-def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = None, as_of: dt.date | None = None,
+def _out_folder(outdir, names: list[str], input_path, overwrite: bool, spark, master):
+    """(the run's out folder, checked; the session). On a Hadoop file system the session comes first (the file
+    system is the JVM's); on this machine the check comes first, so a refused run starts no JVM."""
+    if is_uri(outdir):
+        session = spark or spark_session(master)
+        folder = HadoopOutFolder(session, str(outdir), names)
+        folder.check()
+        return folder, session
+    folder = SparkOutFolder(Path(outdir), names, Path(input_path) if input_path else Path(outdir) / ".no-input",
+                            overwrite)
+    folder.check()
+    return folder, spark or spark_session(master)
+
+
+def _evaluate(session, frame, query: str, folder):
+    """results/ written by Spark (map-only) and read back, or None when no row was written: with no row
+    eligible or needing information Spark writes no Parquet file at all."""
+    if frame is None:
+        folder.make_dataset("results")
+        return None
+    frame.createOrReplaceTempView(VIEW)
+    session.sql(query).write.partitionBy("city").parquet(folder.dataset("results"))
+    return session.read.parquet(folder.dataset("results")) if folder.has_files("results", ".parquet") else None
+
+
+def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | None = None, as_of: dt.date | None = None,
                     table: str | None = None, master: str | None = "local[*]", encoding: str | None = None,
                     rulebook_paths: Iterable[Path] | None = None, parameters: dict[str, Decimal] | None = None,
                     chunk_rows: int = 200_000, overwrite: bool = False, spark=None, report: bool = False) -> BatchSummary:
@@ -250,10 +239,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
     books = choose_city(every, city) if city else every
     overrides = checked_parameters(parameters)
     names = NAMES + (["report.md", "report.html"] if report else [])
-    folder = SparkOutFolder(Path(outdir), names, Path(input_path) if input_path else Path(outdir) / ".no-input",
-                            overwrite)
-    folder.check()
-    session = spark or spark_session(master)
+    folder, session = _out_folder(outdir, names, input_path, overwrite, spark, master)
     summary = BatchSummary(str(input_path or table), "parquet" if table else "", as_of.isoformat(),
                            earlier_outputs=sorted(folder.earlier))
     try:
@@ -263,17 +249,8 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
         present = [c for c in columns if not (city and c == "city")]
         query = rulebooks_query([b.rulebook for b in books], as_of, "spark", table=VIEW, columns=present,
                                 overrides=overrides)
-        results_path = folder.path("results")
-        if frame is not None:
-            frame.createOrReplaceTempView(VIEW)
-            session.sql(write_sql(query, "spark", pretty=False)).write.partitionBy("city").parquet(str(results_path))
-            # no row eligible or needing information: Spark writes no Parquet file at all, and reads none back
-            written = any(results_path.rglob("*.parquet"))
-            results = session.read.parquet(str(results_path)) if written else None
-            summary.result_rows = results.count() if written else 0
-        else:
-            results = None
-            results_path.mkdir()
+        results = _evaluate(session, frame, write_sql(query, "spark", pretty=False), folder)
+        summary.result_rows = results.count() if results is not None else 0
         if errors is not None:  # a table's errors were written by Spark (_checked_table)
             errors.write_csv(folder.path("errors.csv"))
         benefits_table(books).write_csv(folder.path("benefits.csv"), include_bom=True)  # BOM: Excel reads it as UTF-8
@@ -283,7 +260,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path, city: str | None = No
             _write_report(session, results, books, summary, folder)
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
-        shutil.rmtree(folder.path(".input"), ignore_errors=True)
+        folder.remove(".input")
         folder.commit(names)
     except SqlError as error:
         folder.discard()

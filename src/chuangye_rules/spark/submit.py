@@ -26,7 +26,7 @@ USAGE = Text("spark-submit … submit.py 名单 -o 输出目录 [--as-of 日期]
 def _parser(lang: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chuangye_rules.spark.submit", usage=USAGE.get(lang))
     parser.add_argument("input", nargs="?", type=Path)
-    parser.add_argument("-o", "--outdir", type=Path)
+    parser.add_argument("-o", "--outdir")  # a folder, or hdfs://… / s3a://… on a cluster (spark/folders.py)
     parser.add_argument("--as-of")
     parser.add_argument("--city")
     parser.add_argument("--table")
