@@ -1,6 +1,6 @@
 """How long `chuangye check` takes on one profile, start-up included: the median of whole-process runs.
 
-    python bench/startup_bench.py [--runs 21] [--against OTHER/src] [PROFILE]
+    python bench/startup_bench.py [--runs 21] [--against OTHER/src] [--floor] [PROFILE]
 
 Each run is a fresh `python -m chuangye_rules check PROFILE --as-of 2024-06-01` (imports, the field catalog,
 the five rulebooks, one evaluation, the table), as a caseworker meets it. The target (issue #16) is 0.25 s.
@@ -11,6 +11,9 @@ machine shared with other work the wall time mostly measures the queue for a cor
 /tmp), alternating run by run with this one, so both meet the same load: compare those two columns, not
 figures taken at different times.
 
+`--floor` also runs a minimal app on the same stack (typer, pydantic, rich, PyYAML) that reads the profile and
+prints a table but holds no rules: no `check` can start faster than that on this machine.
+
 To see where the time goes: `python -X importtime -m chuangye_rules check PROFILE 2> imports.txt`."""
 
 from __future__ import annotations
@@ -20,10 +23,35 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# the stack `check` stands on, with nothing of ours: a typer app of two commands, one pydantic model validated,
+# the profile parsed by PyYAML, a rich table printed
+FLOOR = """
+from typing import Optional
+import typer, yaml
+from pydantic import BaseModel
+app = typer.Typer()
+class Profile(BaseModel):
+    facts: dict = {}
+@app.command()
+def check(path: str, as_of: Optional[str] = typer.Option(None, "--as-of")):
+    from rich.console import Console
+    from rich.table import Table
+    profile = Profile(facts=yaml.safe_load(open(path, encoding="utf-8")) or {})
+    table = Table()
+    table.add_column("fact")
+    for name in profile.facts:
+        table.add_row(str(name))
+    Console().print(table)
+@app.command()
+def other():
+    pass
+app()
+"""
 
 
 def _run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -51,6 +79,8 @@ def main() -> None:
     parser.add_argument("profile", nargs="?", default=str(ROOT / "examples" / "profiles" / "huaibei-returnee-graduate.yaml"))
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--against", type=Path, help="another copy's src/ folder, run alternately with this one")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run a minimal app on the same stack: what any check would cost before its rules")
     args = parser.parse_args()
     # as an installed copy runs: with its bytecode cached (this machine's environment sets PYTHONDONTWRITEBYTECODE,
     # which would make every run compile the package again)
@@ -59,12 +89,19 @@ def main() -> None:
     copies = {"this copy": {**env, "PYTHONPATH": str(ROOT / "src")}}
     if args.against:
         copies[f"against {args.against}"] = {**env, "PYTHONPATH": str(args.against.resolve())}
+    commands = {name: command for name in copies}
+    if args.floor:
+        floor = Path(tempfile.mkdtemp()) / "floor.py"
+        floor.write_text(FLOOR, encoding="utf-8")
+        copies["the stack's floor (typer, pydantic, rich, PyYAML; no rules)"] = env
+        commands["the stack's floor (typer, pydantic, rich, PyYAML; no rules)"] = [
+            sys.executable, str(floor), "check", args.profile, "--as-of", "2024-06-01"]
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in copies}
-    for copy_env in copies.values():
-        _run(command, copy_env)  # warm the page cache, the bytecode and the rulebook cache
+    for name, copy_env in copies.items():
+        _run(commands[name], copy_env)  # warm the page cache, the bytecode and the rulebook cache
     for _ in range(args.runs):
         for name, copy_env in copies.items():
-            times[name].append(_run(command, copy_env))
+            times[name].append(_run(commands[name], copy_env))
     for name, runs in times.items():
         print(_line(name, runs))
 
