@@ -170,10 +170,12 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     rows = [first.with_columns(pl.lit(value, dtype=table.schema[name]).alias(name), pl.lit(f"B{i}").alias(
         "applicant_id")) for i, (name, value) in enumerate(bad)]
     # the id of the first applicant of each kind is a personal number: the results echo it masked
-    some = sorted({key[0] for key in expected})[:3]  # applicants with results
-    ids = dict(zip(some, ["34060219900101123X", "13912345678", "340602900101123"]))
+    some = sorted({key[0] for key in expected})[:5]  # applicants with results
+    ids = dict(zip(some, ["34060219900101123X", "13912345678", "340602900101123", "340602 19900101 1234",
+                          "+86 139-8765-4321"]))
     table = pl.concat([table.with_columns(pl.col("applicant_id").replace(ids)), *rows])
-    masked = dict(zip(some, ["340*************3X", "139****5678", "340**********23"]))
+    masked = dict(zip(some, ["340*************3X", "139****5678", "340**********23", "340*************34",
+                             "+86 139****4321"]))
     expected = {(masked.get(a, a), b): value for (a, b), value in expected.items()}
     spark.createDataFrame(table.to_arrow()).createOrReplaceTempView("chuangye_test_table")
     got = run_spark_batch(None, tmp_path / "out", as_of=as_of, spark=spark, city="qingdao",
@@ -195,7 +197,7 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     assert "1900至2100年" in said["1850-01-01"] and "没有该城市的规则库" in said["合肥"]
     assert "340*************34" in said and "340602199001011234" not in (tmp_path / "out" / "errors.csv").read_text("utf-8")
     assert not any(key[0].startswith("B") for key in have)
-    assert set(masked.values()) <= {key[0] for key in have}, "the three personal numbers reached the results masked"
+    assert set(masked.values()) <= {key[0] for key in have}, "the personal numbers reached the results masked"
     written = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert not any(number.encode() in written for number in ids.values())
 
@@ -318,3 +320,40 @@ def test_batch_engine_spark_writes_to_a_hadoop_file_system_as_to_a_folder(spark,
         runner.run_spark_batch(tmp_path / "list.csv", f"file://{tmp_path}/failed/out", as_of=as_of, spark=spark,
                                city="weihai")
     assert not (tmp_path / "failed").exists()
+
+
+def _written_number(rng: random.Random) -> str:
+    """A personal number written one of the common ways (tests/robustness/test_privacy.py's forms)."""
+    def digits(n):
+        return "".join(rng.choice("0123456789") for _ in range(n))
+
+    def spaced(text):
+        return text[0] + "".join(rng.choice(["", "", "", " ", "-"]) + ch for ch in text[1:])
+    kind = rng.choice(["id18", "id15", "mobile", "landline"])
+    if kind == "id18":
+        return spaced(rng.choice("123456") + digits(16) + rng.choice("0123456789Xx"))
+    if kind == "id15":
+        return spaced(rng.choice("123456") + digits(14))
+    if kind == "mobile":
+        prefix = rng.choice(["", "+86", "+86 ", "+86-", "0086", "0086 ", "86", "86 ", "(+86)", "(86) "])
+        return prefix + spaced("1" + rng.choice("3456789") + digits(9))
+    area, local = "0" + rng.choice("123456789") + digits(rng.randint(1, 2)), rng.choice("2345678") + digits(rng.randint(6, 7))
+    form = rng.choice(["{a}-{l}", "{a} {l}", "({a}){l}", "（{a}）{l}", "({a}) {l}", "{a}{l}"])
+    return form.format(a=area, l=local if form == "{a}{l}" else spaced(local))
+
+
+def test_spark_masks_personal_numbers_as_mask_text_does(spark):
+    """spark/masking.masked (Java regex and Spark SQL, for a table's ids and bad cells) writes exactly what
+    base/privacy.mask_text writes, for numbers written every common way amid other text."""
+    from chuangye_rules.base.privacy import mask_text
+    from chuangye_rules.spark.masking import masked
+
+    rng = random.Random("spark masking")
+    around = "编号身份证电话:： ，,abcXYZ（）()"
+    texts = ["".join(rng.choice(around) for _ in range(rng.randint(0, 4))) + _written_number(rng)
+             + "".join(rng.choice(around) for _ in range(rng.randint(0, 4))) for _ in range(1000)]
+    texts += [None, "", "2024-06-01", "12345.67", "１３９１２３４５６７８", "a 13912345678 b 13912345678 c"]
+    frame = spark.createDataFrame([(t,) for t in texts], "v string")
+    got = [r[0] for r in frame.select(masked(frame.v)).collect()]
+    assert sum("*" in (g or "") for g in got) >= 1000
+    assert [(t, g) for t, g in zip(texts, got) if g != mask_text(t)] == []

@@ -22,18 +22,21 @@ def _digits(n: int) -> str:
 _EDGE_BEFORE = r"(?<![0-9])(?<![0-9][ \-])"
 _EDGE_AFTER = r"(?![0-9])(?![ \-][0-9])"
 
-ID_LIKE = re.compile(
+# the forms in the order they are tried at each position (one alternation): also written in Java's regex for
+# Spark's executors (spark/masking.py), which mask with the same patterns
+FORMS = {
     # an 18-character resident ID (the last may be X or x)
-    rf"{_EDGE_BEFORE}(?P<id>{_digits(17)}{_SEP}[\dXx]){_EDGE_AFTER}"
+    "id": rf"{_EDGE_BEFORE}(?P<id>{_digits(17)}{_SEP}[\dXx]){_EDGE_AFTER}",
     # a mainland mobile number, with or without +86 / 0086 / 86 and separators
-    rf"|{_EDGE_BEFORE}(?P<cc>(?:\+|00)?86{_SEP}|\(\+?86\){_SEP}?)?(?P<mobile>1{_SEP}[3-9]{_SEP}{_digits(9)}){_EDGE_AFTER}"
+    "mobile": rf"{_EDGE_BEFORE}(?P<cc>(?:\+|00)?86{_SEP}|\(\+?86\){_SEP}?)?(?P<mobile>1{_SEP}[3-9]{_SEP}{_digits(9)}){_EDGE_AFTER}",
     # an old 15-digit ID (after the mobile: 0086 and a mobile are 15 digits too, and no ID starts with 86)
-    rf"|{_EDGE_BEFORE}(?P<old>{_digits(15)}){_EDGE_AFTER}"
+    "old": rf"{_EDGE_BEFORE}(?P<old>{_digits(15)}){_EDGE_AFTER}",
     # a landline with its area code (0 + 2 or 3 digits), the code in brackets or followed by a space or dash,
     # or written straight on (then 10 to 12 digits starting with 0)
-    rf"|{_EDGE_BEFORE}(?P<land>(?:\(0\d{{2,3}}\)|（0\d{{2,3}}）)\s?{_digits(7)}(?:{_SEP}\d)?"
-    rf"|0\d{{2,3}}[ \-]{_digits(7)}(?:{_SEP}\d)?|0\d{{9,11}}){_EDGE_AFTER}"
-)
+    "land": rf"{_EDGE_BEFORE}(?P<land>(?:\(0\d{{2,3}}\)|（0\d{{2,3}}）)\s?{_digits(7)}(?:{_SEP}\d)?"
+            rf"|0\d{{2,3}}[ \-]{_digits(7)}(?:{_SEP}\d)?|0\d{{9,11}}){_EDGE_AFTER}",
+}
+ID_LIKE = re.compile("|".join(FORMS.values()))
 # cheap pre-test: without a run of 7 digits (separators allowed), there is nothing to mask
 SUSPECT = r"\d(?:[ \-]?\d){6}"  # also the batch's polars pre-test of a column (batch/columns.mask_column)
 _DIGITS = re.compile(SUSPECT)

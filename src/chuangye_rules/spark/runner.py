@@ -30,16 +30,14 @@ from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
 from ..batch.rowbatches import DuplicateIds
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
 from ..engine.amounts import checked_parameters
-from ..rules.catalog import catalog
 from ..rules.history import benefit_keys
 from ..rules.loading import choose_city, load_rulebooks
 from .folders import HadoopOutFolder, SparkOutFolder, is_uri
+from .masking import masked
 from .session import spark_session
 from .table import sql_table
 
 NAMES = ["results", "errors.csv", "benefits.csv", "summary.json"]
-# fields whose table columns hold numbers or dates (checked as such by sql/cells.py)
-_NUMERIC = {name for name, spec in catalog().fields.items() if spec.type in ("money", "int", "number", "date")}
 VIEW = "chuangye_applicants"
 
 
@@ -101,13 +99,6 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
     folder.publish(".input")
     return session.read.parquet(folder.dataset(".input")), columns, errors
 
-# mask_text's common forms, in Java's regex (the executors run no Python): an 18- or 15-digit ID number and an
-# 11-digit mobile, written without separators; the first three and the last two (a mobile: four) digits kept
-_ID_FORMS = [(r"(?<![0-9])([0-9]{3})[0-9]{13}([0-9][0-9Xx])(?![0-9Xx])", "$1*************$2"),
-             (r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])", "$1****$2"),
-             (r"(?<![0-9])([0-9]{3})[0-9]{10}([0-9]{2})(?![0-9])", "$1**********$2")]
-
-
 def _masked_ids(frame):
     """A table's applicant ids as the results echo them: a personal number used as the id masked, as the list
     reader masks it (README, "Privacy")."""
@@ -118,22 +109,7 @@ def _masked_ids(frame):
     column = table_columns(frame.columns).get("applicant_id")
     if column is None:
         return frame
-    value = F.col(f"`{column}`").cast("string")
-    for pattern, replacement in _ID_FORMS:
-        value = F.regexp_replace(value, pattern, replacement)
-    return frame.withColumn(column, value)
-
-
-def _shown(check):
-    """A bad cell as errors.csv quotes it, a personal number in it masked as mask_text masks one (the first three
-    and last two digits kept) — in SQL, since the executors run no Python: any run of digits as long as a mobile
-    (in a code column) or an ID number (in a number or date column, where an amount has fewer digits)."""
-    from pyspark.sql import functions as F
-
-    value = F.col(f"`{check.column}`").cast("string")
-    run = 7 if check.field == "city" or check.field not in _NUMERIC else 15
-    return F.when(value.rlike(f"[0-9]{{{run}}}"),
-                  F.regexp_replace(value, "(?<=[0-9]{3})[0-9](?=[0-9]{2})", "*")).otherwise(value)
+    return frame.withColumn(column, masked(F.col(f"`{column}`").cast("string")))
 
 
 def _checked_table(frame, every, folder, summary: BatchSummary):
@@ -150,7 +126,9 @@ def _checked_table(frame, every, folder, summary: BatchSummary):
         return frame
     bad = [F.expr(check.bad.sql(dialect="spark")) for check in checks]
     flagged = frame.withColumn("_chuangye_bad", reduce(lambda a, b: a | b, bad)).cache()
-    cells = F.array(*[F.when(test, F.struct(F.lit(check.column).alias("column"), _shown(check).alias("value"),
+    # a bad cell as errors.csv quotes it, a personal number in it masked as mask_text masks one
+    cells = F.array(*[F.when(test, F.struct(F.lit(check.column).alias("column"),
+                                             masked(F.col(f"`{check.column}`").cast("string")).alias("value"),
                                              F.lit(check.reason).alias("reason")))
                       for check, test in zip(checks, bad)])
     errors = flagged.where("_chuangye_bad").select(F.col("row").cast("long").alias("row"),
