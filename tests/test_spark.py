@@ -6,6 +6,7 @@ One SparkSession for the whole file (local[2], no UI, few shuffle partitions). C
 spark extra and Java 17); skipped, with the reason, where pyspark or Java is missing (README, "Spark")."""
 
 import datetime as dt
+import json
 import random
 import shutil
 from decimal import Decimal
@@ -200,6 +201,13 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     assert set(masked.values()) <= {key[0] for key in have}, "the personal numbers reached the results masked"
     written = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert not any(number.encode() in written for number in ids.values())
+    # repeated applicant ids are counted as for a list (on the ids as given, not their masks)
+    assert (got.duplicate_ids, got.duplicate_rows) == (0, [])
+    spark.createDataFrame(pl.concat([table, table.head(3)]).to_arrow()).createOrReplaceTempView("chuangye_test_twice")
+    twice = run_spark_batch(None, tmp_path / "twice", as_of=as_of, spark=spark, city="qingdao",
+                            table="chuangye_test_twice")
+    assert twice.duplicate_ids == 3 and [len(g) for g in twice.duplicate_rows] == [2, 2, 2]
+    assert json.loads((tmp_path / "twice" / "summary.json").read_text("utf-8"))["duplicate_ids"] == 3
 
 
 def test_batch_engine_spark_refuses_a_missing_list_in_chinese(spark, tmp_path):

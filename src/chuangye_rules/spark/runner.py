@@ -3,7 +3,8 @@
 - A CSV, XLSX or Parquet list is read and validated on the driver by the polars engine's own reader
   (columns.parse_chunk: the same rows rejected, with the same reasons and row numbers), a block at a time, and
   staged as Parquet in the SQL table form (spark/table.py) inside the run's hidden folder; `--table db.name`
-  reads a table of the Spark catalog as it is (its columns typed as `chuangye sql` describes; no cell checks).
+  reads a table of the Spark catalog (its columns typed as `chuangye sql` describes), its cells checked by
+  Spark (sql/cells.py), its repeated ids counted and personal numbers in its ids masked (spark/masking.py).
 - Spark evaluates the rows with the query of sql/query.py over a temporary view — map-only: the query has no
   join but the cross join with a constant VALUES list of benefit numbers, no aggregation, no window
   (the row key comes with the rows) — and writes results/ (Parquet, partitioned by city, the columns of
@@ -90,7 +91,9 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
             from pyspark.sql.functions import monotonically_increasing_id
 
             frame = frame.withColumn("row", monotonically_increasing_id() + 1)
-        frame = _checked_table(_masked_ids(frame), every, folder, summary)
+        frame = _checked_table(frame, every, folder, summary)
+        _count_duplicates(frame, summary)
+        frame = _masked_ids(frame)
         return frame, frame.columns, None
     staged = folder.path(".input")
     columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary)
@@ -98,6 +101,29 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
         return None, columns, errors
     folder.publish(".input")
     return session.read.parquet(folder.dataset(".input")), columns, errors
+
+def _count_duplicates(frame, summary: BatchSummary) -> None:
+    """A table's repeated applicant ids, counted as the polars engine counts a list's (among the evaluated rows,
+    on the ids as given): the rows whose id an earlier row had, and the first groups of rows sharing one. The
+    run's one aggregation besides the report's (a shuffle of the id column; the evaluation stays map-only)."""
+    from pyspark.sql import functions as F
+
+    from ..batch.rowbatches import DuplicateIds
+    from ..sql.query import table_columns
+
+    column = table_columns(frame.columns).get("applicant_id")
+    if column is None:
+        return
+    ids = F.col(f"`{column}`").cast("string")
+    groups = (frame.where(ids.isNotNull()).groupBy(ids.alias("id"))
+              .agg(F.count(F.lit(1)).alias("n"), F.sort_array(F.collect_list(F.col("row").cast("long"))).alias("rows"))
+              .where("n > 1").cache())
+    repeats = groups.agg(F.sum(F.col("n") - 1)).first()[0]
+    if repeats:
+        shown = groups.orderBy(F.col("rows")[0]).limit(DuplicateIds.SHOWN).select("rows").collect()
+        summary.duplicate_ids, summary.duplicate_rows = int(repeats), [list(r["rows"]) for r in shown]
+    groups.unpersist()
+
 
 def _masked_ids(frame):
     """A table's applicant ids as the results echo them: a personal number used as the id masked, as the list
@@ -126,14 +152,15 @@ def _checked_table(frame, every, folder, summary: BatchSummary):
         return frame
     bad = [F.expr(check.bad.sql(dialect="spark")) for check in checks]
     flagged = frame.withColumn("_chuangye_bad", reduce(lambda a, b: a | b, bad)).cache()
-    # a bad cell as errors.csv quotes it, a personal number in it masked as mask_text masks one
     cells = F.array(*[F.when(test, F.struct(F.lit(check.column).alias("column"),
-                                             masked(F.col(f"`{check.column}`").cast("string")).alias("value"),
+                                             F.col(f"`{check.column}`").cast("string").alias("value"),
                                              F.lit(check.reason).alias("reason")))
                       for check, test in zip(checks, bad)])
     errors = flagged.where("_chuangye_bad").select(F.col("row").cast("long").alias("row"),
                                                    F.explode(F.filter(cells, lambda c: c.isNotNull())).alias("e"))
-    errors.select("row", "e.column", "e.value", "e.reason").coalesce(1).write.csv(
+    # a bad cell as errors.csv quotes it, a personal number in it masked as mask_text masks one (once, on the
+    # exploded cells: one masking expression per column would make the plan a hundred times larger)
+    errors.select("row", "e.column", masked(F.col("e.value")).alias("value"), "e.reason").coalesce(1).write.csv(
         folder.dataset(".errors"), header=True, quote='"', escape='"', encoding="utf-8")
     if not folder.take_part(".errors", "errors.csv"):  # Spark writes no part for no rows
         pl.DataFrame(schema=ERROR_SCHEMA).write_csv(folder.path("errors.csv"))
