@@ -144,7 +144,8 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     gives the polars engine's answers applicant by applicant; Spark numbers its rows where they lie
     (monotonically_increasing_id), each number once, so the query needs no ROW_NUMBER() window (one task). Rows
     with a bad cell — one each: an unknown code, a set with an unknown code, a negative amount, an amount with a
-    third decimal, a date out of range, a city with no rulebook, a personal number where a code should be — are
+    third decimal, a date out of range, a city with no rulebook, a personal number where a code should be, a
+    history naming no benefit of the rulebooks — are
     rejected into errors.csv with the list reader's reasons (the number masked), never evaluated as facts."""
     import polars as pl
 
@@ -167,7 +168,8 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     date = next(n for n, t in table.schema.items() if t == pl.Date)
     first = table.head(1).with_columns(pl.lit(None).alias(c) for c in table.columns)
     bad = [("kind", "robot"), ("identities", "|veteran|robot|"), (money, Decimal("-1")),
-           (money, Decimal("1.005")), (date, dt.date(1850, 1, 1)), ("city", "合肥"), ("kind", "340602199001011234")]
+           (money, Decimal("1.005")), (date, dt.date(1850, 1, 1)), ("city", "合肥"), ("kind", "340602199001011234"),
+           ("received", "|qingdao.no_such_benefit|")]
     rows = [first.with_columns(pl.lit(value, dtype=table.schema[name]).alias(name), pl.lit(f"B{i}").alias(
         "applicant_id")) for i, (name, value) in enumerate(bad)]
     # the id of the first applicant of each kind is a personal number: the results echo it masked
@@ -181,7 +183,7 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     spark.createDataFrame(table.to_arrow()).createOrReplaceTempView("chuangye_test_table")
     got = run_spark_batch(None, tmp_path / "out", as_of=as_of, spark=spark, city="qingdao",
                           table="chuangye_test_table")
-    assert (got.read, got.evaluated, got.rejected) == (127, 120, 7)
+    assert (got.read, got.evaluated, got.rejected) == (128, 120, 8)
     results = pl.read_parquet(tmp_path / "out" / "results" / "**" / "*.parquet", hive_partitioning=True)
     assert results.select(["row", "benefit_id"]).is_unique().all()
     have = {(r["applicant_id"], r["benefit_id"]): (
@@ -191,11 +193,12 @@ def test_batch_engine_spark_reads_a_catalog_table_without_a_row_column(spark, bo
     columns = [c for c in sql_table(frame).columns if c != "city"]  # the runner's, its row column included
     assert "ROW_NUMBER" not in write_sql(rulebooks_query(qingdao, as_of, "spark", columns=columns), "spark").upper()
     errors = pl.read_csv(tmp_path / "out" / "errors.csv", infer_schema=False)
-    assert errors.columns == ["row", "column", "value", "reason"] and errors.height == 7
+    assert errors.columns == ["row", "column", "value", "reason"] and errors.height == 8
     said = dict(zip(errors["value"], errors["reason"]))
     assert "不是可选值" in said["robot"] and "不是可选值" in said["|veteran|robot|"]
     assert "不小于0" in said["-1.000"] and "最多两位小数" in said["1.005"]
     assert "1900至2100年" in said["1850-01-01"] and "没有该城市的规则库" in said["合肥"]
+    assert "待遇须是规则库中的" in said["|qingdao.no_such_benefit|"]
     assert "340*************34" in said and "340602199001011234" not in (tmp_path / "out" / "errors.csv").read_text("utf-8")
     assert not any(key[0].startswith("B") for key in have)
     assert set(masked.values()) <= {key[0] for key in have}, "the personal numbers reached the results masked"

@@ -146,7 +146,8 @@ def _checked_table(frame, every, folder, summary: BatchSummary):
     from ..sql.cells import cell_checks
 
     summary.read = frame.count()
-    checks = cell_checks(frame.columns, cell_cities(every))
+    checks = cell_checks(frame.columns, cell_cities(every),
+                         {key for keys in benefit_keys(b.rulebook for b in every).values() for key in keys})
     if not checks:
         summary.evaluated = summary.read
         return frame

@@ -43,15 +43,32 @@ def _outside(c: exp.Expression, low: exp.Expression, high: exp.Expression) -> ex
     return or_(exp.LT(this=c.copy(), expression=low), exp.GT(this=c.copy(), expression=high))
 
 
-def cell_checks(columns: Iterable[str], cities: Iterable[str]) -> list[CellCheck]:
+def _history_pattern(keys: Iterable[str]) -> str:
+    """The table's history cell, "|city.id|city.id=fen|" ("|" for none): each entry a benefit of the rulebooks
+    (`keys`: "city.id"), or any benefit of a city that has no rulebook here (another city's history, as the list
+    reader takes it, not a typo). Java's regex (the check runs in Spark); [.] and [|], not backslashes."""
+    keys = sorted(set(keys))
+    cities = sorted({key.split(".")[0] for key in keys})
+    known = "|".join(key.replace(".", "[.]") for key in keys)
+    other = "(?!(" + "|".join(cities) + ")[.])[A-Za-z_][A-Za-z0-9_]*[.][A-Za-z0-9_]+" if cities else "[^|]+"
+    return f"^[|](((({known})|{other})(=[0-9]+)?)[|])*$" if keys else f"^[|](({other})(=[0-9]+)?[|])*$"
+
+
+def cell_checks(columns: Iterable[str], cities: Iterable[str], benefits: Iterable[str] = ()) -> list[CellCheck]:
     """A check for each column of the table that names a field and can hold a bad value. `cities`: what a city
-    cell may say (the slugs and names of the rulebooks, as the list reader accepts them)."""
+    cell may say (the slugs and names of the rulebooks, as the list reader accepts them); `benefits`: the
+    "city.id" of every benefit of the rulebooks, which a history cell may name."""
     cat = catalog()
     checks = []
     for field, column in table_columns(columns).items():
         spec, c = cat.fields[field], col(column)
-        if field != "city" and (field == HISTORY or spec.type in ("text", "bool")):
-            continue  # text is any text; a BOOLEAN column holds nothing else; the history is read as it is written
+        if field == HISTORY:
+            checks.append(CellCheck(field, column, and_(not_null(c), not_(exp.RegexpLike(
+                this=c.copy(), expression=text(_history_pattern(benefits))))),
+                "已享受待遇应写作 |城市.待遇标识| 或 |城市.待遇标识=金额（分）|，待遇须是规则库中的（见 chuangye benefits）"))
+            continue
+        if field != "city" and spec.type in ("text", "bool"):
+            continue  # text is any text; a BOOLEAN column holds nothing else
         if spec.type == "money":
             bad = or_(_outside(c, exp.Literal.number(0), _decimal(MAX_MONEY)),
                       _not_whole(exp.Mul(this=c.copy(), expression=exp.Literal.number(100))))
