@@ -175,3 +175,14 @@ def html_report(budget: Budget, title: str) -> str:
               _table(["城市", "规划目标", "目标值", "期间", "计数的待遇", "本名单中的人数"], budget.target_rows()),
               "</body></html>"]
     return "\n".join(parts) + "\n"
+
+
+def write_reports(budget: Budget, as_of: str, folder, outputs: dict[str, str], html_page: bool = True) -> None:
+    """report.md and (`html_page`) report.html in the run's folder, as both engines write them, named in the
+    summary's `outputs`."""
+    title = f"政策找人预算报告（评估日期 {as_of}）"
+    folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
+    outputs["report"] = str(folder.final("report.md"))
+    if html_page:
+        folder.path("report.html").write_text(html_report(budget, title), encoding="utf-8")
+        outputs["report_html"] = str(folder.final("report.html"))

@@ -254,12 +254,7 @@ class _Run:
         for out in outputs.values():
             out.finish()
         if budget is not None:
-            title = f"政策找人预算报告（评估日期 {summary.as_of}）"
-            summary.outputs["report"] = str(folder.final("report.md"))
-            folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
-            if "report.html" in extra:
-                summary.outputs["report_html"] = str(folder.final("report.html"))
-                folder.path("report.html").write_text(report_html.html_report(budget, title), encoding="utf-8")
+            report_html.write_reports(budget, summary.as_of, folder, summary.outputs, "report.html" in extra)
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
         self.reader.close()

@@ -44,15 +44,10 @@ VIEW = "chuangye_applicants"
 
 def _write_report(session, results, books, summary: BatchSummary, folder) -> None:
     """report.md and report.html as the polars engine writes them, the figures aggregated by Spark (spark/report.py)."""
-    from ..batch.report_html import html_report
+    from ..batch.report_html import write_reports
     from .report import spark_budget
 
-    budget = spark_budget(session, results, [b.rulebook for b in books])
-    title = f"政策找人预算报告（评估日期 {summary.as_of}）"
-    folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
-    summary.outputs["report"] = str(folder.final("report.md"))
-    folder.path("report.html").write_text(html_report(budget, title), encoding="utf-8")
-    summary.outputs["report_html"] = str(folder.final("report.html"))
+    write_reports(spark_budget(session, results, [b.rulebook for b in books]), summary.as_of, folder, summary.outputs)
 
 
 def benefits_table(books) -> pl.DataFrame:
