@@ -125,16 +125,16 @@ def test_broken_rows_are_rejected_with_row_and_reason(tmp_path):
             'A7,鄂尔多斯,个人,"残疾人,,2022-03-01,是,是,是,2,\n'       # unclosed quote
             "A8,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n"        # fine again after it
             "A9,鄂尔多斯,个人,残疾人,,2022-03")                        # truncated last line
-    summary = run_batch(write(tmp_path, text), tmp_path / "out", as_of=AS_OF)
-    errors = read(tmp_path / "out" / "errors.csv")
-    assert summary.balanced and (summary.read, summary.evaluated) == (9, 3)
-    reasons = dict(zip(errors["row"].cast(int).to_list(), errors["reason"].to_list()))
-    assert "12 个单元格" in reasons[3]
-    assert "是/否" in reasons[5]
-    assert "非负整数" in reasons[6]
-    assert "空字符" in reasons[7]
-    assert "引号" in reasons[8]
-    assert "截断" in reasons[10]
+    for lang, words in (("zh", ["12 个单元格", "是/否", "非负整数", "空字符", "引号", "截断"]),
+                        ("en", ["12 cells", "yes/no", "whole number", "NUL", "quote", "cut off"])):
+        # errors.csv's reasons in the run's language (--lang): the same rows, every reason in Chinese and English
+        summary = run_batch(write(tmp_path, text), tmp_path / lang, as_of=AS_OF, lang=lang)
+        errors = read(tmp_path / lang / "errors.csv")
+        assert summary.balanced and (summary.read, summary.evaluated) == (9, 3)
+        rows, reasons = errors.columns[0], errors.columns[3]  # 行号 / row, 原因 / reason
+        reasons = dict(zip(errors[rows].cast(int).to_list(), errors[reasons].to_list()))
+        assert [(row, word in reasons[row]) for row, word in zip((3, 5, 6, 7, 8, 10), words)] == [
+            (row, True) for row in (3, 5, 6, 7, 8, 10)], (lang, reasons)
 
 
 MESSY_ROWS = [  # good and bad spellings of every kind of cell, each repeated so columns have few distinct values
@@ -238,9 +238,9 @@ def test_a_row_in_another_encoding_is_rejected_not_fatal(tmp_path):
     bad = "A2,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n".encode("gb18030")
     path = tmp_path / "mixed.csv"
     path.write_bytes(good + bad + "A3,鄂尔多斯,个人,残疾人,,2022-03-01,是,是,是,2,\n".encode("utf-8"))
-    summary = run_batch(path, tmp_path / "out", as_of=AS_OF, encoding="utf-8")
+    summary = run_batch(path, tmp_path / "out", as_of=AS_OF, encoding="utf-8", lang="zh")
     assert (summary.read, summary.evaluated, summary.rejected) == (3, 2, 1)
-    assert "编码" in read(tmp_path / "out" / "errors.csv")["reason"][0]
+    assert "编码" in read(tmp_path / "out" / "errors.csv")["原因"][0]
 
 
 def test_header_only_and_empty_files(tmp_path):

@@ -84,7 +84,8 @@ def test_a_list_with_a_history_column(tmp_path, books):
     summary = run_batch(path, tmp_path / "out", as_of=AS_OF)
     assert (summary.evaluated, summary.rejected) == (7, 1)
     errors = pl.read_csv(tmp_path / "out" / "errors.csv", infer_schema=False)
-    assert errors.rows() == [("9", "已享受待遇", "不存在的待遇", errors["reason"][0])] and "待遇标识或名称" in errors["reason"][0]
+    assert errors.rows() == [("9", "已享受待遇", "不存在的待遇", errors["reason"][0])]
+    assert "ids or names of benefits received" in errors["reason"][0]  # lang="en"; in Chinese: 待遇标识或名称
     results = pl.read_csv(tmp_path / "out" / "results.csv", infer_schema=False)
     got = {(r["applicant_id"], r["benefit_id"]): r for r in results.to_dicts()}
     assert got[("O1", "one_time_startup_subsidy")]["amount_value"] == "5000.00"

@@ -18,7 +18,7 @@ LAYERS = [
     {"api", "cli", "__init__", "__main__"},
 ]
 # the batch flow: how columns hold each type → reading → compiling → evaluating → writing → reporting; the runners that drive it come last
-BATCH_FLOW = ["columnar", "headers", "records", "columns", "parquet", "listinput",
+BATCH_FLOW = ["columnar", "headers", "records", "xlsx", "columns", "parquet", "listinput",
               "plan", "compileamounts", "compile", "engine", "rowbatches", "frames",
               "outputs", "outfolder", "budget", "report", "report_html", "randomamounts", "synthetic", "failures", "runner",
               "reforms", "compare", "comparerun"]

@@ -30,7 +30,8 @@ def write(tmp_path: Path, data, name="list.csv") -> Path:
 
 
 def errors_of(out: Path) -> dict[int, str]:
-    """errors.csv as written by the command (Chinese headers) or by run_batch (lang="en", the library's default)."""
+    """errors.csv as written by the command or run_batch(lang="zh") (Chinese headers and reasons), or by run_batch
+    (lang="en", the library's default: English)."""
     frame = pl.read_csv(out / "errors.csv", infer_schema=False)
     row, reason = ("行号", "原因") if "行号" in frame.columns else ("row", "reason")
     return {int(r): text for r, text in zip(frame[row], frame[reason])}
@@ -71,7 +72,7 @@ def test_a_stray_quote_that_joins_lines_is_explained(tmp_path):
     """A quote opened on one line and closed on a later one makes one record of those lines (CSV's rule, as
     Excel reads it); the message says so instead of only counting cells."""
     rows = ['"' + ROW.format(id="S1"), ROW.format(id="S2"), ROW.format(id="S3").replace("残疾人", 'a"b'), ROW.format(id="S4")]
-    summary = run_batch(write(tmp_path, "\n".join([HEADER, *rows]) + "\n"), tmp_path / "out", as_of=AS_OF)
+    summary = run_batch(write(tmp_path, "\n".join([HEADER, *rows]) + "\n"), tmp_path / "out", as_of=AS_OF, lang="zh")
     assert (summary.read, summary.evaluated, summary.rejected) == (2, 1, 1)
     assert "跨越了 3 行" in errors_of(tmp_path / "out")[2]
 
@@ -84,7 +85,7 @@ def test_an_unclosed_quote_early_in_a_large_list_costs_one_pass(tmp_path, monkey
     path = write(tmp_path, "\n".join(lines) + "\n")
     assert path.stat().st_size > 2 * 2 * 1024 * 1024
     started = time.perf_counter()
-    summary = run_batch(path, tmp_path / "out", as_of=AS_OF, city="ordos")
+    summary = run_batch(path, tmp_path / "out", as_of=AS_OF, lang="zh", city="ordos")
     assert time.perf_counter() - started < 30
     assert summary.balanced and summary.read == 90_000 and summary.rejected >= 1
     assert "引号" in errors_of(tmp_path / "out")[2]
@@ -152,13 +153,13 @@ def test_a_monstrous_row_is_rejected_not_buffered(tmp_path, monkeypatch):
     are read. A lower CHUANGYE_MAX_ROW_KB applies to ordinary long lines as well."""
     monster = "M1,鄂尔多斯,个人," + "残疾人、" * (5 * 1024 * 1024 // 12)
     path = write(tmp_path, "\n".join([HEADER, ROW.format(id="A1"), monster, ROW.format(id="A2")]) + "\n")
-    summary = run_batch(path, tmp_path / "out", as_of=AS_OF)
+    summary = run_batch(path, tmp_path / "out", as_of=AS_OF, lang="zh")
     assert (summary.read, summary.evaluated, summary.rejected) == (3, 2, 1)
     assert "过长" in errors_of(tmp_path / "out")[3] and "1024 KB" in errors_of(tmp_path / "out")[3]
     monkeypatch.setenv("CHUANGYE_MAX_ROW_KB", "0.5")
     long_row = ROW.format(id="L" * 1000)
     path = write(tmp_path, "\n".join([HEADER, ROW.format(id="A1"), long_row]) + "\n", "two.csv")
-    summary = run_batch(path, tmp_path / "out2", as_of=AS_OF)
+    summary = run_batch(path, tmp_path / "out2", as_of=AS_OF, lang="zh")
     assert (summary.evaluated, summary.rejected) == (1, 1)
     assert "过长" in errors_of(tmp_path / "out2")[3]
 

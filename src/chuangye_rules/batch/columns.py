@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ..base.messages import Text
 from ..base.privacy import SUSPECT, mask_text
 from ..rules.catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
 from ..rules.history import HISTORY, cell_codes, parse_received
@@ -17,7 +18,8 @@ from .columnar import COMPARED, NUMBER_SCALE, ROW, dtype, set_cell
 
 # the reader's names, imported from here by other modules and the tests before the reader was split by job
 from .headers import Header, column_guide, map_headers  # noqa: F401
-from .records import RawChunk, _decode_lines, detect_encoding, iter_csv, read_xlsx, split_block, split_records  # noqa: F401
+from .records import RawChunk, _decode_lines, detect_encoding, iter_csv, split_block, split_records  # noqa: F401
+from .xlsx import read_xlsx  # noqa: F401
 
 NONE_WORDS = ["无", "没有", "none", "None"]
 
@@ -66,31 +68,38 @@ def normalise_text(spec: FieldSpec, text: pl.Expr) -> pl.Expr:
     return text
 
 
-def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, str]:
+def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, Text]:
     """(typed value, reason when invalid) from a prepared text column. A non-empty cell whose value comes
     out null is invalid; an empty cell is an unknown fact."""
     t = spec.type
     if t == "text":
-        return text, ""
+        return text, Text("", "")
     if t == "bool":
         mapping = YES_NO
-        return text.replace_strict(mapping, default=None, return_dtype=pl.Boolean), "应为 是/否（或 1/0、true/false）"
+        return text.replace_strict(mapping, default=None, return_dtype=pl.Boolean), Text(
+            "应为 是/否（或 1/0、true/false）", "should be 是/否 (yes/no; or 1/0, true/false)")
     if t == "int":
-        return pl.when(text.str.contains(r"^\d{1,9}$")).then(text.cast(pl.Int64, strict=False)), "应为非负整数（人数、数量）"
+        return pl.when(text.str.contains(r"^\d{1,9}$")).then(text.cast(pl.Int64, strict=False)), Text(
+            "应为非负整数（人数、数量）", "should be a whole number, not negative (a count)")
     if t == "money":
-        return _money(text), "应为金额：以元为单位的数字，最多两位小数"
+        return _money(text), Text("应为金额：以元为单位的数字，最多两位小数",
+                                  "should be an amount: a number of yuan with at most two decimal places")
     if t == "number":
         # held exactly as an integer × 10^6 (compile.NUMBER_SCALE): the pattern admits at most 6 decimals, so the
         # decimal cast cuts nothing, and 12 whole digits × 10^6 fit in 64 bits
         ok = text.str.contains(r"^-?\d{1,12}(\.\d{1,6})?%?$")
         number = text.str.replace("%", "", literal=True).cast(pl.Decimal(18, 6), strict=False) * NUMBER_SCALE
-        return pl.when(ok).then(number.cast(pl.Int64)), "应为数字"
+        return pl.when(ok).then(number.cast(pl.Int64)), Text("应为数字", "should be a number")
     if t == "date":
-        return _date(text), f"应为日期，如 2023-07-01（也可 2023/7/1、20230701），且在{FIRST_DATE.year}至{LAST_DATE.year}年之间"
+        return _date(text), Text(
+            f"应为日期，如 2023-07-01（也可 2023/7/1、20230701），且在{FIRST_DATE.year}至{LAST_DATE.year}年之间",
+            f"should be a date such as 2023-07-01 (or 2023/7/1, 20230701), between {FIRST_DATE.year} and {LAST_DATE.year}")
     mapping = _vocabulary_map(spec)
     allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
+    codes = ", ".join(catalog().vocabularies[spec.vocabulary].labels)
     if t == "one_of":
-        return text.replace_strict(mapping, default=None, return_dtype=pl.String), f"不是可选值（可选：{allowed}）"
+        return text.replace_strict(mapping, default=None, return_dtype=pl.String), Text(
+            f"不是可选值（可选：{allowed}）", f"not one of the choices ({codes})")
     raise ValueError("set_of columns are converted by their distinct values: see set_values")
 
 
@@ -105,7 +114,7 @@ def set_codes(text: str, lookup: dict[str, str]) -> list[str] | None:
     return codes
 
 
-def set_values(spec: FieldSpec, column: pl.Series) -> tuple[pl.Expr, str]:
+def set_values(spec: FieldSpec, column: pl.Series) -> tuple[pl.Expr, Text]:
     """A list column has few distinct values (combinations of identities): parse each distinct value once,
     into the column's representation of a set (compile.set_cell)."""
     lookup = _vocabulary_map(spec)
@@ -115,7 +124,9 @@ def set_values(spec: FieldSpec, column: pl.Series) -> tuple[pl.Expr, str]:
         mapping[text] = None if codes is None else set_cell(spec, codes)
     allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
     value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=dtype(spec))
-    return value, f"含有不认识的取值（可选：{allowed}；都不是请写“无”）"
+    codes = ", ".join(catalog().vocabularies[spec.vocabulary].labels)
+    return value, Text(f"含有不认识的取值（可选：{allowed}；都不是请写“无”）",
+                       f"holds a value that is not a choice ({codes}, or their Chinese names; write 无 for none)")
 
 
 @dataclass
@@ -128,6 +139,7 @@ class Parsed:
 
 ERROR_SCHEMA = {"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 SHOWN_VALUE = 200  # characters of a bad cell quoted in errors.csv
+HIDDEN = Text("（已隐去）", "(hidden)")  # a personal field's bad cell is never quoted
 
 
 def _shown_values(values: pl.Series) -> pl.Series:
@@ -143,7 +155,7 @@ def clean(spec: FieldSpec, cell: pl.Expr) -> pl.Expr:
     return normalise_text(spec, pl.when(text == "").then(None).otherwise(text))
 
 
-def history_values(column: pl.Series, benefits: dict[str, list[str]]) -> tuple[pl.Expr, str]:
+def history_values(column: pl.Series, benefits: dict[str, list[str]]) -> tuple[pl.Expr, Text]:
     """The history column (已享受待遇) as history.cell_codes writes it, each distinct cell parsed once."""
     mapping = {}
     for text in column.drop_nulls().unique().to_list():
@@ -152,19 +164,22 @@ def history_values(column: pl.Series, benefits: dict[str, list[str]]) -> tuple[p
         except ValueError:
             mapping[text] = None
     value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=pl.String)
-    return value, ("应为已享受的待遇标识或名称，用、分隔，已发放金额写在=之后，如 "
-                   "one_time_startup_subsidy、startup_talent_referral_reward=20000（都没有请留空或写“无”）")
+    return value, Text("应为已享受的待遇标识或名称，用、分隔，已发放金额写在=之后，如 "
+                       "one_time_startup_subsidy、startup_talent_referral_reward=20000（都没有请留空或写“无”）",
+                       "should be the ids or names of benefits received, separated by 、, an amount paid after =, e.g. "
+                       "one_time_startup_subsidy、startup_talent_referral_reward=20000 (none: leave it empty or write 无)")
 
 
 def _typed(name: str, spec: FieldSpec, text: pl.Series, cities: dict[str, str],
-           benefits: dict[str, list[str]] | None = None) -> tuple[pl.Expr, str]:
+           benefits: dict[str, list[str]] | None = None) -> tuple[pl.Expr, Text]:
     """(typed value from the cleaned column `text`, the reason a non-empty cell that types to null is bad)."""
     t = pl.col(text.name)
     if name == HISTORY:
         value, reason = history_values(text, benefits or {})
     elif name == "city":
         value = t.replace_strict(cities, default=None, return_dtype=pl.String)
-        reason = "没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）"
+        reason = Text("没有该城市的规则库（可选：" + "、".join(sorted(set(cities.values()))) + "）",
+                      "no rulebook for this city (one of: " + ", ".join(sorted(set(cities.values()))) + ")")
     elif spec.type == "set_of":
         value, reason = set_values(spec, text)
     else:
@@ -191,7 +206,7 @@ class KnownValues:
         self.raw = pl.Series("raw", [], dtype=pl.String)
         self.value = pl.Series("v", [], dtype=dtype(spec))
         self.bad = pl.Series("bad", [], dtype=pl.Boolean)
-        self.reason = ""
+        self.reason = Text("", "")
         self.full = False  # too many distinct cells: type this column cell by cell from now on
         self._cells = pl.Enum([])
         self._bad_rows = pl.Series([], dtype=pl.UInt32).implode()
@@ -276,26 +291,30 @@ def _typed_cellwise(frame: pl.DataFrame, cellwise: list, cities: dict[str, str],
     return staged
 
 
-def _error_rows(raw: RawChunk, header: Header, fields: list, rejected: pl.DataFrame, flags: dict, reasons: dict):
-    """errors.csv's rows for a block: its structural errors, and one row per bad cell of the rejected rows."""
+def _error_rows(raw: RawChunk, header: Header, fields: list, rejected: pl.DataFrame, flags: dict, reasons: dict,
+                lang: str):
+    """errors.csv's rows for a block: its structural errors, and one row per bad cell of the rejected rows, the
+    reasons in `lang`."""
     cells = []
     for position, name, spec in fields if rejected.height else []:
         if name not in flags:  # no cell of this column is bad
             continue
-        shown = pl.lit("（已隐去）") if spec.personal else clean(spec, pl.col(f"c{position}"))
+        shown = pl.lit(HIDDEN.get(lang)) if spec.personal else clean(spec, pl.col(f"c{position}"))
         cells.append(rejected.filter(pl.col(flags[name])).select(
             pl.col(ROW).alias("row"), pl.lit(header.names[position]).alias("column"), shown.cast(pl.String).alias("value"),
-            pl.lit(reasons[name]).alias("reason")))
-    structural = pl.DataFrame(raw.errors, schema=ERROR_SCHEMA, orient="row")
+            pl.lit(reasons[name].get(lang)).alias("reason")))
+    structural = pl.DataFrame([(r, c, v, reason.get(lang)) for r, c, v, reason in raw.errors], schema=ERROR_SCHEMA,
+                              orient="row")
     errors = pl.concat([structural, *cells], how="vertical_relaxed").sort("row", maintain_order=True)
     return errors.with_columns(_shown_values(errors["value"]).alias("value"))
 
 
 def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
-                known: dict[str, KnownValues] | None = None, benefits: dict[str, list[str]] | None = None) -> Parsed:
+                known: dict[str, KnownValues] | None = None, benefits: dict[str, list[str]] | None = None,
+                lang: str = "zh") -> Parsed:
     """Text columns → typed columns. A column of few distinct values (dates, yes/no, choices) is typed once
     per distinct value through `known` (pass the same dict for every block of a list); the others cell by
-    cell. A row with any bad cell is rejected, with one error row per bad cell."""
+    cell. A row with any bad cell is rejected, with one error row per bad cell (its reason in `lang`)."""
     cat = catalog()
     fields = [(position, name, cat.fields[name]) for position, name in header.fields.items()]
     frame = raw.frame
@@ -310,7 +329,7 @@ def parse_chunk(raw: RawChunk, header: Header, cities: dict[str, str],
     any_bad = pl.any_horizontal([pl.col(f) for f in flags.values()]) if flags else pl.lit(False)
     staged = staged.with_columns(any_bad.alias("_bad"))
     rejected = staged.filter(pl.col("_bad"))
-    errors = _error_rows(raw, header, fields, rejected, flags, reasons)
+    errors = _error_rows(raw, header, fields, rejected, flags, reasons, lang)
     good = staged.filter(~pl.col("_bad")).select(ROW, *[name for _, name, _ in fields])
     ids = good.select(ROW, "applicant_id").drop_nulls() if "applicant_id" in good.columns else None
     good = good.with_columns(pl.coalesce(pl.col("applicant_id") if "applicant_id" in good.columns else pl.lit(None),

@@ -67,7 +67,7 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
     try:
         folder.open()
         for raw in chunks:
-            parsed = parse_chunk(raw, header, cities, known, benefits)
+            parsed = parse_chunk(raw, header, cities, known, benefits, lang)
             errors.append(parsed.errors)
             frame = parsed.frame
             if "city" in frame.columns and not city:

@@ -13,7 +13,8 @@ from ..base.problems import InputError, Problem, make_problem
 from ..rules.loading import LoadedRulebook, city_names
 from .headers import map_headers
 from .parquet import is_parquet, iter_parquet
-from .records import detect_encoding, iter_csv, read_xlsx
+from .records import detect_encoding, iter_csv
+from .xlsx import read_xlsx
 
 
 def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:

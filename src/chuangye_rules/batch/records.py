@@ -7,7 +7,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -47,7 +46,7 @@ def detect_encoding(path: Path) -> str:
 class RawChunk:
     """Records of one chunk as text columns, with the record numbers (the header is record 1)."""
     frame: pl.DataFrame  # ROW + one String column per input column position ("c0", "c1", ...)
-    errors: list[tuple[int, str, str, str]]  # (row, column, value, reason)
+    errors: list[tuple[int, str, str, Text]]  # (row, column, value, reason in Chinese and English)
     blank_lines: int = 0
     next_row: int = 0  # the record number after this chunk's last record
 
@@ -171,9 +170,20 @@ def _records(lines: list[str]) -> list[str | None]:
     return records
 
 
-def _too_long(max_row: int) -> str:
-    return (f"该行过长（超过 {max_row / 1024:g} KB），没有读取"
-            f"（确有这样长的行时，设置环境变量 {limits.env_name('max_row_kb')}）")
+def _too_long(max_row: int) -> Text:
+    return Text(f"该行过长（超过 {max_row / 1024:g} KB），没有读取"
+                f"（确有这样长的行时，设置环境变量 {limits.env_name('max_row_kb')}）",
+                f"the line is too long (over {max_row / 1024:g} KB) and was not read (where lines really are this "
+                f"long, set the environment variable {limits.env_name('max_row_kb')})")
+
+
+# what is wrong with a line, as split_records finds it (the polars column holds the key)
+_LINE_PROBLEMS = {
+    "quote": Text("引号未闭合（该行的引号没有配对）", "an unclosed quote (the line's quotes do not pair up)"),
+    "encoding": Text("该行的编码与文件其余部分不同，无法读取",
+                     "the line is in another encoding than the rest of the file and cannot be read"),
+    "nul": Text("该行含有空字符（NUL），文件可能已损坏", "the line holds a NUL character: the file may be damaged"),
+}
 
 
 def empty_chunk(width: int, errors: list, first_row: int, rows: int) -> RawChunk:
@@ -192,13 +202,14 @@ def split_records(lines: list[str], width: int, first_row: int, max_row: int | N
     frame = pl.DataFrame({"_t": pl.Series(records, dtype=pl.String)}).with_row_index(ROW, offset=first_row).with_columns(
         pl.col(ROW).cast(pl.Int64), pl.col("_t").str.strip_suffix("\r"))
     text = pl.col("_t")
-    problem = (pl.when(text.is_null()).then(pl.lit("引号未闭合（该行的引号没有配对）"))
-               .when(text.str.len_bytes() > max_row).then(pl.lit(_too_long(max_row)))
-               .when(text == BAD_ENCODING).then(pl.lit("该行的编码与文件其余部分不同，无法读取"))
-               .when(text.str.contains("\x00", literal=True)).then(pl.lit("该行含有空字符（NUL），文件可能已损坏")))
+    problem = (pl.when(text.is_null()).then(pl.lit("quote"))
+               .when(text.str.len_bytes() > max_row).then(pl.lit("long"))
+               .when(text == BAD_ENCODING).then(pl.lit("encoding"))
+               .when(text.str.contains("\x00", literal=True)).then(pl.lit("nul")))
     frame = frame.with_columns(problem.alias("_p"), (text.str.strip_chars() == "").fill_null(False).alias("_blank"))
     blank = int(frame["_blank"].sum())
-    errors = [(r, "", "", p) for r, p in frame.filter(pl.col("_p").is_not_null()).select(ROW, "_p").iter_rows()]
+    problems = {**_LINE_PROBLEMS, "long": _too_long(max_row)}
+    errors = [(r, "", "", problems[p]) for r, p in frame.filter(pl.col("_p").is_not_null()).select(ROW, "_p").iter_rows()]
     frame = frame.filter(pl.col("_p").is_null() & ~pl.col("_blank")).select(ROW, "_t")
     row = first_row + len(records)
     # cells = commas outside quoted sections + 1 (a quoted section may hold commas, "" and newlines)
@@ -210,10 +221,16 @@ def split_records(lines: list[str], width: int, first_row: int, max_row: int | N
     wrong = frame.filter(pl.col("_n") != width).select(ROW, "_n", lines_spanned)
     for r, n, spanned in wrong.iter_rows():
         if spanned > 1:  # a quote opened on one line and closed on a later one joined them into one record
-            errors.append((r, "", "", f"引号没有配对：从这一行起的 {spanned} 行被引号连成了一条记录（跨越了 {spanned} 行），"
-                                      f"有 {n} 个单元格，表头有 {width} 列；请检查这几行的引号"))
+            errors.append((r, "", "", Text(
+                f"引号没有配对：从这一行起的 {spanned} 行被引号连成了一条记录（跨越了 {spanned} 行），"
+                f"有 {n} 个单元格，表头有 {width} 列；请检查这几行的引号",
+                f"unpaired quotes: from this line on, {spanned} lines were joined into one record by a quote, with "
+                f"{n} cells where the header has {width} columns; check the quotes of these lines")))
         else:
-            errors.append((r, "", "", f"该行有 {n} 个单元格，表头有 {width} 列" + ("（最后一行可能被截断）" if n < width else "")))
+            errors.append((r, "", "", Text(
+                f"该行有 {n} 个单元格，表头有 {width} 列" + ("（最后一行可能被截断）" if n < width else ""),
+                f"the line has {n} cells where the header has {width} columns"
+                + (" (the last line may have been cut off)" if n < width else ""))))
     frame = frame.filter(pl.col("_n") == width)
     names = [f"c{i}" for i in range(width)]
     plain = frame.filter(~pl.col("_q"))
@@ -350,44 +367,3 @@ def iter_csv(path: Path, encoding: str) -> tuple[list[str], Iterator[RawChunk]]:
             handle.close()
 
     return names, chunks()
-
-
-def check_xlsx(path: Path) -> None:
-    """An .xlsx is a zip of XML: refuse one that is not, or that would unpack to more than the limit (a
-    "zip bomb"), before anything reads it whole."""
-    limit = limits.current().max_xlsx_bytes
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise _refuse(path, Text("不是有效的 Excel（.xlsx）文件", "not a valid Excel (.xlsx) file"),
-                      Text("用 Excel 打开后另存为 .xlsx，或另存为 CSV", "open it in Excel and save it as .xlsx or CSV"),
-                      line=None) from error
-    if size > limit:
-        raise _refuse(path, Text(f"Excel 文件解压后过大（{size / 1024 / 1024:,.0f} MB，上限 {limit / 1024 / 1024:g} MB）",
-                                 f"the Excel file unpacks to too much ({size / 1024 / 1024:,.0f} MB, at most "
-                                 f"{limit / 1024 / 1024:g} MB)"),
-                      Text(f"另存为 CSV 再处理；确有需要时设置环境变量 {limits.env_name('max_xlsx_mb')}",
-                           f"save it as CSV; to allow it set {limits.env_name('max_xlsx_mb')}"), line=None)
-
-
-def read_xlsx(path: Path, chunk_rows: int) -> tuple[list[str], Iterator[RawChunk]]:
-    """An .xlsx sheet (the first), every cell as text. Excel files are at most ~1M rows, read whole."""
-    check_xlsx(path)
-    frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0, raise_if_empty=False)
-    names = list(frame.columns)
-    frame = frame.rename({n: f"c{i}" for i, n in enumerate(names)})
-    frame = frame.select(pl.all().cast(pl.String))
-    frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
-    blank = pl.all_horizontal([pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "")
-                               for i in range(len(names))]) if names else pl.lit(True)
-
-    def chunks() -> Iterator[RawChunk]:
-        for start in range(0, max(frame.height, 1), chunk_rows):
-            part = frame.slice(start, chunk_rows)
-            empty = part.filter(blank).height if names else 0
-            yield RawChunk(part.filter(~blank) if names else part, [], empty)
-
-    return names, chunks()
-
-

@@ -152,7 +152,7 @@ def run_batch(
     summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored,
                            earlier_outputs=sorted(folder.earlier))
     run = _Run(folder, compiled, summary, fmt=fmt, lang=lang, city=city, budget=budget, progress=progress)
-    run.execute(names, extra, lambda: (Ahead((raw, parse_chunk(raw, header, cities, run.known, run.benefits))
+    run.execute(names, extra, lambda: (Ahead((raw, parse_chunk(raw, header, cities, run.known, run.benefits, lang))
                                              for raw in chunks)), every, chunk_rows, started, input_path, outdir)
     return summary
 

@@ -133,7 +133,7 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
     try:
         summary = run_spark_batch(input_path, outdir, city=city, as_of=_date(as_of), table=table, master=master,
                                   encoding=encoding, rulebook_paths=rulebooks, parameters=_params(param),
-                                  overwrite=overwrite, report=report)
+                                  overwrite=overwrite, report=report, lang=lang)
     except InputError as error:
         _fail(error, lang=lang)
     except KeyboardInterrupt:

@@ -69,7 +69,7 @@ def benefits_table(books) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={name: pl.String for name in rows[0]} if rows else None)
 
 
-def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary):
+def _source(session, table, input_path, encoding, chunk_rows, folder, every, summary, lang):
     """(the Spark frame to evaluate or None when no row is valid, its columns, the rejected rows): a catalog table
     with its cells checked in Spark (its errors.csv written then: None), or the list read and validated by the
     polars reader and staged as Parquet in the hidden folder."""
@@ -86,12 +86,12 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
             from pyspark.sql.functions import monotonically_increasing_id
 
             frame = frame.withColumn("row", monotonically_increasing_id() + 1)
-        frame = _checked_table(frame, every, folder, summary)
+        frame = _checked_table(frame, every, folder, summary, lang)
         _count_duplicates(frame, summary)
         frame = _masked_ids(frame)
         return frame, frame.columns, None
     staged = folder.path(".input")
-    columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary)
+    columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary, lang)
     if not any(staged.iterdir()):
         return None, columns, errors
     folder.publish(".input")
@@ -133,7 +133,7 @@ def _masked_ids(frame):
     return frame.withColumn(column, masked(F.col(f"`{column}`").cast("string")))
 
 
-def _checked_table(frame, every, folder, summary: BatchSummary):
+def _checked_table(frame, every, folder, summary: BatchSummary, lang: str):
     """The table's rows whose cells pass sql/cells.py's checks; the others rejected, one errors.csv line per bad
     cell (written by Spark: a table's errors may be many), and counted in the summary (read = evaluated + rejected)."""
     from pyspark.sql import functions as F
@@ -150,7 +150,7 @@ def _checked_table(frame, every, folder, summary: BatchSummary):
     flagged = frame.withColumn("_chuangye_bad", reduce(lambda a, b: a | b, bad)).cache()
     cells = F.array(*[F.when(test, F.struct(F.lit(check.column).alias("column"),
                                              F.col(f"`{check.column}`").cast("string").alias("value"),
-                                             F.lit(check.reason).alias("reason")))
+                                             F.lit(check.reason.get(lang)).alias("reason")))
                       for check, test in zip(checks, bad)])
     errors = flagged.where("_chuangye_bad").select(F.col("row").cast("long").alias("row"),
                                                    F.explode(F.filter(cells, lambda c: c.isNotNull())).alias("e"))
@@ -165,8 +165,8 @@ def _checked_table(frame, every, folder, summary: BatchSummary):
     return flagged.where("NOT _chuangye_bad").drop("_chuangye_bad")
 
 
-def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder: Path, every, summary: BatchSummary
-                ) -> tuple[list[str], pl.DataFrame]:
+def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder: Path, every, summary: BatchSummary,
+                lang: str = "zh") -> tuple[list[str], pl.DataFrame]:
     """The list read and validated by the polars reader into Parquet parts under `folder`; (the table's
     columns, the errors)."""
     used, header, chunks = _open_list(input_path, encoding, chunk_rows)
@@ -176,7 +176,7 @@ def _stage_list(input_path: Path, encoding: str | None, chunk_rows: int, folder:
     folder.mkdir()
     errors, columns = [], None
     for i, raw in enumerate(chunks):
-        parsed = parse_chunk(raw, header, cities, known, benefits)
+        parsed = parse_chunk(raw, header, cities, known, benefits, lang)
         summary.blank_lines += raw.blank_lines
         summary.read += parsed.frame.height + parsed.rejected
         summary.rejected += parsed.rejected
@@ -225,8 +225,10 @@ def _evaluate(session, frame, query: str, folder):
 def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | None = None, as_of: dt.date | None = None,
                     table: str | None = None, master: str | None = "local[*]", encoding: str | None = None,
                     rulebook_paths: Iterable[Path] | None = None, parameters: dict[str, Decimal] | None = None,
-                    chunk_rows: int = 200_000, overwrite: bool = False, spark=None, report: bool = False) -> BatchSummary:
-    """Evaluate a list (`input_path`) or a catalog table (`table`) on Spark; see the module docstring."""
+                    chunk_rows: int = 200_000, overwrite: bool = False, spark=None, report: bool = False,
+                    lang: str = "zh") -> BatchSummary:
+    """Evaluate a list (`input_path`) or a catalog table (`table`) on Spark; see the module docstring. `lang`:
+    the language of errors.csv's reasons (results/ holds codes either way)."""
     started = time.perf_counter()
     from ..sql import SqlError, rulebooks_query, write_sql
 
@@ -245,7 +247,8 @@ def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | Non
                            earlier_outputs=sorted(folder.earlier))
     try:
         folder.open()
-        frame, columns, errors = _source(session, table, input_path, encoding, chunk_rows, folder, every, summary)
+        frame, columns, errors = _source(session, table, input_path, encoding, chunk_rows, folder, every, summary,
+                                         lang)
         # --city: every row against that city, whatever its city cell says (as the polars engine)
         present = [c for c in columns if not (city and c == "city")]
         query = rulebooks_query([b.rulebook for b in books], as_of, "spark", table=VIEW, columns=present,

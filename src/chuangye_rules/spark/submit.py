@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         as_of, parameters = _options(args)
         summary = run_spark_batch(args.input, args.outdir, city=args.city, as_of=as_of, table=args.table, master=None,
-                                  encoding=args.encoding, parameters=parameters, overwrite=args.overwrite)
+                                  encoding=args.encoding, parameters=parameters, overwrite=args.overwrite,
+                                  lang=args.lang)
     except InputError as error:
         for problem in error.problems:
             print(problem.format(args.lang), file=sys.stderr)

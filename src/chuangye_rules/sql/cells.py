@@ -13,6 +13,7 @@ from typing import Iterable
 
 from sqlglot import exp
 
+from ..base.messages import Text
 from ..batch.columnar import NUMBER_SCALE
 from ..rules.catalog import catalog
 from ..rules.history import HISTORY
@@ -28,7 +29,7 @@ class CellCheck:
     field: str
     column: str  # the table's column (an English field name or a Chinese header)
     bad: exp.Expression  # TRUE for a non-empty cell that is not what the field takes; never NULL
-    reason: str
+    reason: Text  # in the list reader's words, Chinese and English
 
 
 def _decimal(value: Decimal) -> exp.Expression:
@@ -65,27 +66,33 @@ def cell_checks(columns: Iterable[str], cities: Iterable[str], benefits: Iterabl
         if field == HISTORY:
             checks.append(CellCheck(field, column, and_(not_null(c), not_(exp.RegexpLike(
                 this=c.copy(), expression=text(_history_pattern(benefits))))),
-                "已享受待遇应写作 |城市.待遇标识| 或 |城市.待遇标识=金额（分）|，待遇须是规则库中的（见 chuangye benefits）"))
+                Text("已享受待遇应写作 |城市.待遇标识| 或 |城市.待遇标识=金额（分）|，待遇须是规则库中的（见 chuangye benefits）",
+                     "the benefits received should be written |city.id| or |city.id=amount in fen|, each a benefit "
+                     "of the rulebooks (see chuangye benefits)")))
             continue
         if field != "city" and spec.type in ("text", "bool"):
             continue  # text is any text; a BOOLEAN column holds nothing else
         if spec.type == "money":
             bad = or_(_outside(c, exp.Literal.number(0), _decimal(MAX_MONEY)),
                       _not_whole(exp.Mul(this=c.copy(), expression=exp.Literal.number(100))))
-            reason = "应为金额：以元为单位的数字，不小于0，最多两位小数（DECIMAL，不是 DOUBLE）"
+            reason = Text("应为金额：以元为单位的数字，不小于0，最多两位小数（DECIMAL，不是 DOUBLE）",
+                          "should be an amount: yuan, not negative, at most two decimal places (DECIMAL, not DOUBLE)")
         elif spec.type == "int":
             bad = or_(_outside(c, exp.Literal.number(0), exp.Literal.number(MAX_COUNT)), _not_whole(c))
-            reason = "应为非负整数（人数、数量）"
+            reason = Text("应为非负整数（人数、数量）", "should be a whole number, not negative (a count)")
         elif spec.type == "number":
             bad = or_(_outside(c, _decimal(-MAX_NUMBER), _decimal(MAX_NUMBER)),
                       _not_whole(exp.Mul(this=c.copy(), expression=exp.Literal.number(NUMBER_SCALE))))
-            reason = "应为数字（整数部分最多12位，最多6位小数）"
+            reason = Text("应为数字（整数部分最多12位，最多6位小数）",
+                          "should be a number (at most 12 whole digits and 6 decimal places)")
         elif spec.type == "date":
             bad = _outside(c, date_lit(MIN_DATE), date_lit(MAX_DATE))
-            reason = f"日期应在{MIN_DATE.year}至{MAX_DATE.year}年之间"
+            reason = Text(f"日期应在{MIN_DATE.year}至{MAX_DATE.year}年之间",
+                          f"the date should be between {MIN_DATE.year} and {MAX_DATE.year}")
         elif field == "city":
             bad = not_(isin(c, [text(name) for name in sorted(set(cities))]))
-            reason = "没有该城市的规则库（可选：" + "、".join(sorted(set(cities))) + "）"
+            reason = Text("没有该城市的规则库（可选：" + "、".join(sorted(set(cities))) + "）",
+                          "no rulebook for this city (one of: " + ", ".join(sorted(set(cities))) + ")")
         else:
             vocabulary = cat.vocabularies[spec.vocabulary]
             codes = sorted(vocabulary.labels)
@@ -94,6 +101,7 @@ def cell_checks(columns: Iterable[str], cities: Iterable[str], benefits: Iterabl
             else:  # "|code|code|" ("|" for none); [|], not \|: no backslash to survive each dialect's string escapes
                 pattern = "^[|]((" + "|".join(codes) + ")[|])*$"
                 bad = not_(exp.RegexpLike(this=c, expression=text(pattern)))
-            reason = "不是可选值的代码（可选：" + "、".join(codes) + "）"
+            reason = Text("不是可选值的代码（可选：" + "、".join(codes) + "）",
+                          "not the code of a choice (one of: " + ", ".join(codes) + ")")
         checks.append(CellCheck(field, column, and_(not_null(col(column)), bad), reason))
     return checks
