@@ -137,15 +137,7 @@ class OutFolder:
     def commit(self, names: list[str]) -> None:
         """Place the staged outputs `names` in OUTDIR, all or none, then the manifest; signals wait meanwhile.
         A signal that arrived while they were placed is not an error: the run is complete (`late_interrupt`)."""
-        placed_all = False
-        try:
-            with _signals_held():
-                self._place_all(names)
-                placed_all = True
-        except KeyboardInterrupt:
-            if not placed_all:
-                raise
-            self.late_interrupt = True
+        self.late_interrupt = place_held(lambda: self._place_all(names))
         self._remove_staging()
 
     def _place_all(self, names: list[str]) -> None:
@@ -232,6 +224,21 @@ def _quietly(action, *args) -> None:
         action(*args)
     except OSError:
         pass
+
+
+def place_held(place) -> bool:
+    """Run `place` (all outputs placed, or none) with Ctrl-C and SIGTERM held back; True when one came meanwhile
+    and the outputs were all placed: the run is complete (a signal before that is raised as usual)."""
+    placed_all = False
+    try:
+        with _signals_held():
+            place()
+            placed_all = True
+    except KeyboardInterrupt:
+        if not placed_all:
+            raise
+        return True
+    return False
 
 
 @contextmanager

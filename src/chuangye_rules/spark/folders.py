@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
-from ..batch.outfolder import MANIFEST, MANIFEST_SCHEMA, STAGING_PREFIX, OutFolder, _changed, _quietly, _signals_held
+from ..batch.outfolder import MANIFEST, MANIFEST_SCHEMA, STAGING_PREFIX, OutFolder, _changed, _quietly, place_held
 
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
@@ -185,28 +185,23 @@ class HadoopOutFolder:
             if self.path(name).exists():
                 self._fs.copyFromLocalFile(False, True, self._hpath(str(self.path(name))),
                                            self._hpath(self.dataset(name)))
-        placed: list[str] = []
-        placed_all = False
-        try:
-            with _signals_held():
-                try:
-                    for name in names:
-                        # rename refuses a target that exists (HDFS, S3A): a file that appeared meanwhile stays
-                        if self._exists(self.final(name)) or not self._fs.rename(
-                                self._hpath(self.dataset(name)), self._hpath(self.final(name))):
-                            raise _changed(self.final(name))
-                        placed.append(name)
-                    self._write_manifest(names)
-                except BaseException:
-                    for name in placed:
-                        self._fs.delete(self._hpath(self.final(name)), True)
-                    raise
-                placed_all = True
-        except KeyboardInterrupt:
-            if not placed_all:
-                raise
-            self.late_interrupt = True
+        self.late_interrupt = place_held(lambda: self._place_all(names))
         self._clean()
+
+    def _place_all(self, names: list[str]) -> None:
+        placed: list[str] = []
+        try:
+            for name in names:
+                # rename refuses a target that exists (HDFS, S3A): a file that appeared meanwhile stays
+                if self._exists(self.final(name)) or not self._fs.rename(
+                        self._hpath(self.dataset(name)), self._hpath(self.final(name))):
+                    raise _changed(self.final(name))
+                placed.append(name)
+            self._write_manifest(names)
+        except BaseException:
+            for name in placed:
+                self._fs.delete(self._hpath(self.final(name)), True)
+            raise
 
     def _write_manifest(self, names: list[str]) -> None:
         stamps = {}
