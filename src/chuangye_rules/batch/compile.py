@@ -31,7 +31,7 @@ from ..rules.schema import (
     Rulebook,
 )
 from .columnar import COMPARED, SCALE, CompileError, dtype, literal, scaled, set_bits
-from .compileamounts import Money, compile_amount
+from .compileamounts import AmountColumns, compile_amount
 from .plan import NULL_BOOL, STATUS, Plan, numeric_test
 
 
@@ -75,17 +75,19 @@ def _shift_expr(column: pl.Expr, years: int, months: int, days: int) -> pl.Expr:
 
 
 @dataclass
-class Truth:
+class ConditionColumns:
+    """A condition as polars expressions (engine/conditions.Truth's columnar form)."""
+
     result: pl.Expr  # nullable Boolean: null is "unknown"
     missing: dict[str, pl.Expr] = field(default_factory=dict)  # fact -> "this fact is reported missing"
 
 
-def compile_condition(node, as_of: dt.date, plan: Plan) -> Truth:
+def compile_condition(node, as_of: dt.date, plan: Plan) -> ConditionColumns:
     if isinstance(node, Compare):
         return _compare(node, as_of, plan)
     if isinstance(node, NotOf):
         child = compile_condition(node.not_, as_of, plan)
-        return Truth(plan.add(~child.result), child.missing)
+        return ConditionColumns(plan.add(~child.result), child.missing)
     is_all = isinstance(node, AllOf)
     children = [compile_condition(c, as_of, plan) for c in (node.all if is_all else node.any)]
     result = plan.add(reduce((lambda a, b: a & b) if is_all else (lambda a, b: a | b), [c.result for c in children]))
@@ -93,10 +95,10 @@ def compile_condition(node, as_of: dt.date, plan: Plan) -> Truth:
     # a fact is reported missing where this node is unknown and some unknown child reports it
     missing = {name: plan.add(result.is_null() & pl.any_horizontal([c.missing[name] for c in children if name in c.missing]))
                for name in names}
-    return Truth(result, missing)
+    return ConditionColumns(result, missing)
 
 
-def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
+def _compare(node: Compare, as_of: dt.date, plan: Plan) -> ConditionColumns:
     spec = catalog().fields[node.field]
     column = pl.col(node.field)
     op, operand = node.op, node.operand
@@ -138,7 +140,7 @@ def _compare(node: Compare, as_of: dt.date, plan: Plan) -> Truth:
     else:  # pragma: no cover - the schema admits no other operator
         raise CompileError(f"operator {op}")
     key = ("compare", node.field, op, repr(operand))
-    return Truth(plan.add(pl.when(column.is_null()).then(NULL_BOOL).otherwise(test), key=key), missing)
+    return ConditionColumns(plan.add(pl.when(column.is_null()).then(NULL_BOOL).otherwise(test), key=key), missing)
 
 
 def _status(name: str) -> pl.Expr:
@@ -230,8 +232,8 @@ def _paid(book: Rulebook, benefit_id: str) -> tuple[pl.Expr, pl.Expr]:
     return amounts.fill_null(0), column.str.contains(prefix + r"\|").fill_null(False)
 
 
-def _history(book: Rulebook, benefit: Benefit, status: pl.Expr, money: Money, missing: dict[str, pl.Expr],
-             plan: Plan) -> tuple[pl.Expr, Money]:
+def _history(book: Rulebook, benefit: Benefit, status: pl.Expr, money: AmountColumns, missing: dict[str, pl.Expr],
+             plan: Plan) -> tuple[pl.Expr, AmountColumns]:
     """evaluation.apply_history in columns: a one-off benefit received is already received; cumulative tiers
     pay what the tiers reached add beyond what was paid."""
     got = plan.add(received(book, benefit.id))
@@ -252,7 +254,7 @@ def _history(book: Rulebook, benefit: Benefit, status: pl.Expr, money: Money, mi
     top = money.max - paid
     high = plan.add(pl.when(reduced & ~exact & money.max.is_not_null())
                     .then(pl.when(top < 0).then(0).otherwise(top)).otherwise(money.max))
-    return new_status, Money(money.kind, value, money.min, high, money.missing)
+    return new_status, AmountColumns(money.kind, value, money.min, high, money.missing)
 
 
 @dataclass

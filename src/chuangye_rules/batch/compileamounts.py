@@ -1,5 +1,5 @@
 """An amount rule compiled into polars expressions: the columnar twin of amounts.py, one method per amount kind.
-Money is integer fen (Int64), products of columns are computed in 128 bits and rounded as money.to_fen rounds."""
+AmountColumns is integer fen (Int64), products of columns are computed in 128 bits and rounded as money.to_fen rounds."""
 
 from __future__ import annotations
 
@@ -32,7 +32,9 @@ from .plan import KIND, NULL_INT, WIDE, Plan, int_lit, numeric_test
 
 
 @dataclass
-class Money:
+class AmountColumns:
+    """An amount as polars expressions: its kind, and value / min / max in integer fen, and when each fact is missing."""
+
     kind: pl.Expr
     value: pl.Expr = NULL_INT
     min: pl.Expr = NULL_INT
@@ -67,22 +69,22 @@ def _number_fraction(value: Decimal) -> Fraction:
     return Fraction(Decimal(str(value)))
 
 
-def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan) -> Money:
+def compile_amount(rule, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan) -> AmountColumns:
     """The amount rule as columns, each registered once in the plan."""
     money = _AmountCompiler(as_of, parameters, overrides, plan).visit(rule)
     kind = plan.add(money.kind)
-    return Money(kind, plan.add(money.value.cast(pl.Int64)), plan.add(money.min.cast(pl.Int64)),
+    return AmountColumns(kind, plan.add(money.value.cast(pl.Int64)), plan.add(money.min.cast(pl.Int64)),
                  plan.add(money.max.cast(pl.Int64)), {n: plan.add(m) for n, m in money.missing.items()})
 
 
-class _AmountCompiler(AmountVisitor[Money]):
+class _AmountCompiler(AmountVisitor[AmountColumns]):
     def __init__(self, as_of: dt.date, parameters: dict, overrides: dict[str, Decimal], plan: Plan):
         self.as_of, self.parameters, self.overrides, self.plan = as_of, parameters, overrides, plan
 
-    def fixed(self, rule: FixedAmount) -> Money:
-        return Money(_kind("exact"), value=int_lit(fen(rule.value)))
+    def fixed(self, rule: FixedAmount) -> AmountColumns:
+        return AmountColumns(_kind("exact"), value=int_lit(fen(rule.value)))
 
-    def up_to(self, rule: UpToAmount | RangeAmount) -> Money:
+    def up_to(self, rule: UpToAmount | RangeAmount) -> AmountColumns:
         low = fen(rule.min) if isinstance(rule, RangeAmount) else None
         high: pl.Expr = int_lit(fen(rule.max))
         if rule.cumulative_cap is not None:
@@ -98,13 +100,13 @@ class _AmountCompiler(AmountVisitor[Money]):
             kind = pl.when(zero).then(_kind("exact")).otherwise(_kind("up_to"))
         else:
             kind = pl.when(zero).then(_kind("exact")).when(high >= low).then(_kind("range")).otherwise(_kind("up_to"))
-        return Money(kind, value=pl.when(zero).then(0).otherwise(NULL_INT),
+        return AmountColumns(kind, value=pl.when(zero).then(0).otherwise(NULL_INT),
                      min=pl.when(kind == "range").then(int_lit(low)).otherwise(NULL_INT),
                      max=pl.when(zero).then(NULL_INT).otherwise(high))
 
     range = up_to
 
-    def per_unit(self, rule: PerUnitAmount) -> Money:
+    def per_unit(self, rule: PerUnitAmount) -> AmountColumns:
         units = pl.col(rule.unit_field)  # a whole number (validation: unit_field is an int field)
         wide_units = units.cast(WIDE)
         cap = int_lit(fen(rule.cap)) if rule.cap is not None else NULL_INT
@@ -112,17 +114,17 @@ class _AmountCompiler(AmountVisitor[Money]):
         if rule.rate is not None:
             value = _cap(wide_units * _wide(fen(rule.rate)), rule.cap)
             kind = pl.when(units.is_null()).then(_kind("formula")).otherwise(_kind("exact"))
-            return Money(kind, value=value, max=pl.when(units.is_null()).then(cap).otherwise(NULL_INT), missing=missing)
+            return AmountColumns(kind, value=value, max=pl.when(units.is_null()).then(cap).otherwise(NULL_INT), missing=missing)
         low = _cap(wide_units * _wide(fen(rule.rate_min)), rule.cap)
         high = _cap(wide_units * _wide(fen(rule.rate_max)), rule.cap)
         kind = (pl.when(units.is_null()).then(_kind("formula")).when(low == high).then(_kind("exact"))
                 .otherwise(_kind("range")))
-        return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
+        return AmountColumns(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
                      min=pl.when(kind == "range").then(low).otherwise(NULL_INT),
                      max=pl.when(kind == "range").then(high).when(kind == "formula").then(cap).otherwise(NULL_INT),
                      missing=missing)
 
-    def percentage(self, rule: PercentageAmount) -> Money:
+    def percentage(self, rule: PercentageAmount) -> AmountColumns:
         base = pl.col(rule.of_field)  # in the column's units: fen for money
         # fen = base / scale × 100 (yuan to fen) × percent / 100
         share = _number_fraction(rule.percent) / SCALE[catalog().fields[rule.of_field].type]
@@ -130,11 +132,11 @@ class _AmountCompiler(AmountVisitor[Money]):
         cap = int_lit(fen(rule.cap)) if rule.cap is not None else NULL_INT
         known = _kind("up_to") if rule.up_to else _kind("exact")
         kind = pl.when(base.is_null()).then(_kind("formula")).otherwise(known)
-        return Money(kind, value=NULL_INT if rule.up_to else value,
+        return AmountColumns(kind, value=NULL_INT if rule.up_to else value,
                      max=pl.when(base.is_null()).then(cap).otherwise(value if rule.up_to else NULL_INT),
                      missing={rule.of_field: base.is_null()})
 
-    def tiers(self, rule: TiersAmount) -> Money:
+    def tiers(self, rule: TiersAmount) -> AmountColumns:
         spec = catalog().fields[rule.field]
         measure = pl.col(rule.field)
         if rule.cumulative:
@@ -147,23 +149,23 @@ class _AmountCompiler(AmountVisitor[Money]):
                 value = pl.when(numeric_test(measure, "gte", scaled(spec, t.at_least))).then(fen(t.value)).otherwise(value)
             top = fen(rule.tiers[-1].value)
         unknown = measure.is_null()
-        return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
+        return AmountColumns(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
                      value=pl.when(unknown).then(NULL_INT).otherwise(value.cast(pl.Int64)),
                      max=pl.when(unknown).then(int_lit(top)).otherwise(NULL_INT), missing={rule.field: unknown})
 
-    def grades(self, rule: GradesAmount) -> Money:
+    def grades(self, rule: GradesAmount) -> AmountColumns:
         grade = pl.col(rule.field).cast(pl.String)
         values = [fen(g.value) for g in rule.grades]
         value = NULL_INT
         for g in reversed(rule.grades):
             value = pl.when(grade == g.grade).then(fen(g.value)).otherwise(value)
         matched = value.is_not_null()
-        return Money(pl.when(matched).then(_kind("exact")).otherwise(_kind("range")), value=value,
+        return AmountColumns(pl.when(matched).then(_kind("exact")).otherwise(_kind("range")), value=value,
                      min=pl.when(matched).then(NULL_INT).otherwise(min(values)),
                      max=pl.when(matched).then(NULL_INT).otherwise(max(values)),
                      missing={rule.field: pl.col(rule.field).is_null()})
 
-    def formula(self, rule: FormulaAmount) -> Money:
+    def formula(self, rule: FormulaAmount) -> AmountColumns:
         constant, columns, missing = Fraction(100), [], {}
         static_missing = False
         for factor in rule.factors:
@@ -183,21 +185,21 @@ class _AmountCompiler(AmountVisitor[Money]):
                 missing[factor.field] = pl.col(factor.field).is_null()
         cap = int_lit(fen(rule.cap)) if rule.cap is not None else NULL_INT
         if static_missing:
-            return Money(_kind("formula"), max=cap, missing=missing)
+            return AmountColumns(_kind("formula"), max=cap, missing=missing)
         product = reduce(lambda a, b: a * b, columns, _wide(constant.numerator))
         value = _cap(_round_half_up(product, constant.denominator), rule.cap)
         unknown = pl.any_horizontal([m for m in missing.values()]) if missing else pl.lit(False)
-        return Money(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
+        return AmountColumns(pl.when(unknown).then(_kind("formula")).otherwise(_kind("exact")),
                      value=pl.when(unknown).then(NULL_INT).otherwise(value),
                      max=pl.when(unknown).then(cap).otherwise(NULL_INT), missing=missing)
 
-    def not_stated(self, rule: NotStatedAmount) -> Money:
-        return Money(_kind("not_stated"))
+    def not_stated(self, rule: NotStatedAmount) -> AmountColumns:
+        return AmountColumns(_kind("not_stated"))
 
-    def in_kind(self, rule: InKindAmount) -> Money:
-        return Money(_kind("in_kind"))
+    def in_kind(self, rule: InKindAmount) -> AmountColumns:
+        return AmountColumns(_kind("in_kind"))
 
-    def parts(self, rule: PartsAmount) -> Money:
+    def parts(self, rule: PartsAmount) -> AmountColumns:
         parts = [compile_amount(p.amount, self.as_of, self.parameters, self.overrides, self.plan) for p in rule.parts]
         lows, highs = [], []
         for p in parts:
@@ -213,7 +215,7 @@ class _AmountCompiler(AmountVisitor[Money]):
         names = list(dict.fromkeys(n for p in parts for n in p.missing))
         missing = {n: (kind != "exact") & pl.any_horizontal([p.missing[n] for p in parts if n in p.missing])
                    for n in names}
-        return Money(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
+        return AmountColumns(kind, value=pl.when(kind == "exact").then(low).otherwise(NULL_INT),
                      min=pl.when(kind == "range").then(low).otherwise(NULL_INT),
                      max=pl.when(kind.is_in(["up_to", "range"])).then(high).otherwise(NULL_INT), missing=missing)
 

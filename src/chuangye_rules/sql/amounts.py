@@ -57,7 +57,9 @@ from .plan import Context
 
 
 @dataclass
-class Money:
+class SqlAmount:
+    """An amount as SQL: its kind, and value / min / max in integer fen, and when each fact is missing."""
+
     kind: exp.Expression
     value: exp.Expression = field(default_factory=lambda: big(None))
     min: exp.Expression = field(default_factory=lambda: big(None))
@@ -85,21 +87,21 @@ def eq_kind(kind: exp.Expression, name: str) -> exp.Expression:
     return eq(kind, text(name))
 
 
-def compile_amount(rule, ctx: Context) -> Money:
+def compile_amount(rule, ctx: Context) -> SqlAmount:
     money = _AMOUNTS.visit(rule, ctx)
     plan = ctx.plan
     kind = plan.add(money.kind)
-    return Money(kind, plan.add(exp.cast(money.value, BIGINT)), plan.add(exp.cast(money.min, BIGINT)),
+    return SqlAmount(kind, plan.add(exp.cast(money.value, BIGINT)), plan.add(exp.cast(money.min, BIGINT)),
                  plan.add(exp.cast(money.max, BIGINT)), {n: plan.add(m) for n, m in money.missing.items()})
 
 
-class _Amounts(AmountVisitor[Money]):
+class _Amounts(AmountVisitor[SqlAmount]):
     """Each amount kind as SQL expressions: the kind, value, min and max in fen, and when each fact is missing."""
 
-    def fixed(self, rule: FixedAmount, ctx: Context) -> Money:
-        return Money(text("exact"), value=big(fen(rule.value)))
+    def fixed(self, rule: FixedAmount, ctx: Context) -> SqlAmount:
+        return SqlAmount(text("exact"), value=big(fen(rule.value)))
 
-    def up_to(self, rule: UpToAmount | RangeAmount, ctx: Context) -> Money:
+    def up_to(self, rule: UpToAmount | RangeAmount, ctx: Context) -> SqlAmount:
         null = big(None)
         low = fen(rule.min) if isinstance(rule, RangeAmount) else None
         high: exp.Expression = big(fen(rule.max))
@@ -115,13 +117,13 @@ class _Amounts(AmountVisitor[Money]):
         else:
             kind = case((zero, text("exact")), (cmp(exp.GTE, high, big(low)), text("range")), default=text("up_to"))
         kind = ctx.plan.add(kind)
-        return Money(kind, value=case((zero, big(0)), default=null),
+        return SqlAmount(kind, value=case((zero, big(0)), default=null),
                      min=case((eq_kind(kind, "range"), big(low)), default=null),
                      max=case((zero, null), default=high))
 
     range = up_to
 
-    def per_unit(self, rule: PerUnitAmount, ctx: Context) -> Money:
+    def per_unit(self, rule: PerUnitAmount, ctx: Context) -> SqlAmount:
         null = big(None)
         units = col(rule.unit_field)
         wide_units = exp.cast(units, WIDE)
@@ -130,16 +132,16 @@ class _Amounts(AmountVisitor[Money]):
         if rule.rate is not None:
             value = _cap(mul(wide_units, wide(fen(rule.rate))), rule.cap)
             kind = case((is_null(units), text("formula")), default=text("exact"))
-            return Money(kind, value=value, max=case((is_null(units), cap), default=null), missing=missing)
+            return SqlAmount(kind, value=value, max=case((is_null(units), cap), default=null), missing=missing)
         low = ctx.plan.add(exp.cast(_cap(mul(wide_units, wide(fen(rule.rate_min))), rule.cap), BIGINT))
         high = ctx.plan.add(exp.cast(_cap(mul(wide_units, wide(fen(rule.rate_max))), rule.cap), BIGINT))
         kind = ctx.plan.add(case((is_null(units), text("formula")), (eq(low, high), text("exact")), default=text("range")))
-        return Money(kind, value=case((eq_kind(kind, "exact"), low), default=null),
+        return SqlAmount(kind, value=case((eq_kind(kind, "exact"), low), default=null),
                      min=case((eq_kind(kind, "range"), low), default=null),
                      max=case((eq_kind(kind, "range"), high), (eq_kind(kind, "formula"), cap), default=null),
                      missing=missing)
 
-    def percentage(self, rule: PercentageAmount, ctx: Context) -> Money:
+    def percentage(self, rule: PercentageAmount, ctx: Context) -> SqlAmount:
         cat = catalog()
         null = big(None)
         base = col(rule.of_field)
@@ -149,11 +151,11 @@ class _Amounts(AmountVisitor[Money]):
         cap = big(fen(rule.cap)) if rule.cap is not None else null
         known = text("up_to") if rule.up_to else text("exact")
         kind = case((is_null(base), text("formula")), default=known)
-        return Money(kind, value=null if rule.up_to else value,
+        return SqlAmount(kind, value=null if rule.up_to else value,
                      max=case((is_null(base), cap), default=value if rule.up_to else null),
                      missing={rule.of_field: is_null(base)})
 
-    def tiers(self, rule: TiersAmount, ctx: Context) -> Money:
+    def tiers(self, rule: TiersAmount, ctx: Context) -> SqlAmount:
         cat = catalog()
         null = big(None)
         spec = cat.fields[rule.field]
@@ -168,11 +170,11 @@ class _Amounts(AmountVisitor[Money]):
                 value = case((numeric_test(measure, "gte", scaled(spec, t.at_least)), big(fen(t.value))), default=value)
             top = fen(rule.tiers[-1].value)
         unknown = is_null(measure)
-        return Money(case((unknown, text("formula")), default=text("exact")),
+        return SqlAmount(case((unknown, text("formula")), default=text("exact")),
                      value=case((unknown, null), default=value),
                      max=case((unknown, big(top)), default=null), missing={rule.field: unknown})
 
-    def grades(self, rule: GradesAmount, ctx: Context) -> Money:
+    def grades(self, rule: GradesAmount, ctx: Context) -> SqlAmount:
         null = big(None)
         grade = exp.cast(col(rule.field), TEXT)
         values = [fen(g.value) for g in rule.grades]
@@ -181,12 +183,12 @@ class _Amounts(AmountVisitor[Money]):
             value = case((eq(grade, text(str(g.grade))), big(fen(g.value))), default=value)
         value = ctx.plan.add(value)
         matched = not_null(value)
-        return Money(case((matched, text("exact")), default=text("range")), value=value,
+        return SqlAmount(case((matched, text("exact")), default=text("range")), value=value,
                      min=case((matched, null), default=big(min(values))),
                      max=case((matched, null), default=big(max(values))),
                      missing={rule.field: is_null(col(rule.field))})
 
-    def formula(self, rule: FormulaAmount, ctx: Context) -> Money:
+    def formula(self, rule: FormulaAmount, ctx: Context) -> SqlAmount:
         cat = catalog()
         null = big(None)
         constant, columns, missing = Fraction(100), [], {}
@@ -216,21 +218,21 @@ class _Amounts(AmountVisitor[Money]):
                 missing[factor.field] = is_null(col(factor.field))
         cap = big(fen(rule.cap)) if rule.cap is not None else null
         if static_missing:
-            return Money(text("formula"), max=cap, missing=missing)
+            return SqlAmount(text("formula"), max=cap, missing=missing)
         product = reduce(mul, columns, wide(constant.numerator))
         value = _cap(_round_half_up(product, constant.denominator), rule.cap)
         unknown = or_(*missing.values()) if missing else exp.false()
-        return Money(case((unknown, text("formula")), default=text("exact")),
+        return SqlAmount(case((unknown, text("formula")), default=text("exact")),
                      value=case((unknown, null), default=value),
                      max=case((unknown, cap), default=null), missing=missing)
 
-    def not_stated(self, rule: NotStatedAmount, ctx: Context) -> Money:
-        return Money(text("not_stated"))
+    def not_stated(self, rule: NotStatedAmount, ctx: Context) -> SqlAmount:
+        return SqlAmount(text("not_stated"))
 
-    def in_kind(self, rule: InKindAmount, ctx: Context) -> Money:
-        return Money(text("in_kind"))
+    def in_kind(self, rule: InKindAmount, ctx: Context) -> SqlAmount:
+        return SqlAmount(text("in_kind"))
 
-    def parts(self, rule: PartsAmount, ctx: Context) -> Money:
+    def parts(self, rule: PartsAmount, ctx: Context) -> SqlAmount:
         null = big(None)
         parts = [compile_amount(p.amount, ctx) for p in rule.parts]
         lows, highs = [], []
@@ -248,7 +250,7 @@ class _Amounts(AmountVisitor[Money]):
         names = list(dict.fromkeys(n for p in parts for n in p.missing))
         missing = {n: and_(cmp(exp.NEQ, kind, text("exact")), or_(*[p.missing[n] for p in parts if n in p.missing]))
                    for n in names}
-        return Money(kind, value=case((eq_kind(kind, "exact"), low), default=null),
+        return SqlAmount(kind, value=case((eq_kind(kind, "exact"), low), default=null),
                      min=case((eq_kind(kind, "range"), low), default=null),
                      max=case((isin(kind, [text("up_to"), text("range")]), high), default=null), missing=missing)
 

@@ -15,7 +15,7 @@ from ..rules.schema import (
     Benefit,
     Rulebook,
 )
-from .amounts import Money, compile_amount, eq_kind
+from .amounts import SqlAmount, compile_amount, eq_kind
 from .builders import (
     BIGINT,
     NULL_BOOL,
@@ -98,7 +98,7 @@ def spark_paid(prefix: str) -> exp.Expression:
     return coalesce(total, big(0))
 
 
-def _history(ctx: Context, benefit: Benefit, status, money: Money, missing: dict) -> tuple[exp.Expression, Money]:
+def _history(ctx: Context, benefit: Benefit, status, money: SqlAmount, missing: dict) -> tuple[exp.Expression, SqlAmount]:
     plan = ctx.plan
     got = plan.add(received_flag(ctx.book, benefit.id))
     if not pays_tiers_once(benefit):
@@ -118,7 +118,7 @@ def _history(ctx: Context, benefit: Benefit, status, money: Money, missing: dict
     top = sub(money.max, paid)
     high = plan.add(case((and_(reduced, not_(exact), not_null(money.max)),
                           case((cmp(exp.LT, top, num(0)), big(0)), default=top)), default=money.max))
-    return new_status, Money(money.kind, value, money.min, high, money.missing)
+    return new_status, SqlAmount(money.kind, value, money.min, high, money.missing)
 
 
 def compile_benefit(ctx: Context, benefit: Benefit) -> BenefitColumns:
