@@ -97,13 +97,13 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
     folder.publish(".input")
     return session.read.parquet(folder.dataset(".input")), columns, errors
 
+
 def _count_duplicates(frame, summary: BatchSummary) -> None:
     """A table's repeated applicant ids, counted as the polars engine counts a list's (among the evaluated rows,
     on the ids as given): the rows whose id an earlier row had, and the first groups of rows sharing one. The
     run's one aggregation besides the report's (a shuffle of the id column; the evaluation stays map-only)."""
     from pyspark.sql import functions as F
 
-    from ..batch.rowbatches import DuplicateIds
     from ..sql.query import table_columns
 
     column = table_columns(frame.columns).get("applicant_id")
