@@ -98,3 +98,28 @@ def test_validate_points_at_the_line(tmp_path):
 def test_own_rulebook_folder(tmp_path):
     out = run("check", EXAMPLES / "huaibei-enterprise-tech-purchase.yaml", "--rulebooks", tmp_path / "missing")
     assert out.returncode == 2 and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("argv, patched, lang_words", [
+    # a Ctrl-C in a command without its own handling (typer catches it and returns 130 silently): cli.main says so
+    (["check", "examples/profiles/huaibei-returnee-graduate.yaml"], "chuangye_rules.cli.evaluate._evaluate_file",
+     ["已中断"]),
+    (["check", "examples/profiles/huaibei-returnee-graduate.yaml", "--lang", "en"],
+     "chuangye_rules.cli.evaluate._evaluate_file", ["interrupted"]),
+    # a command that handles it says it once, with what it means for the files
+    (["batch", "examples/lists/applicants-gb18030.csv", "-o", "{tmp}/out"], "chuangye_rules.batch.runner.run_batch",
+     ["已中断：未写出任何结果文件"]),
+])
+def test_a_ctrl_c_anywhere_exits_130_and_says_so_once(tmp_path, monkeypatch, capsys, argv, patched, lang_words):
+    from unittest import mock
+
+    from chuangye_rules.cli.main import main
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(sys, "argv", ["chuangye", *[a.format(tmp=tmp_path) for a in argv]])
+    with mock.patch(patched, side_effect=KeyboardInterrupt), pytest.raises(SystemExit) as end:
+        main()
+    err = capsys.readouterr().err
+    assert end.value.code == 130 and all(w in err for w in lang_words), err
+    assert err.count("已中断") + err.count("interrupted") == 1, err

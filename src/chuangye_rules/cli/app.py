@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 
@@ -50,6 +51,13 @@ def _fail(error, code: int = 2, lang: str = "zh") -> None:
     for problem in error.problems:
         typer.echo(problem.format(lang), err=True)
     raise typer.Exit(code)
+
+
+def _interrupted(code: int = 130) -> NoReturn:
+    """End a command that was interrupted and has said so. SystemExit, which typer passes on: a typer.Exit(130)
+    could not be told from the Ctrl-C typer catches itself outside a command's own handling (it returns 130,
+    silently; cli.main then says 已中断)."""
+    sys.exit(code)
 
 
 def _date(text: Optional[str]) -> Optional[dt.date]:

@@ -18,6 +18,7 @@ from .app import (
     _console,
     _date,
     _fail,
+    _interrupted,
     _params,
     app,
 )
@@ -69,7 +70,7 @@ def batch(
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         typer.echo("已中断：未写出任何结果文件（可重新运行）" if lang is Lang.zh else
                    "interrupted: no result file was written (run it again)", err=True)
-        raise typer.Exit(143 if sigterm.received else 130)
+        _interrupted(143 if sigterm.received else 130)
     try:
         with sigterm:
             if summary.interrupted_when_done:
@@ -78,7 +79,7 @@ def batch(
     except KeyboardInterrupt:  # the run had finished: its outputs are whole, only this account of it was cut short
         typer.echo(f"已中断，但本次运行已完成，结果文件完整：{outdir}" if lang is Lang.zh else
                    f"interrupted, but the run had finished and its result files are whole: {outdir}", err=True)
-        raise typer.Exit(143 if sigterm.received else 130)
+        _interrupted(143 if sigterm.received else 130)
 
 
 def _check_engine_and_list(engine: str, input_path, outdir, lang) -> None:
@@ -138,7 +139,7 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
         _fail(error, lang=lang)
     except KeyboardInterrupt:
         typer.echo(say("已中断：未写出任何结果文件（可重新运行）", "interrupted: no result file was written (run it again)"), err=True)
-        raise typer.Exit(130)
+        _interrupted()
     typer.echo(say(f"评估日期 {summary.as_of}，引擎 Spark，用时 {summary.seconds} 秒",
                    f"evaluation date {summary.as_of}, engine Spark, {summary.seconds} s"))
     typer.echo(say(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行",

@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from ..base.messages import Text
 from .app import (
     AS_OF_OPT,
     CITY_OPT,
@@ -16,10 +17,14 @@ from .app import (
     _console,
     _date,
     _fail,
+    _interrupted,
     _load_books,
     _params,
     app,
 )
+
+_INTERRUPTED = Text("已中断：未写出任何结果文件（输出目录中原有的文件未改动）",
+                    "interrupted: no result file was written (the files already in the output folder are unchanged)")
 
 
 @app.command()
@@ -60,8 +65,8 @@ def compare(
     except InputError as error:
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:
-        typer.echo("已中断：未写出任何结果文件（输出目录中原有的文件未改动）", err=True)
-        raise typer.Exit(130)
+        typer.echo(_INTERRUPTED.get(lang.value), err=True)
+        _interrupted()
     from rich.table import Table
 
     names = {**result.base.city_names, **result.reform.city_names}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -17,6 +18,8 @@ def main() -> None:
 
     try:
         code = app(standalone_mode=False)
+        if code == 130:  # typer caught a Ctrl-C outside a command's own handling (commands say so and exit by SystemExit)
+            raise KeyboardInterrupt
         # the command is done: a Ctrl-C or SIGTERM from now on changes nothing. Ignored, it cannot end the process
         # by the signal itself while Python shuts down (which restores the default handlers it had set)
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -24,7 +27,9 @@ def main() -> None:
     except click_errors.NoArgsIsHelpError as error:  # `chuangye` alone: the help, as before
         typer.echo(error.ctx.get_help() if error.ctx else str(error), err=True)
         sys.exit(2)
-    except typer.Abort:  # a question asked with no one to answer it (input closed, or Ctrl-D)
+    except typer.Abort as error:  # a question asked with no one to answer it (input closed, or Ctrl-D)
+        if isinstance(error.__cause__, KeyboardInterrupt):  # older typer: a Ctrl-C becomes Abort
+            _say_interrupted()
         typer.echo("没有得到回答（输入已结束）：请在命令行上用选项给出，或加 --no-input 查看缺少哪些选项"
                    if _lang(sys.argv[1:]) == "zh" else
                    "no answer (the input ended): give it as an option on the command line, or add --no-input to see "
@@ -34,8 +39,7 @@ def main() -> None:
         typer.echo(usage_message(error, _lang(sys.argv[1:])), err=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        typer.echo("已中断 / interrupted", err=True)
-        sys.exit(130)
+        _say_interrupted()
     except Exception as error:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("CHUANGYE_DEBUG"):
             raise
@@ -46,6 +50,11 @@ def main() -> None:
         typer.echo(mask_text(f"{said}{type(error).__name__}: {error}"), err=True)
         sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _say_interrupted() -> NoReturn:
+    typer.echo("已中断" if _lang(sys.argv[1:]) == "zh" else "interrupted", err=True)
+    sys.exit(130)
 
 
 def _lang(argv: list[str]) -> str:
