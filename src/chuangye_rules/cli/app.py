@@ -60,6 +60,20 @@ def _interrupted(code: int = 130) -> NoReturn:
     sys.exit(code)
 
 
+def argv_lang(argv: Optional[List[str]] = None) -> str:
+    """The --lang the command line asks for, read before typer parses it (so its own errors can use it too)."""
+    argv = sys.argv[1:] if argv is None else argv
+    for i, arg in enumerate(argv):
+        if arg == "--lang=en" or (arg == "--lang" and argv[i + 1:i + 2] == ["en"]):
+            return "en"
+    return "zh"
+
+
+def _say(zh: str, en: str) -> str:
+    """A message in the command line's --lang (for what is said before or beside a command's own words)."""
+    return en if argv_lang() == "en" else zh
+
+
 def _date(text: Optional[str]) -> Optional[dt.date]:
     if text is None:
         return None
@@ -68,10 +82,12 @@ def _date(text: Optional[str]) -> Optional[dt.date]:
     try:
         date = dt.date.fromisoformat(text)
     except ValueError:
-        typer.echo(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）", err=True)
+        typer.echo(_say(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）",
+                        f"--as-of: {text!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)"), err=True)
         raise typer.Exit(2)
     if not MIN_DATE <= date <= MAX_DATE:
-        typer.echo(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）", err=True)
+        typer.echo(_say(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）",
+                        f"--as-of: {text} is outside the dates that can be evaluated ({MIN_DATE} to {MAX_DATE})"), err=True)
         raise typer.Exit(2)
     return date
 
@@ -83,7 +99,7 @@ def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
         try:
             out[name.strip()] = Decimal(value.strip())
         except InvalidOperation:
-            typer.echo(f"--param: {item!r} 应写作 NAME=数值", err=True)
+            typer.echo(_say(f"--param: {item!r} 应写作 NAME=数值", f"--param: {item!r} should be NAME=number"), err=True)
             raise typer.Exit(2)
     return out
 
@@ -97,8 +113,10 @@ def _say_folder(rulebooks, always: bool = False) -> None:
 
     folder = default_rulebook_dir()
     if always or folder.resolve() != bundled_rulebook_dir().resolve():
-        where = "当前目录下的 rulebooks/" if folder.resolve() != bundled_rulebook_dir().resolve() else "内置规则库"
-        typer.echo(f"规则库：{folder}（{where}；用 --rulebooks 指定其他目录）", err=True)
+        local = folder.resolve() != bundled_rulebook_dir().resolve()
+        typer.echo(_say(f"规则库：{folder}（{'当前目录下的 rulebooks/' if local else '内置规则库'}；用 --rulebooks 指定其他目录）",
+                        f"rulebooks: {folder} ({'rulebooks/ in the current folder' if local else 'the bundled ones'}; "
+                        "--rulebooks names another folder)"), err=True)
 
 
 def _load_books(rulebooks, city: Optional[str] = None):

@@ -20,7 +20,9 @@ from .app import (
     _fail,
     _interrupted,
     _params,
+    _say,
     app,
+    argv_lang,
 )
 
 
@@ -228,8 +230,11 @@ def _show_columns() -> None:
 
     from ..batch.headers import column_guide
 
-    table = Table(title="可识别的列名（表头可用中文名、英文字段名或别名）", show_lines=False)
-    for head in ("字段", "中文列名", "其他可用列名", "填写方式"):
+    table = Table(title=_say("可识别的列名（表头可用中文名、英文字段名或别名）",
+                             "the column names understood (a header may be the Chinese name, the field or an alias)"),
+                  show_lines=False)
+    for head in (("字段", "中文列名", "其他可用列名", "填写方式") if argv_lang() == "zh" else
+                 ("field", "Chinese column name", "other names", "how to fill it in")):
         table.add_column(head, overflow="fold")
     for row in column_guide():
         table.add_row(*row)

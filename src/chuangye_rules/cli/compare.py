@@ -46,7 +46,6 @@ def compare(
 ):
     """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
     from ..base.problems import InputError
-    from ..batch.compare import balance, benefit_rows, city_rows, department_rows
     from ..batch.comparerun import run_compare
     from ..batch.reforms import with_settings
 
@@ -67,26 +66,45 @@ def compare(
     except KeyboardInterrupt:
         typer.echo(_INTERRUPTED.get(lang.value), err=True)
         _interrupted()
+    _print_comparison(result, outdir, lang)
+
+
+_TABLES = {  # the console's three tables: title and heads, Chinese and English
+    "zh": [("各城市", ["城市", "改革前符合", "改革后符合", "确定金额变化", "最高可得变化", "得益", "受损"]),
+           ("变化最大的待遇", ["城市", "待遇", "人数变化", "最高可得变化", "规则的变化"]),
+           ("按牵头单位", ["城市", "牵头单位", "确定金额变化", "最高可得变化"])],
+    "en": [("by city", ["city", "eligible before", "eligible after", "exact total change", "up-to total change",
+                        "gain", "lose"]),
+           ("the benefits that change most", ["city", "benefit", "people change", "up-to total change", "rule change"]),
+           ("by lead department", ["city", "lead department", "exact total change", "up-to total change"])],
+}
+
+
+def _print_comparison(result, outdir: Path, lang) -> None:
     from rich.table import Table
+
+    from ..batch.compare import balance, benefit_rows, city_rows, department_rows
 
     names = {**result.base.city_names, **result.reform.city_names}
     typer.echo(balance(result))
     console = _console()
-    for title, head, rows in (
-            ("各城市", ["城市", "改革前符合", "改革后符合", "确定金额变化", "最高可得变化", "得益", "受损"],
-             [[r[0], r[1], r[2], r[5], r[8], r[9], r[10]] for r in city_rows(result, names)]),
-            ("变化最大的待遇", ["城市", "待遇", "人数变化", "最高可得变化", "规则的变化"],
-             [[r[0], r[1], r[4], r[6], r[8]] for r in benefit_rows(result, names)[:5]]),
-            ("按牵头单位", ["城市", "牵头单位", "确定金额变化", "最高可得变化"],
-             [[r[0], r[1], r[4], r[7]] for r in department_rows(result, names)[:5]])):
+    rows = ([[r[0], r[1], r[2], r[5], r[8], r[9], r[10]] for r in city_rows(result, names)],
+            [[r[0], r[1], r[4], r[6], r[8]] for r in benefit_rows(result, names)[:5]],
+            [[r[0], r[1], r[4], r[7]] for r in department_rows(result, names)[:5]])
+    for (title, head), body in zip(_TABLES[lang.value], rows):
         table = Table(title=title)
         for h in head:
             table.add_column(h, overflow="fold")
-        for row in rows:
+        for row in body:
             table.add_row(*row)
         console.print(table)
-    typer.echo(f"逐人变化：{outdir / 'changes.csv'}")
-    typer.echo(f"报告：{outdir / 'report.md'}" + (f"；图表：{outdir / 'report.html'}" if (outdir / "report.html").exists() else ""))
+    html = (outdir / "report.html").exists()
+    if lang is Lang.zh:
+        typer.echo(f"逐人变化：{outdir / 'changes.csv'}")
+        typer.echo(f"报告：{outdir / 'report.md'}" + (f"；图表：{outdir / 'report.html'}" if html else ""))
+    else:
+        typer.echo(f"person by person: {outdir / 'changes.csv'}")
+        typer.echo(f"report: {outdir / 'report.md'}" + (f"; charts: {outdir / 'report.html'}" if html else ""))
 
 
 def _version(written: str, scratch: Path) -> Path:

@@ -19,6 +19,7 @@ from .app import (
     _date,
     _fail,
     _params,
+    _say,
     app,
 )
 
@@ -77,8 +78,10 @@ def explain(
         import difflib
 
         close = difflib.get_close_matches(benefit_id, known, n=3)
-        typer.echo(f"没有待遇 {benefit_id!r}" + (f"；是否想查 {'、'.join(close)}？" if close else
-                                                 "；用 chuangye benefits 查看全部标识"), err=True)
+        typer.echo(_say(f"没有待遇 {benefit_id!r}" + (f"；是否想查 {'、'.join(close)}？" if close else
+                                                     "；用 chuangye benefits 查看全部标识"),
+                        f"no benefit {benefit_id!r}" + (f"; did you mean {', '.join(close)}?" if close else
+                                                         "; chuangye benefits lists every id")), err=True)
         raise typer.Exit(2)
     console = _console()
     for result, city_result in found:

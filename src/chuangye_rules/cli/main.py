@@ -10,7 +10,7 @@ from typing import NoReturn
 
 import typer
 
-from .app import app
+from .app import app, argv_lang
 
 
 def main() -> None:
@@ -31,12 +31,12 @@ def main() -> None:
         if isinstance(error.__cause__, KeyboardInterrupt):  # older typer: a Ctrl-C becomes Abort
             _say_interrupted()
         typer.echo("没有得到回答（输入已结束）：请在命令行上用选项给出，或加 --no-input 查看缺少哪些选项"
-                   if _lang(sys.argv[1:]) == "zh" else
+                   if argv_lang() == "zh" else
                    "no answer (the input ended): give it as an option on the command line, or add --no-input to see "
                    "which options are missing", err=True)
         sys.exit(2)
     except click_errors.UsageError as error:  # typer's own option errors, in Chinese like every other message
-        typer.echo(usage_message(error, _lang(sys.argv[1:])), err=True)
+        typer.echo(usage_message(error, argv_lang()), err=True)
         sys.exit(2)
     except KeyboardInterrupt:
         _say_interrupted()
@@ -45,7 +45,7 @@ def main() -> None:
             raise
         from ..base.privacy import mask_text
 
-        said = ("内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）：" if _lang(sys.argv[1:]) == "zh"
+        said = ("内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）：" if argv_lang() == "zh"
                 else "internal error (please report this line and the files used; CHUANGYE_DEBUG=1 shows the details): ")
         typer.echo(mask_text(f"{said}{type(error).__name__}: {error}"), err=True)
         sys.exit(3)
@@ -53,16 +53,8 @@ def main() -> None:
 
 
 def _say_interrupted() -> NoReturn:
-    typer.echo("已中断" if _lang(sys.argv[1:]) == "zh" else "interrupted", err=True)
+    typer.echo("已中断" if argv_lang() == "zh" else "interrupted", err=True)
     sys.exit(130)
-
-
-def _lang(argv: list[str]) -> str:
-    """The --lang the command line asks for, read before typer parses it (so its own errors can use it too)."""
-    for i, arg in enumerate(argv):
-        if arg == "--lang=en" or (arg == "--lang" and argv[i + 1:i + 2] == ["en"]):
-            return "en"
-    return "zh"
 
 
 def usage_message(error, lang: str = "zh") -> str:

@@ -51,7 +51,8 @@ def sql(
     try:
         from ..sql import SqlError, rulebooks_query, write_sql
     except ImportError:
-        typer.echo(f"sql: 需要 sqlglot（{_extra('sql')}）", err=True)
+        typer.echo(f"sql: 需要 sqlglot（{_extra('sql')}）" if lang is Lang.zh else f"sql: needs sqlglot ({_extra('sql')})",
+                   err=True)
         raise typer.Exit(2)
     books = []
     for city in cities or [None]:
