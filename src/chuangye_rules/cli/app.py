@@ -47,9 +47,9 @@ def _console(stderr: bool = False):
     return Console(stderr=stderr, soft_wrap=False)
 
 
-def _fail(error, code: int = 2, lang: str = "zh") -> None:
+def _fail(error, code: int = 2, lang: Optional[str] = None) -> None:
     for problem in error.problems:
-        typer.echo(problem.format(lang), err=True)
+        typer.echo(problem.format(lang or argv_lang()), err=True)
     raise typer.Exit(code)
 
 

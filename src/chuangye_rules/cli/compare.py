@@ -127,11 +127,18 @@ def _version(written: str, scratch: Path) -> Path:
     return target
 
 
+_DIFF = {"removed": Text("整个规则库被删除", "the whole rulebook was removed"),
+         "added": Text("新增规则库", "a new rulebook"),
+         "document": Text("文件信息（标题、文号、有效期等）改变", "the document's details (title, number, validity…) changed"),
+         "same": Text("两个版本的规则相同", "the two versions' rules are the same")}
+
+
 @app.command()
 def diff(
     old: Path = typer.Argument(..., metavar="OLD", help="原规则库（文件或目录）"),
     new_: Path = typer.Argument(..., metavar="NEW", help="新规则库（文件或目录）"),
     as_of: Optional[str] = AS_OF_OPT,
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="提示语言 zh|en（对规则变化的说明是中文）"),
 ):
     """两个版本的规则库有什么不同（逐项待遇，用中文说明） / what changed between two versions of a rulebook."""
     import tempfile
@@ -144,27 +151,27 @@ def diff(
             before = {b.slug: b for b in _load_books([_version(str(old), Path(scratch) / "old")])}
             after = {b.slug: b for b in _load_books([_version(str(new_), Path(scratch) / "new")])}
         except InputError as error:
-            _fail(error)
+            _fail(error, lang=lang.value)
     when = _date(as_of) or dt.date.today()
     found = 0
     for slug in dict.fromkeys([*before, *after]):
         if slug not in after:
-            typer.echo(f"{before[slug].rulebook.city.zh}：整个规则库被删除")
+            typer.echo(f"{before[slug].rulebook.city.zh}：" + _DIFF["removed"].get(lang.value))
             found += 1
             continue
         if slug not in before:
-            typer.echo(f"{after[slug].rulebook.city.zh}：新增规则库")
+            typer.echo(f"{after[slug].rulebook.city.zh}：" + _DIFF["added"].get(lang.value))
             found += 1
             continue
         a, b = before[slug].rulebook, after[slug].rulebook
         lines = [f"{c.name}（{c.id}）：{c.text}" for c in benefit_changes(a, b, when)] + parameter_changes(a, b)
         if a.document != b.document:
-            lines.append("文件信息（标题、文号、有效期等）改变")
+            lines.append(_DIFF["document"].get(lang.value))
         for line in lines:
             typer.echo(f"{b.city.zh}  {line}")
         found += len(lines)
     if not found:
-        typer.echo("两个版本的规则相同")
+        typer.echo(_DIFF["same"].get(lang.value))
     raise typer.Exit(1 if found else 0)
 
 

@@ -153,7 +153,7 @@ def fields(lang: Lang = LANG_OPT) -> None:
 
 @app.command()
 def coverage(city: Optional[str] = typer.Argument(None, help="城市（默认：全部）"),
-             rulebooks: Optional[List[Path]] = RULEBOOKS_OPT) -> None:
+             rulebooks: Optional[List[Path]] = RULEBOOKS_OPT, lang: Lang = LANG_OPT) -> None:
     """覆盖审计：文件中带金额、期限或待遇的每句话，要么被规则引用，要么列入 not_encoded 并说明理由。"""
     from ..authoring.coverage import audit
     books = _load_books(rulebooks, city)
@@ -161,11 +161,15 @@ def coverage(city: Optional[str] = typer.Argument(None, help="城市（默认：
     for book in books:
         report = audit(book)
         gaps += len(report.uncovered)
-        typer.echo(f"{report.city}（{report.city_zh}）: {report.covered}/{len(report.carrying)} 句已覆盖（{report.share:.0%}）")
+        zh = lang is Lang.zh
+        counted = f"{report.covered}/{len(report.carrying)}"
+        typer.echo(f"{report.city}（{report.city_zh}）: {counted} 句已覆盖（{report.share:.0%}）" if zh else
+                   f"{report.city} ({report.city_zh}): {counted} sentences covered ({report.share:.0%})")
         for sentence in report.uncovered:
-            typer.echo(f"    未覆盖: {sentence.text}")
+            typer.echo(f"    {'未覆盖' if zh else 'not covered'}: {sentence.text}")
     if gaps:
-        typer.echo(f"{gaps} 句既未被引用也未列入 not_encoded", err=True)
+        typer.echo(f"{gaps} 句既未被引用也未列入 not_encoded" if lang is Lang.zh else
+                   f"{gaps} sentence(s) neither quoted by a rule nor listed in not_encoded", err=True)
         raise typer.Exit(1)
 
 
@@ -195,12 +199,14 @@ def departments(city: Optional[str] = typer.Argument(None, help="城市（默认
 
 @app.command()
 def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
-           output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）")) -> None:
+           output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
+           lang: Lang = LANG_OPT) -> None:
     """输出规则库或申请人信息的 JSON Schema（供编辑器补全和校验）/ the JSON Schema of a format."""
     from ..authoring.jsonschema import schema_text
 
     if which not in ("rulebook", "profile"):
-        typer.echo("schema: 只能是 rulebook 或 profile", err=True)
+        typer.echo("schema: 只能是 rulebook 或 profile" if lang is Lang.zh else "schema: rulebook or profile",
+                   err=True)
         raise typer.Exit(2)
     text = schema_text(which)
     if output:
