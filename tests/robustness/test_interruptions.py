@@ -141,3 +141,31 @@ def test_a_failure_while_placing_the_outputs_puts_the_earlier_run_back(tmp_path,
 def test_a_finished_run_leaves_only_its_outputs(tmp_path, listing):
     _, reference = listing
     assert sorted(p.name for p in reference.iterdir()) == sorted([*FINAL[:4], ".chuangye-manifest.json"])
+
+
+@pytest.mark.parametrize("when", ["compile_rulebook", "_open_list"])
+def test_a_signal_polars_turns_into_another_error_before_the_run_starts_is_an_interruption(tmp_path, listing,
+                                                                                          monkeypatch, when):
+    """A Ctrl-C that lands inside a polars call while the rulebooks are compiled or the header is read comes out of
+    polars as another error ("… is not a Polars data type", the interrupt only printed as ignored): the run is
+    then interrupted (KeyboardInterrupt: the CLI says 已中断, exit 130), not an internal error, and writes nothing."""
+    import signal
+
+    from chuangye_rules.batch import runner
+
+    path, _ = listing
+    real = getattr(runner, when)
+
+    def swallowed(*args, **kwargs):
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            raise TypeError("'<unprintable str object>' is not a Polars data type") from None
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, when, swallowed)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(path, out, as_of=dt.date(2024, 6, 1))
+    assert not out.exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are given back

@@ -144,14 +144,24 @@ def run_batch(
     folder = OutFolder(outdir, [*names.values(), *extra], input_path, overwrite)
     folder.check()
     as_of = as_of or dt.date.today()
-    every = load_rulebooks(rulebook_paths or None)
-    books = choose_city(every, city) if city else every
-    compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
-    cities = cell_cities(every)
-    used, header, chunks = _open_list(input_path, encoding, chunk_rows)
+    # from here a Ctrl-C or SIGTERM is noted: one that lands inside a polars call (compiling the rulebooks, reading
+    # the header) can come out of polars as another error, which is then an interruption, not a bug
+    noted = SignalsNoted().__enter__()
+    try:
+        every = load_rulebooks(rulebook_paths or None)
+        books = choose_city(every, city) if city else every
+        compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
+        cities = cell_cities(every)
+        used, header, chunks = _open_list(input_path, encoding, chunk_rows)
+    except BaseException as error:
+        noted.__exit__()
+        if not isinstance(error, KeyboardInterrupt) and (noted.received or interrupted(error)):
+            raise KeyboardInterrupt from None
+        raise
     summary = BatchSummary(str(input_path), used, as_of.isoformat(), ignored_columns=header.ignored,
                            earlier_outputs=sorted(folder.earlier))
-    run = _Run(folder, compiled, summary, fmt=fmt, lang=lang, city=city, budget=budget, progress=progress)
+    run = _Run(folder, compiled, summary, fmt=fmt, lang=lang, city=city, budget=budget, progress=progress,
+               noted=noted)
     run.execute(names, extra, lambda: (Ahead((raw, parse_chunk(raw, header, cities, run.known, run.benefits, lang))
                                              for raw in chunks)), every, chunk_rows, started, input_path, outdir)
     return summary
@@ -162,7 +172,8 @@ class _Run:
     clean-up after a failure or an interruption has to stop, close and remove."""
 
     def __init__(self, folder: OutFolder, compiled: dict[str, CompiledRulebook], summary: BatchSummary, *, fmt: str,
-                 lang: str, city: str | None, budget: Budget | None, progress: Callable[[int, int], None] | None):
+                 lang: str, city: str | None, budget: Budget | None, progress: Callable[[int, int], None] | None,
+                 noted: SignalsNoted):
         self.folder, self.compiled, self.summary = folder, compiled, summary
         self.fmt, self.lang, self.city, self.budget, self.progress = fmt, lang, city, budget, progress
         self.outputs: dict[str, Output] = {}
@@ -171,7 +182,7 @@ class _Run:
         self.benefits: dict = {}
         self.reader: Ahead | None = None
         self.writer: Writer | None = None
-        self.noted = SignalsNoted()
+        self.noted = noted  # entered by run_batch, left when the run ends either way
         # results and applicants: their one input column, the id, is defused (and quoted for CSV) as it is read,
         # and the rulebook text quoted once per benefit, not once per row written
         self.quoted = fmt == "csv" and PREQUOTE
@@ -180,7 +191,6 @@ class _Run:
                 chunk_rows: int, started: float, input_path: Path, outdir: Path) -> None:
         doing = Text("无法在输出目录中写文件", "cannot write files in the output folder")
         try:
-            self.noted.__enter__()
             self.folder.open()
             doing = Text("读写文件失败", "reading or writing a file failed")
             self.writer = Writer()
