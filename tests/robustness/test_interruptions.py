@@ -165,7 +165,30 @@ def test_a_signal_polars_turns_into_another_error_before_the_run_starts_is_an_in
 
     monkeypatch.setattr(runner, when, swallowed)
     out = tmp_path / "out"
-    with pytest.raises(KeyboardInterrupt):
-        run_batch(path, out, as_of=dt.date(2024, 6, 1))
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a command starts (another test may differ)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(path, out, as_of=dt.date(2024, 6, 1))
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are given back
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert not out.exists()
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handlers are given back
+
+
+def test_a_signal_just_after_the_outputs_are_placed_leaves_them_whole_and_says_so(tmp_path, listing, monkeypatch):
+    """Ctrl-C after the outputs were placed, before run_batch returned: the run is complete (its outputs whole,
+    no hidden folder left), and it says so — never "no result file was written"."""
+    path, _ = listing
+    small = tmp_path / "small.csv"
+    small.write_text("\n".join(path.read_text("utf-8").splitlines()[:50]) + "\n", encoding="utf-8")
+    real_commit = outfolder.OutFolder.commit
+
+    def commit_then_signal(self, names):
+        real_commit(self, names)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outfolder.OutFolder, "commit", commit_then_signal)
+    summary = run_batch(small, tmp_path / "out", as_of=dt.date(2024, 6, 1))
+    assert summary.interrupted_when_done and summary.balanced
+    assert {"results.csv", "applicants.csv", "errors.csv", "summary.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
+    assert not list((tmp_path / "out").glob(".chuangye-运行中-*"))

@@ -57,6 +57,7 @@ class OutFolder:
         self.created_dirs: list[Path] = []  # OUTDIR and parents this run made, innermost last
         self.staging: Path | None = None
         self.late_interrupt = False  # Ctrl-C or SIGTERM came while the outputs were placed: they are complete
+        self.placed = False  # the outputs are in OUTDIR: the run is complete, whatever comes after
         self.replacing: dict[str, list[int]] = {}  # earlier run's outputs this run may replace, with their stamps
         self.earlier: dict[str, list[int]] = {}  # an earlier run's outputs still there unchanged that this run leaves
 
@@ -138,6 +139,7 @@ class OutFolder:
         """Place the staged outputs `names` in OUTDIR, all or none, then the manifest; signals wait meanwhile.
         A signal that arrived while they were placed is not an error: the run is complete (`late_interrupt`)."""
         self.late_interrupt = place_held(lambda: self._place_all(names))
+        self.placed = True
         self._remove_staging()
 
     def _place_all(self, names: list[str]) -> None:

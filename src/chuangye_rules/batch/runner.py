@@ -202,12 +202,17 @@ class _Run:
                 build_queries(book)
             self._evaluate_all(table, chunk_rows)
             self._finish(names, extra, started)
+            self.noted.__exit__()
         except BaseException as error:
+            if self.folder.placed and isinstance(error, KeyboardInterrupt):  # a signal just after the outputs were placed
+                self.noted.__exit__()
+                self.folder.discard()  # what is left of the hidden folder; the placed outputs are not in it
+                self.summary.interrupted_when_done = True
+                return
             replacement = self._fail(error, input_path, outdir, doing)
             if replacement is not None:
                 raise replacement from None
             raise
-        self.noted.__exit__()
 
     def _open_outputs(self, names: dict[str, str]) -> BenefitTable:
         quoted, lang = self.quoted, self.lang

@@ -61,6 +61,7 @@ def batch(
     budget = Budget() if report else None
     console = _console(stderr=True)
     sigterm = _sigterm_as_interrupt()
+    summary = None
     try:
         with sigterm:
             summary = _run_polars(console, input_path=input_path, outdir=outdir, city=city, as_of=_date(as_of),
@@ -70,9 +71,11 @@ def batch(
     except InputError as error:
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
-        typer.echo("已中断：未写出任何结果文件（可重新运行）" if lang is Lang.zh else
-                   "interrupted: no result file was written (run it again)", err=True)
-        _interrupted(143 if sigterm.received else 130)
+        if summary is None:
+            typer.echo("已中断：未写出任何结果文件（可重新运行）" if lang is Lang.zh else
+                       "interrupted: no result file was written (run it again)", err=True)
+            _interrupted(143 if sigterm.received else 130)
+        summary.interrupted_when_done = True  # it came just after run_batch returned: the outputs are whole
     try:
         with sigterm:
             if summary.interrupted_when_done:
