@@ -375,3 +375,18 @@ def test_a_formula_of_a_decimal_number_runs_in_batch_as_in_check(tmp_path):
             assert got[f"A{i}"][0] == "eligible" and Decimal(got[f"A{i}"][1]) == r.amount.value, (rate, got[f"A{i}"])
         else:
             assert f"A{i}" not in got, (rate, r.status)
+
+
+@pytest.mark.parametrize("missing", ["pyspark", "sqlglot"])
+def test_engine_spark_without_the_spark_extra_says_how_to_install_it(tmp_path, monkeypatch, capsys, missing):
+    """A newcomer's `chuangye batch --engine spark` before `pip install '.[spark]'`: one line naming the install
+    command, exit 2 — not an internal error about a missing module."""
+    from chuangye_rules.cli.main import main
+
+    monkeypatch.setitem(sys.modules, missing, None)  # import raises ImportError, as when it is not installed
+    monkeypatch.setattr(sys, "argv", ["chuangye", "batch", str(EXAMPLE), "--engine", "spark", "-o", str(tmp_path / "o")])
+    with pytest.raises(SystemExit) as end:
+        main()
+    err = capsys.readouterr().err
+    assert end.value.code == 2 and "pip install '.[spark]'" in err and "内部错误" not in err, err
+    assert not (tmp_path / "o").exists()

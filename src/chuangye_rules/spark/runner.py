@@ -35,7 +35,7 @@ from ..rules.history import benefit_keys
 from ..rules.loading import choose_city, load_rulebooks
 from .folders import HadoopOutFolder, SparkOutFolder, is_uri
 from .masking import masked
-from .session import spark_session
+from .session import require_pyspark, spark_session
 from .table import sql_table
 
 NAMES = ["results", "errors.csv", "benefits.csv", "summary.json"]
@@ -230,6 +230,8 @@ def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | Non
     """Evaluate a list (`input_path`) or a catalog table (`table`) on Spark; see the module docstring. `lang`:
     the language of errors.csv's reasons (results/ holds codes either way)."""
     started = time.perf_counter()
+    if spark is None:
+        require_pyspark()  # before the query is written: sqlglot comes with the same extra
     from ..sql import SqlError, rulebooks_query, write_sql
 
     if (input_path is None) == (table is None):

@@ -13,13 +13,15 @@ JAVA = "Java 17（Debian：apt-get install openjdk-17-jre-headless）"
 
 
 def require_pyspark():
-    """The pyspark module; InputError in Chinese naming the install command when it or Java is missing."""
+    """The pyspark module; InputError in Chinese naming the install command when the spark extra (PySpark,
+    pyarrow, and sqlglot, which writes the query) or Java is missing."""
     try:
         import pyarrow  # noqa: F401
         import pyspark  # noqa: F401
+        import sqlglot  # noqa: F401
     except ImportError:
         raise InputError([make_problem("--engine spark", None, None, Text(
-            "需要 PySpark 和 pyarrow，未安装", "PySpark and pyarrow are needed and not installed"),
+            "需要 PySpark、pyarrow 和 sqlglot，未安装", "PySpark, pyarrow and sqlglot are needed and not installed"),
             Text(f"在项目目录中运行 {INSTALL}，并安装 {JAVA}", f"run {INSTALL} in the project folder, and install {JAVA}"))]) from None
     if not java_available():
         raise InputError([make_problem("--engine spark", None, None, Text(
