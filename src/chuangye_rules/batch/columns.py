@@ -95,12 +95,17 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, Text]:
             f"应为日期，如 2023-07-01（也可 2023/7/1、20230701），且在{FIRST_DATE.year}至{LAST_DATE.year}年之间",
             f"should be a date such as 2023-07-01 (or 2023/7/1, 20230701), between {FIRST_DATE.year} and {LAST_DATE.year}")
     mapping = _vocabulary_map(spec)
-    allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
-    codes = ", ".join(catalog().vocabularies[spec.vocabulary].labels)
+    allowed = _choices(spec)
     if t == "one_of":
         return text.replace_strict(mapping, default=None, return_dtype=pl.String), Text(
-            f"不是可选值（可选：{allowed}）", f"not one of the choices ({codes})")
+            f"不是可选值（可选：{allowed.zh}）", f"not one of the choices ({allowed.en})")
     raise ValueError("set_of columns are converted by their distinct values: see set_values")
+
+
+def _choices(spec: FieldSpec) -> Text:
+    """A vocabulary's choices as a reason lists them: the Chinese labels, the codes."""
+    labels = catalog().vocabularies[spec.vocabulary].labels
+    return Text("、".join(labels.values()), ", ".join(labels))
 
 
 def set_codes(text: str, lookup: dict[str, str]) -> list[str] | None:
@@ -122,11 +127,10 @@ def set_values(spec: FieldSpec, column: pl.Series) -> tuple[pl.Expr, Text]:
     for text in column.drop_nulls().unique().to_list():
         codes = set_codes(text, lookup)
         mapping[text] = None if codes is None else set_cell(spec, codes)
-    allowed = "、".join(catalog().vocabularies[spec.vocabulary].labels.values())
+    allowed = _choices(spec)
     value = pl.col(column.name).replace_strict(mapping, default=None, return_dtype=dtype(spec))
-    codes = ", ".join(catalog().vocabularies[spec.vocabulary].labels)
-    return value, Text(f"含有不认识的取值（可选：{allowed}；都不是请写“无”）",
-                       f"holds a value that is not a choice ({codes}, or their Chinese names; write 无 for none)")
+    return value, Text(f"含有不认识的取值（可选：{allowed.zh}；都不是请写“无”）",
+                       f"holds a value that is not a choice ({allowed.en}, or their Chinese names; write 无 for none)")
 
 
 @dataclass

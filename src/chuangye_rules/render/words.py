@@ -165,9 +165,9 @@ def _note(note: ParameterNote, lang: str) -> str:
     return note.description if lang == "zh" else (note.description_en or note.description)
 
 
-def _set_by(rule: Any, lang: str) -> str:
+def _set_by(rule: NotStatedAmount, lang: str) -> str:
     """Who sets a figure the document does not state; the document's own words where no English is written."""
-    return rule.set_by if lang == "zh" else (getattr(rule, "set_by_en", None) or rule.set_by)
+    return rule.set_by if lang == "zh" else (rule.set_by_en or rule.set_by)
 
 
 def _needed_name(name: str, amount: AmountResult, lang: str) -> str:

@@ -40,7 +40,7 @@ class LoadedRulebook:
 
 def bundled_rulebook_dir() -> Path:
     """The rulebooks shipped in the wheel, or the repository's folder when running from a checkout."""
-    packaged = Path(__file__).resolve().parents[1] / "rulebooks"
+    packaged = rulecache.PACKAGE / "rulebooks"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "rulebooks"

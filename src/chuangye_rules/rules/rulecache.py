@@ -46,9 +46,7 @@ def code_fingerprint() -> str:
     (all subpackages) and fields.yaml by its path, size and modification time (an edit, an upgrade or a checkout
     changes the time; reading and hashing the ~100 files took 9 ms of each start); __pycache__ and the bundled
     rulebooks (keyed by their own bytes) are not walked."""
-    digest = hashlib.sha256()
-    package = PACKAGE
-    found = []
+    digest, package, found = hashlib.sha256(), PACKAGE, []
     for folder, subfolders, names in os.walk(package):
         subfolders[:] = [d for d in subfolders if d not in ("__pycache__", "rulebooks")]
         found += [os.path.join(folder, n) for n in names if n.endswith(".py") or n == "fields.yaml"]

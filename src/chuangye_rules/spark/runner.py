@@ -74,6 +74,10 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
     with its cells checked in Spark (its errors.csv written then: None), or the list read and validated by the
     polars reader and staged as Parquet in the hidden folder."""
     if table is not None:
+        from pyspark.sql import functions as F
+
+        from ..sql.query import table_columns
+
         try:
             frame = session.table(table)
         except Exception as error:  # no such table: a message, no traceback
@@ -87,8 +91,10 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
 
             frame = frame.withColumn("row", monotonically_increasing_id() + 1)
         frame = _checked_table(frame, every, folder, summary, lang)
-        _count_duplicates(frame, summary)
-        frame = _masked_ids(frame)
+        ids = table_columns(frame.columns).get("applicant_id")
+        if ids is not None:
+            _count_duplicates(frame, ids, summary)
+            frame = frame.withColumn(ids, masked(F.col(f"`{ids}`").cast("string")))  # as the list reader masks them
         return frame, frame.columns, None
     staged = folder.path(".input")
     columns, errors = _stage_list(Path(input_path), encoding, chunk_rows, staged, every, summary, lang)
@@ -98,17 +104,12 @@ def _source(session, table, input_path, encoding, chunk_rows, folder, every, sum
     return session.read.parquet(folder.dataset(".input")), columns, errors
 
 
-def _count_duplicates(frame, summary: BatchSummary) -> None:
+def _count_duplicates(frame, column: str, summary: BatchSummary) -> None:
     """A table's repeated applicant ids, counted as the polars engine counts a list's (among the evaluated rows,
     on the ids as given): the rows whose id an earlier row had, and the first groups of rows sharing one. The
     run's one aggregation besides the report's (a shuffle of the id column; the evaluation stays map-only)."""
     from pyspark.sql import functions as F
 
-    from ..sql.query import table_columns
-
-    column = table_columns(frame.columns).get("applicant_id")
-    if column is None:
-        return
     ids = F.col(f"`{column}`").cast("string")
     groups = (frame.where(ids.isNotNull()).groupBy(ids.alias("id"))
               .agg(F.count(F.lit(1)).alias("n"), F.sort_array(F.collect_list(F.col("row").cast("long"))).alias("rows"))
@@ -118,19 +119,6 @@ def _count_duplicates(frame, summary: BatchSummary) -> None:
         shown = groups.orderBy(F.col("rows")[0]).limit(DuplicateIds.SHOWN).select("rows").collect()
         summary.duplicate_ids, summary.duplicate_rows = int(repeats), [list(r["rows"]) for r in shown]
     groups.unpersist()
-
-
-def _masked_ids(frame):
-    """A table's applicant ids as the results echo them: a personal number used as the id masked, as the list
-    reader masks it (README, "Privacy")."""
-    from pyspark.sql import functions as F
-
-    from ..sql.query import table_columns
-
-    column = table_columns(frame.columns).get("applicant_id")
-    if column is None:
-        return frame
-    return frame.withColumn(column, masked(F.col(f"`{column}`").cast("string")))
 
 
 def _checked_table(frame, every, folder, summary: BatchSummary, lang: str):

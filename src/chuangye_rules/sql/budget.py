@@ -19,10 +19,8 @@ from typing import Iterable
 from sqlglot import exp
 
 from ..rules.schema import CASH_CATEGORIES, Rulebook
-from .builders import OPEN, and_, case, coalesce, col, eq, is_null, isin, num, text
+from .builders import OPEN, YUAN, and_, case, coalesce, col, eq, is_null, isin, num, text
 from .query import rulebooks_query
-
-YUAN = exp.DataType.build("DECIMAL(38, 2)")
 
 
 def _count_if(condition: exp.Expression) -> exp.Expression:
