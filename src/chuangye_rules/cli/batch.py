@@ -72,8 +72,9 @@ def batch(
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         if summary is None:
-            typer.echo("已中断：未写出任何结果文件（可重新运行）" if lang is Lang.zh else
-                       "interrupted: no result file was written (run it again)", err=True)
+            from ..batch.failures import NOTHING_WRITTEN
+
+            typer.echo(NOTHING_WRITTEN.get(lang.value), err=True)
             _interrupted(143 if sigterm.received else 130)
         summary.interrupted_when_done = True  # it came just after run_batch returned: the outputs are whole
     try:
@@ -143,7 +144,9 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
     except InputError as error:
         _fail(error, lang=lang)
     except KeyboardInterrupt:
-        typer.echo(say("已中断：未写出任何结果文件（可重新运行）", "interrupted: no result file was written (run it again)"), err=True)
+        from ..batch.failures import NOTHING_WRITTEN
+
+        typer.echo(NOTHING_WRITTEN.get(lang), err=True)
         _interrupted()
     typer.echo(say(f"评估日期 {summary.as_of}，引擎 Spark，用时 {summary.seconds} 秒",
                    f"evaluation date {summary.as_of}, engine Spark, {summary.seconds} s"))

@@ -18,6 +18,7 @@ from pathlib import Path
 # absolute imports: spark-submit runs this file as a script, the package coming from the wheel in --py-files
 from chuangye_rules.base.messages import Text
 from chuangye_rules.base.problems import InputError, make_problem
+from chuangye_rules.batch.failures import NOTHING_WRITTEN
 
 USAGE = Text("spark-submit … submit.py 名单 -o 输出目录 [--as-of 日期] [--city 城市] [--table 库.表] [--param 名称=数值]",
              "spark-submit … submit.py LIST -o OUTDIR [--as-of DATE] [--city CITY] [--table DB.NAME] [--param NAME=VALUE]")
@@ -78,8 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             print(problem.format(args.lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(Text("已中断：未写出任何结果文件（可重新运行）", "interrupted: no result file was written (run it again)")
-              .get(args.lang), file=sys.stderr)
+        print(NOTHING_WRITTEN.get(args.lang), file=sys.stderr)
         return 130
     except Exception as error:  # a bug, not bad input: one line, as the CLI's exit 3
         print(Text(f"内部错误（请把这条信息和所用文件报告给维护者）：{type(error).__name__}: {error}",
