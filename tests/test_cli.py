@@ -123,3 +123,13 @@ def test_a_ctrl_c_anywhere_exits_130_and_says_so_once(tmp_path, monkeypatch, cap
     err = capsys.readouterr().err
     assert end.value.code == 130 and all(w in err for w in lang_words), err
     assert err.count("已中断") + err.count("interrupted") == 1, err
+
+
+def test_no_command_ends_with_typer_exit_130():
+    """cli.main reads a 130 returned by typer as a Ctrl-C typer caught unsaid, and says it: a command that has said
+    it itself must end by cli.app._interrupted (SystemExit), or the user reads it twice."""
+    import re
+
+    cli = Path(__file__).resolve().parents[1] / "src" / "chuangye_rules" / "cli"
+    found = [p.name for p in cli.glob("*.py") if re.search(r"raise typer\.Exit\((13[0-9]|143)", p.read_text("utf-8"))]
+    assert found == []
