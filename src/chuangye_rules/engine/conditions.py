@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from typing import Any, Callable
-
-from pydantic import BaseModel
 
 from ..base.dates import shift
 from ..base.money import plain
 from ..rules.catalog import catalog
+from ..rules.nodes import node_data
 from ..rules.profile import mask_id, to_decimal
 from ..rules.schema import AllOf, AnyOf, Compare, NotOf
 from ..rules.visit import ConditionVisitor
@@ -157,9 +157,9 @@ def as_data(value: Any) -> Any:
         return sorted((as_data(v) for v in value), key=str)
     if isinstance(value, (list, tuple)):
         return [as_data(v) for v in value]
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
-    return str(value)
+    if isinstance(value, Enum) or not hasattr(value, "__dict__"):
+        return str(value)
+    return node_data(value)  # a duration, a history entry
 
 
 def condition_of(node: Any) -> Condition:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
@@ -191,12 +192,12 @@ def _tiers_left(benefit: Benefit, r: BenefitResult, paid: list[Decimal | None]) 
     total = sum(paid, Decimal(0))
     if r.amount.kind != "exact":  # the measure is not known yet: at most what the tiers add beyond what was paid
         if r.amount.max is not None:
-            r.amount = r.amount.model_copy(update={"max": max(r.amount.max - total, Decimal(0))})
+            r.amount = dataclasses.replace(r.amount, max=max(r.amount.max - total, Decimal(0)))
         r.findings.append(Finding(code="received_tiers", result=None, field=HISTORY, paid=total))
         return True
     due = r.amount.value - total
     if due > 0:
-        r.amount = r.amount.model_copy(update={"value": due})
+        r.amount = dataclasses.replace(r.amount, value=due)
         r.findings.append(Finding(code="received_tiers", result=True, field=HISTORY, paid=total, due=due))
         return True
     r.findings.append(Finding(code="received_all_tiers", result=False, field=HISTORY, paid=total))

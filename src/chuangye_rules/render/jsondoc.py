@@ -57,5 +57,5 @@ def evaluation_dict(evaluation: Evaluation, lang: str = "zh") -> dict[str, Any]:
 
 
 def evaluation_json(evaluation: Evaluation, lang: str = "zh") -> str:
-    """The JSON document `chuangye check --format json` prints (`Evaluation.model_validate_json` reads it back)."""
+    """The JSON document `chuangye check --format json` prints (`Evaluation.from_json` reads it back)."""
     return json.dumps(evaluation_dict(evaluation, lang), ensure_ascii=False, indent=2)
