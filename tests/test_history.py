@@ -12,7 +12,7 @@ from chuangye_rules import evaluate, parse_profile
 from chuangye_rules.base.problems import InputError
 from chuangye_rules.batch.runner import run_batch
 from chuangye_rules.cli import app
-from chuangye_rules.rules.history import Received, parse_received
+from chuangye_rules.rules.received import Received, parse_received
 
 AS_OF = dt.date(2024, 6, 1)
 

@@ -14,12 +14,13 @@ def union_members(annotated) -> set[type]:
             for arm in typing.get_args(union)}
 
 
-def test_every_amount_kind_of_the_schema_has_a_method():
-    assert set(AMOUNT_METHODS) == union_members(schema.Amount)
+def test_every_amount_kind_of_the_schema_has_a_method():  # an amount is dispatched on its kind
+    kinds = {typing.get_args(model.model_fields["kind"].annotation)[0] for model in union_members(schema.Amount)}
+    assert set(AMOUNT_METHODS) == kinds
 
 
-def test_every_condition_kind_of_the_schema_has_a_method():
-    assert set(CONDITION_METHODS) == union_members(schema.Condition)
+def test_every_condition_kind_of_the_schema_has_a_method():  # a condition on its class's name
+    assert set(CONDITION_METHODS) == {model.__name__ for model in union_members(schema.Condition)}
 
 
 def test_a_visitor_that_forgets_a_kind_cannot_be_made():

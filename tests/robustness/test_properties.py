@@ -32,7 +32,6 @@ from chuangye_rules.batch.synthetic import interesting_values
 from chuangye_rules.engine.amounts import compute_amount
 from chuangye_rules.render.reporting import explain_panel, print_evaluation
 from chuangye_rules.rules.catalog import catalog
-from chuangye_rules.rules.profile import MAX_COUNT
 from chuangye_rules.rules.schema import (
     FormulaAmount,
     PartsAmount,
@@ -42,6 +41,7 @@ from chuangye_rules.rules.schema import (
     TiersAmount,
     UpToAmount,
 )
+from chuangye_rules.rules.values import MAX_COUNT
 
 pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
 

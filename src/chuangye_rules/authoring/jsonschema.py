@@ -30,7 +30,7 @@ def _escape(text: str) -> str:
 
 def _value_schemas(vocab) -> tuple[dict[str, Any], dict[str, Any]]:
     """One value (a code or its Chinese label), and a list written as one string: 高校毕业生、返乡人员."""
-    from ..rules.profile import LIST_SEPARATORS
+    from ..rules.values import LIST_SEPARATORS
 
     values = [*vocab.labels, *vocab.labels.values()]
     notes = [f"{label}（{code}）" for code, label in vocab.labels.items()]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 FEN = Decimal("0.01")
 WAN = Decimal(10000)
@@ -27,3 +28,13 @@ def yuan(value: Decimal | None, lang: str = "zh") -> str:
     if value >= WAN and (value / WAN) == (value / WAN).quantize(FEN):
         return f"{plain(value / WAN)}万元"
     return f"{plain(value)}元"
+
+
+def to_decimal(value: Any) -> Decimal:
+    """Rulebook literals come from YAML as int/float: go through str so 0.1 stays 0.1."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None

@@ -63,3 +63,11 @@ def _masked(m: re.Match) -> str:
         return (m.group("cc") or "") + digits[:3] + "****" + digits[-4:]
     digits = _NOT_DIGIT.sub("", m.group("land"))
     return digits[:3] + "*" * (len(digits) - 5) + digits[-2:]
+
+
+def mask_id(value: str) -> str:
+    """Mask a personal ID or phone number: keep the first 3 and last 2 characters."""
+    text = str(value)
+    if len(text) <= 5:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 5) + text[-2:]

@@ -12,8 +12,9 @@ import polars as pl
 from ..base.messages import Text
 from ..base.privacy import SUSPECT, mask_text
 from ..rules.catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
-from ..rules.history import HISTORY, cell_codes, parse_received
-from ..rules.profile import LIST_SEPARATORS, MAX_DATE, MIN_DATE
+from ..rules.history import HISTORY, cell_codes
+from ..rules.received import parse_received
+from ..rules.values import LIST_SEPARATORS, MAX_DATE, MIN_DATE
 from .columnar import COMPARED, NUMBER_SCALE, ROW, dtype, set_cell
 
 # the reader's names, imported from here by other modules and the tests before the reader was split by job

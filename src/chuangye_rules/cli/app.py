@@ -77,7 +77,7 @@ def _say(zh: str, en: str) -> str:
 def _date(text: Optional[str]) -> Optional[dt.date]:
     if text is None:
         return None
-    from ..rules.profile import MAX_DATE, MIN_DATE
+    from ..rules.values import MAX_DATE, MIN_DATE
 
     try:
         date = dt.date.fromisoformat(text)

@@ -8,25 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..base.money import to_fen
-from ..rules.schema import (
-    FixedAmount,
-    FormulaAmount,
-    GradesAmount,
-    InKindAmount,
-    NotStatedAmount,
-    Parameter,
-    PartsAmount,
-    PercentageAmount,
-    PerUnitAmount,
-    RangeAmount,
-    TiersAmount,
-    UpToAmount,
-)
 from ..rules.visit import AmountVisitor
 from .results import AmountOption, AmountPart, AmountResult, ParameterNote
+
+if TYPE_CHECKING:
+    from ..rules.schema import (
+        FixedAmount,
+        FormulaAmount,
+        GradesAmount,
+        InKindAmount,
+        NotStatedAmount,
+        Parameter,
+        PartsAmount,
+        PercentageAmount,
+        PerUnitAmount,
+        RangeAmount,
+        TiersAmount,
+        UpToAmount,
+    )
 
 HUNDRED = Decimal(100)
 
@@ -36,7 +38,7 @@ def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
     A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
     from ..base.messages import Text
     from ..base.problems import InputError, make_problem
-    from ..rules.profile import MAX_MONEY
+    from ..rules.values import MAX_MONEY
 
     out, problems = {}, []
     for name, value in (values or {}).items():

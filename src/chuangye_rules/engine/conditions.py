@@ -10,16 +10,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..base.dates import shift
-from ..base.money import plain
+from ..base.money import plain, to_decimal
+from ..base.privacy import mask_id
 from ..rules.catalog import catalog
 from ..rules.nodes import node_data
-from ..rules.profile import mask_id, to_decimal
-from ..rules.schema import AllOf, AnyOf, Compare, NotOf
-from ..rules.visit import ConditionVisitor
+from ..rules.visit import ConditionVisitor, is_compare
 from .results import Condition
+
+if TYPE_CHECKING:
+    from ..rules.schema import AllOf, AnyOf, Compare, NotOf
 
 Truth = bool | None
 
@@ -141,7 +143,7 @@ def _unique(items) -> list:
 
 # ------------------------------------------------------------------------- the trace as data, in no language
 
-GROUP_TESTS = {AllOf: "all", AnyOf: "any", NotOf: "not"}
+GROUP_TESTS = {"AllOf": "all", "AnyOf": "any", "NotOf": "not"}
 
 
 def as_data(value: Any) -> Any:
@@ -164,9 +166,9 @@ def as_data(value: Any) -> Any:
 
 def condition_of(node: Any) -> Condition:
     """One node of a rule's conditions as data (its children left out): what the render layer words."""
-    if isinstance(node, Compare):
+    if is_compare(node):
         return Condition(test=node.op, field=node.field, operand=as_data(node.operand), result=None, label=node.label)
-    return Condition(test=GROUP_TESTS[type(node)], result=None, label=node.label)
+    return Condition(test=GROUP_TESTS[type(node).__name__], result=None, label=node.label)
 
 
 def reason_tree(trace: Trace) -> Condition:

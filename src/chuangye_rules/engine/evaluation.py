@@ -5,14 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..base.privacy import mask_text
+from ..rules.books import LoadedRulebook, choose_city
+from ..rules.core import CASH_CATEGORIES
 from ..rules.facts import excluding_history, fact_order, paid_once, pays_tiers_once
-from ..rules.history import HISTORY, Received, received_by_benefit, references, unknown_entries
-from ..rules.loading import LoadedRulebook, choose_city, load_rulebooks
-from ..rules.profile import ProfileBase, parse_profile
-from ..rules.schema import CASH_CATEGORIES, Benefit, Rulebook
+from ..rules.history import HISTORY, received_by_benefit, references, unknown_entries
 from .amounts import checked_parameters, compute_amount
 from .conditions import as_data, evaluate_condition, reason_tree
 from .results import (
@@ -27,6 +26,11 @@ from .results import (
     Totals,
 )
 
+if TYPE_CHECKING:
+    from ..rules.profile import ProfileBase
+    from ..rules.received import Received
+    from ..rules.schema import Benefit, Rulebook
+
 
 def evaluate(
     profile: ProfileBase | Mapping[str, Any],
@@ -40,9 +44,15 @@ def evaluate(
     `city` (or else the profile's own `city`) limits the evaluation to one rulebook; `parameters` supplies
     values for named parameters (e.g. a minimum wage) that the rulebook leaves open.
     """
-    if not isinstance(profile, ProfileBase):
+    if isinstance(profile, Mapping) or not hasattr(profile, "known"):  # facts, not a validated profile
+        from ..rules.profile import parse_profile
+
         profile = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
-    books = list(rulebooks) if rulebooks is not None else load_rulebooks()
+    if rulebooks is None:
+        from ..rules.loading import load_rulebooks
+
+        rulebooks = load_rulebooks()
+    books = list(rulebooks)
     as_of = as_of or dt.date.today()
     overrides = checked_parameters(parameters)
     facts = profile.known()

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from ..base.money import plain, yuan
+from ..base.privacy import mask_id
 from ..engine.conditions import condition_of
 from ..engine.results import Condition
 from ..rules.catalog import catalog
-from ..rules.profile import mask_id
 from ..rules.vocabulary import CATEGORY, PERIOD  # noqa: F401  (every word users read is reached through this module)
 
 LANGS = ("zh", "en")

@@ -13,25 +13,27 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..base.money import plain, yuan
 from ..engine.results import AmountResult, BenefitResult, CityResult, Condition, Finding, ParameterNote
-from ..rules.schema import (
-    FixedAmount,
-    FormulaAmount,
-    GradesAmount,
-    InKindAmount,
-    NotStatedAmount,
-    PartsAmount,
-    PercentageAmount,
-    PerUnitAmount,
-    RangeAmount,
-    TiersAmount,
-    UpToAmount,
-)
 from ..rules.visit import AmountVisitor
 from .i18n import condition_text, field_label, show_value, word
+
+if TYPE_CHECKING:
+    from ..rules.schema import (
+        FixedAmount,
+        FormulaAmount,
+        GradesAmount,
+        InKindAmount,
+        NotStatedAmount,
+        PartsAmount,
+        PercentageAmount,
+        PerUnitAmount,
+        RangeAmount,
+        TiersAmount,
+        UpToAmount,
+    )
 
 # the units a per-unit amount counts (`unit_zh` of a rulebook), in English
 UNITS_EN = {"人": "person", "名": "person", "户": "household", "家": "business", "个": "unit", "项": "project",
@@ -151,7 +153,7 @@ def amount_formula(amount: AmountResult, lang: str = "zh") -> str | None:
     if amount.kind != "formula":
         return None
     text = amount_description(amount, lang)
-    if isinstance(amount.rule, PerUnitAmount):
+    if amount.rule is not None and amount.rule.kind == "per_unit":
         text += f" × {field_label(amount.rule.unit_field, lang)}"
     return text
 
@@ -192,7 +194,7 @@ def amount_text(amount: AmountResult, lang: str = "zh") -> str:
         cap = (f"，最高{yuan(amount.max)}" if zh else f", at most {yuan(amount.max, lang)}") if amount.max is not None else ""
         return f"待定（缺{needed}）{cap}" if zh else f"open (needs {needed}){cap}"
     if amount.kind == "not_stated":
-        said = _set_by(amount.rule, lang) if isinstance(amount.rule, NotStatedAmount) else amount.set_by
+        said = _set_by(amount.rule, lang) if amount.rule is not None and amount.rule.kind == "not_stated" else amount.set_by
         return f"未列明（按{said}）" if zh else f"not stated (set by {said})"
     return amount_description(amount, lang) if zh else "in kind / non-monetary"
 

@@ -3,25 +3,16 @@ all_of / any_of / not that combine them (a tagged union, so a mistake is reporte
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
+from .core import COMPARE_OPS, RELATIVE_OPS, CompareBehaviour  # noqa: F401  (RELATIVE_OPS: importable from here)
 from .modelbase import Duration, RelativeDuration, Strict
 
 # ---------------------------------------------------------------- conditions
 
-COMPARE_OPS = (
-    "eq", "ne", "gt", "gte", "lt", "lte", "in", "not_in",
-    "contains", "contains_any", "contains_all",
-    "within_last", "at_least_ago", "same_year_as_evaluation", "within_after", "no_later_than", "same_year_as",
-)
-# the operators that compare a date with another date field of the same profile (a window between two events)
-RELATIVE_OPS = ("within_after", "no_later_than", "same_year_as")
-
-
-class Compare(Strict):
+class Compare(CompareBehaviour, Strict):
     """一个比较：对申请人信息中一个字段的判断，只能有一个运算符，如 `{field: employees, gte: 50, label: 吸纳就业50人以上}` /
     One test on one profile field, with exactly one operator, e.g. `{field: employees, gte: 50}`."""
 
@@ -79,27 +70,6 @@ class Compare(Strict):
             if data[ops[0]] is None:  # `contains:` with nothing after it: the operator is there, its value not
                 raise ValueError(f"the operator {ops[0]} has no value")
         return data
-
-    @cached_property  # asked for at every evaluation of every applicant: found once (nothing changes a node's operator)
-    def op(self) -> str:
-        for op in COMPARE_OPS:
-            if getattr(self, "in_" if op == "in" else op) is not None:
-                return op
-        raise AssertionError("validated to have one operator")
-
-    @property
-    def operand(self) -> Any:
-        return getattr(self, "in_" if self.op == "in" else self.op)
-
-    @property
-    def other_field(self) -> str | None:
-        """The second date field a relative window reads (`within_after`, `no_later_than`, `same_year_as`)."""
-        if self.op == "same_year_as":
-            return self.same_year_as
-        if self.op in ("within_after", "no_later_than"):
-            return self.operand.field
-        return None
-
 
 _GROUP_LABEL = "这组条件在结果中的中文读法，照原文写，如 `离校两年内未就业高校毕业生` / how the group reads in Chinese"
 

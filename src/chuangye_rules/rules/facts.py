@@ -4,26 +4,30 @@ share."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..base.memo import by_identity
+from .core import CASH_CATEGORIES
 from .history import HISTORY
-from .schema import (
-    CASH_CATEGORIES,
-    AllOf,
-    AnyOf,
-    Benefit,
-    Compare,
-    FormulaAmount,
-    GradesAmount,
-    NotOf,
-    PartsAmount,
-    PercentageAmount,
-    PerUnitAmount,
-    RangeAmount,
-    Rulebook,
-    TiersAmount,
-    UpToAmount,
-)
 from .visit import AmountVisitor, ConditionVisitor
+
+if TYPE_CHECKING:
+    from .schema import (
+        AllOf,
+        AnyOf,
+        Benefit,
+        Compare,
+        FormulaAmount,
+        GradesAmount,
+        NotOf,
+        PartsAmount,
+        PercentageAmount,
+        PerUnitAmount,
+        RangeAmount,
+        Rulebook,
+        TiersAmount,
+        UpToAmount,
+    )
 
 
 class _ConditionFields(ConditionVisitor[list[str]]):
@@ -108,7 +112,7 @@ def paid_once(benefit: Benefit) -> bool:
     business or person is paid once: the unit count is of those not yet paid), nor loans, services, honours or
     rights, whose repetition the documents do not limit."""
     return (benefit.period.value == "once" and benefit.category in CASH_CATEGORIES
-            and not isinstance(benefit.amount, PerUnitAmount))
+            and benefit.amount.kind != "per_unit")
 
 
 def excluding_history(book: Rulebook, received) -> set[str]:
@@ -120,4 +124,4 @@ def excluding_history(book: Rulebook, received) -> set[str]:
 
 def pays_tiers_once(benefit: Benefit) -> bool:
     """A one-off reward in cumulative tiers (首次突破…分别给予): each tier is paid once, whenever it is reached."""
-    return paid_once(benefit) and isinstance(benefit.amount, TiersAmount) and benefit.amount.cumulative
+    return paid_once(benefit) and benefit.amount.kind == "tiers" and benefit.amount.cumulative

@@ -7,7 +7,7 @@ errors worded by authormessages.py, the checks beyond the schema by crosscheck.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterable
 
@@ -17,25 +17,13 @@ from ..base.messages import Text
 from ..base.problems import InputError, Problem, make_problem
 from . import rulecache
 from .authormessages import pydantic_problems
+from .books import LoadedRulebook, choose_city, city_names  # noqa: F401  (importable from here)
 from .catalog import catalog
 from .checkconditions import vocabulary_of
 from .crosscheck import check_rulebook
 from .schema import AllOf, AnyOf, Benefit, City, Compare, Document, NotEncoded, NotOf, Parameter, Rulebook, Target
 from .visit import ConditionVisitor
 from .yamlsource import Located, load_located, read_text
-
-
-@dataclass
-class LoadedRulebook:
-    rulebook: Rulebook
-    path: Path
-    located: Located
-    source_text: str | None  # the official text of the document, for quote checks
-    partial: bool = False  # some benefits (or the document) did not fit the schema and were left out
-
-    @property
-    def slug(self) -> str:
-        return self.rulebook.city.slug
 
 
 def bundled_rulebook_dir() -> Path:
@@ -287,24 +275,6 @@ def load_rulebooks(paths: Iterable[Path | str] | None = None, city: str | None =
         raise InputError([make_problem(str(files[0].parent), None, None, Text(
             f"多个规则库使用同一城市标识: {', '.join(dup)}", f"several rulebooks use the same city id: {', '.join(dup)}"))])
     return choose_city(books, city) if city else books
-
-
-def city_names(book: LoadedRulebook) -> tuple[str, ...]:
-    """Every name a city is known by: its slug, Chinese name (with or without 市) and English name."""
-    city = book.rulebook.city
-    return (city.slug, city.zh, city.zh + "市", city.en, city.en.lower())
-
-
-def choose_city(books: list[LoadedRulebook], name: str, where: str = "--city") -> list[LoadedRulebook]:
-    """The rulebook of the city called `name`; a name that matches none is an input error listing the cities."""
-    chosen = [b for b in books if name in city_names(b)]
-    if not chosen:
-        known = "、".join(f"{b.slug}（{b.rulebook.city.zh}）" for b in books)
-        known_en = ", ".join(f"{b.slug} ({b.rulebook.city.en})" for b in books)
-        raise InputError([make_problem(where, None, None, Text(f"没有城市 {name!r} 的规则库", f"no rulebook for the city {name!r}"),
-                                       Text(f"可选: {known}", f"one of: {known_en}") if known else
-                                       Text("所指的目录中没有任何规则库（*.yaml）", "the folder given holds no rulebook (*.yaml)"))])
-    return chosen
 
 
 def normalise_codes(book: Rulebook) -> None:

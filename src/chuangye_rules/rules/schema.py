@@ -34,6 +34,7 @@ from .amountmodels import (  # noqa: F401
     UpToAmount,
 )
 from .conditionmodels import COMPARE_OPS, RELATIVE_OPS, AllOf, AnyOf, Compare, Condition, NotOf  # noqa: F401
+from .core import RulebookBehaviour
 
 # the whole format, importable from here as before it was split by part
 from .modelbase import CASH_CATEGORIES, Category, Duration, Identifier, Money, Period, RelativeDuration, Strict  # noqa: F401
@@ -177,7 +178,7 @@ class Document(Strict):
     notes: str | None = Field(None, description="对日期、部门等的读法和依据 / how dates, departments etc. were read")
 
 
-class Rulebook(Strict):
+class Rulebook(RulebookBehaviour, Strict):
     """一份政策文件的规则库：城市、文件、参数、目标、待遇和不编码的句子（见 docs/rulebook-format.md） /
     The rulebook of one policy document (see docs/rulebook-format.md)."""
 
@@ -194,9 +195,6 @@ class Rulebook(Strict):
     not_encoded: list[NotEncoded] = Field(
         default_factory=list,
         description="带金额、期限或待遇却有意不编码的句子，各写理由 / passages deliberately not encoded, with reasons")
-
-    def benefit(self, benefit_id: str) -> Benefit | None:
-        return next((b for b in self.benefits if b.id == benefit_id), None)
 
 
 AllOf.model_rebuild()

@@ -1,38 +1,43 @@
 """One way to walk the rule tree: a visitor class per job (evaluate, compile to polars, write SQL, word, check, …)
-with one method per kind of node. `visit` dispatches on the node's class; a visitor that forgets a kind cannot be
-instantiated (abstract methods), so a new amount or condition kind is added to every backend or to none."""
+with one method per kind of node. `visit` dispatches on an amount's kind and a condition's class name; a visitor
+that forgets a kind cannot be instantiated (abstract methods), so a new amount or condition kind is added to every backend or to none."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .schema import (
-    AllOf,
-    AnyOf,
-    Compare,
-    FixedAmount,
-    FormulaAmount,
-    GradesAmount,
-    InKindAmount,
-    NotOf,
-    NotStatedAmount,
-    PartsAmount,
-    PercentageAmount,
-    PerUnitAmount,
-    RangeAmount,
-    TiersAmount,
-    UpToAmount,
-)
+if TYPE_CHECKING:
+    from .schema import (
+        AllOf,
+        AnyOf,
+        Compare,
+        FixedAmount,
+        FormulaAmount,
+        GradesAmount,
+        InKindAmount,
+        NotOf,
+        NotStatedAmount,
+        PartsAmount,
+        PercentageAmount,
+        PerUnitAmount,
+        RangeAmount,
+        TiersAmount,
+        UpToAmount,
+    )
 
 T = TypeVar("T")
 
-AMOUNT_METHODS = {
-    FixedAmount: "fixed", UpToAmount: "up_to", RangeAmount: "range", PerUnitAmount: "per_unit",
-    PercentageAmount: "percentage", TiersAmount: "tiers", GradesAmount: "grades", FormulaAmount: "formula",
-    NotStatedAmount: "not_stated", InKindAmount: "in_kind", PartsAmount: "parts",
-}
-CONDITION_METHODS = {Compare: "compare", AllOf: "all_of", AnyOf: "any_of", NotOf: "not_of"}
+# an amount rule's method is its `kind`; a condition's, by its class's name: the Pydantic models of the format and the
+# plain runtime objects built from the cache (runtime.py) share those names
+AMOUNT_METHODS = {kind: kind for kind in (
+    "fixed", "up_to", "range", "per_unit", "percentage", "tiers", "grades", "formula", "not_stated", "in_kind", "parts")}
+CONDITION_METHODS = {"Compare": "compare", "AllOf": "all_of", "AnyOf": "any_of", "NotOf": "not_of"}
+
+
+def is_compare(node: Any) -> bool:
+    """A comparison, not a group (all, any, not)."""
+    return type(node).__name__ == "Compare"
 
 
 class AmountVisitor(ABC, Generic[T]):
@@ -40,8 +45,8 @@ class AmountVisitor(ABC, Generic[T]):
 
     def visit(self, rule: Any, *args: Any, **kwargs: Any) -> T:
         try:
-            name = AMOUNT_METHODS[type(rule)]
-        except KeyError:
+            name = AMOUNT_METHODS[rule.kind]
+        except (KeyError, AttributeError):
             raise TypeError(f"unknown amount rule {type(rule).__name__}") from None
         return getattr(self, name)(rule, *args, **kwargs)
 
@@ -84,7 +89,7 @@ class ConditionVisitor(ABC, Generic[T]):
 
     def visit(self, node: Any, *args: Any, **kwargs: Any) -> T:
         try:
-            name = CONDITION_METHODS[type(node)]
+            name = CONDITION_METHODS[type(node).__name__]
         except KeyError:
             raise TypeError(f"unknown condition {type(node).__name__}") from None
         return getattr(self, name)(node, *args, **kwargs)

@@ -17,7 +17,7 @@ from ..base.messages import Text
 from ..batch.columnar import NUMBER_SCALE
 from ..rules.catalog import catalog
 from ..rules.history import HISTORY
-from ..rules.profile import MAX_COUNT, MAX_DATE, MAX_MONEY, MIN_DATE
+from ..rules.values import MAX_COUNT, MAX_DATE, MAX_MONEY, MIN_DATE
 from .builders import and_, col, date_lit, isin, not_, not_null, or_, text
 from .query import table_columns
 

@@ -16,7 +16,8 @@ from ..base.messages import Text
 from ..base.problems import make_problem
 from ..engine.results import Evaluation
 from ..render.jsondoc import evaluation_dict
-from ..rules.profile import MAX_DATE, MAX_MONEY, MIN_DATE, parse_profile
+from ..rules.profile import parse_profile
+from ..rules.values import MAX_DATE, MAX_MONEY, MIN_DATE
 from ..rules.yamlsource import load_located
 from .display import evaluation_display
 from .errors import ERRORS, ApiError

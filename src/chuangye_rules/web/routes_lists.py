@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from ..base.messages import Text
-from ..rules.profile import MAX_DATE, MIN_DATE
+from ..rules.values import MAX_DATE, MIN_DATE
 from .errors import ERRORS, NOT_FOUND
 from .lists import JobError
 from .routes_page import html_page
