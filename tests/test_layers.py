@@ -15,7 +15,7 @@ LAYERS = [
     {"render"},
     {"batch", "sql", "spark"},
     {"web"},
-    {"api", "cli", "__init__", "__main__"},
+    {"api", "fastcheck", "cli", "__init__", "__main__"},
 ]
 # the batch flow: how columns hold each type → reading → compiling → evaluating → writing → reporting; the runners that drive it come last
 BATCH_FLOW = ["columnar", "headers", "records", "xlsx", "columns", "parquet", "listinput",

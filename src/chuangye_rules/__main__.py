@@ -18,15 +18,13 @@ import threading
 
 
 def run() -> None:
-    from .cli import main
+    from .fastcheck import run as fast_check
 
-    try:
-        main()
-        code = 0
-    except SystemExit as end:
-        code = end.code
-        if code is not None and not isinstance(code, int):
-            raise
+    code = fast_check(sys.argv[1:])  # `check PROFILE …` without typer or Pydantic (fastcheck.py), else None
+    if code is not None:
+        _quiet_from_now_on()
+    else:
+        code = _typer_cli()
     if threading.active_count() > 1:
         sys.exit(code)
     try:
@@ -39,6 +37,26 @@ def run() -> None:
         sys.exit(code)
     run_exit_functions()
     os._exit(code or 0)
+
+
+def _typer_cli() -> int | None:
+    from .cli import main
+
+    try:
+        main()
+        return 0
+    except SystemExit as end:
+        if end.code is not None and not isinstance(end.code, int):
+            raise
+        return end.code
+
+
+def _quiet_from_now_on() -> None:
+    """The command is done: a Ctrl-C or SIGTERM from now on changes nothing (as cli.main does after a command)."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

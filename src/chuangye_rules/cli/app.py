@@ -42,9 +42,9 @@ def _extra(name: str) -> str:
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    from ..render.reporting import make_console
 
-    return Console(stderr=stderr, soft_wrap=False)
+    return make_console(stderr)
 
 
 def _fail(error, code: int = 2, lang: Optional[str] = None) -> None:

@@ -43,17 +43,17 @@ def main() -> None:
     except Exception as error:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("CHUANGYE_DEBUG"):
             raise
-        from ..base.privacy import mask_text
+        from ..render.endings import internal_error
 
-        said = ("内部错误（请把这条信息和所用文件报告给维护者；设置 CHUANGYE_DEBUG=1 可看到详情）：" if argv_lang() == "zh"
-                else "internal error (please report this line and the files used; CHUANGYE_DEBUG=1 shows the details): ")
-        typer.echo(mask_text(f"{said}{type(error).__name__}: {error}"), err=True)
+        typer.echo(internal_error(error, argv_lang()), err=True)
         sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)
 
 
 def _say_interrupted() -> NoReturn:
-    typer.echo("已中断" if argv_lang() == "zh" else "interrupted", err=True)
+    from ..render.endings import INTERRUPTED
+
+    typer.echo(INTERRUPTED[argv_lang()], err=True)
     sys.exit(130)
 
 

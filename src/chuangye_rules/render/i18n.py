@@ -153,6 +153,15 @@ def field_label(name: str, lang: str = "zh") -> str:
     return spec.label(lang) if spec else name
 
 
+def _order(item: Any) -> tuple:
+    """Numbers by their value (a rule's `in: [0.5, 60]` reaches here as "0.5" and 60), then texts as written."""
+    try:
+        number = None if isinstance(item, bool) else Decimal(str(item))
+    except ArithmeticError:
+        number = None
+    return (0, number, "") if number is not None and number.is_finite() else (1, Decimal(0), str(item))
+
+
 def show_value(name: str | None, value: Any, lang: str = "zh") -> str:
     """A profile value as a person reads it; personal numbers are masked."""
     if value is None:
@@ -165,7 +174,7 @@ def show_value(name: str | None, value: Any, lang: str = "zh") -> str:
     if isinstance(value, bool):
         return word("yes" if value else "no", lang)
     if isinstance(value, (set, frozenset, list, tuple)):
-        items = sorted(value)
+        items = sorted(value, key=_order)
         shown = [vocab.label(v, lang) if vocab else str(v) for v in items]
         return ("、" if lang == "zh" else ", ").join(shown) or "—"
     if vocab:

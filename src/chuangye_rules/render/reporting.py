@@ -35,6 +35,11 @@ SHOWN_BY_DEFAULT = (Status.eligible, Status.needs_info, Status.excluded, Status.
 MARK = {True: ("✓", "green"), False: ("✗", "red"), None: ("?", "yellow")}
 
 
+
+def make_console(stderr: bool = False) -> Console:
+    """The console every command prints its tables on: long lines are folded into the table, never cut."""
+    return Console(stderr=stderr, soft_wrap=False)
+
 def display_order(results: list[BenefitResult]) -> list[BenefitResult]:
     """By status, then within a status benefits with a figure first, largest first: what an applicant
     reads first. The CLI table and the web page both list results in this order."""

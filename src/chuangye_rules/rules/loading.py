@@ -8,7 +8,7 @@ errors worded by authormessages.py, the checks beyond the schema by crosscheck.p
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import Iterable
 
 from pydantic import ValidationError
@@ -17,60 +17,34 @@ from ..base.messages import Text
 from ..base.problems import InputError, Problem, make_problem
 from . import rulecache
 from .authormessages import pydantic_problems
-from .books import LoadedRulebook, choose_city, city_names  # noqa: F401  (importable from here)
+from .books import (  # noqa: F401  (importable from here)
+    LoadedRulebook,
+    bundled_rulebook_dir,
+    choose_city,
+    city_names,
+    default_rulebook_dir,
+    inside,
+    is_file,
+    official_text,
+    raw_bytes,
+    rulebook_files,
+)
 from .catalog import catalog
 from .checkconditions import vocabulary_of
 from .crosscheck import check_rulebook
+from .runtime import typed
 from .schema import AllOf, AnyOf, Benefit, City, Compare, Document, NotEncoded, NotOf, Parameter, Rulebook, Target
 from .visit import ConditionVisitor
 from .yamlsource import Located, load_located, read_text
-
-
-def bundled_rulebook_dir() -> Path:
-    """The rulebooks shipped in the wheel, or the repository's folder when running from a checkout."""
-    packaged = rulecache.PACKAGE / "rulebooks"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "rulebooks"
-
-
-def default_rulebook_dir() -> Path:
-    """Where rulebooks are read when no folder is named: `./rulebooks` when the current folder has one with
-    rulebooks in it (an author's working copy, e.g. after `chuangye new`), else the bundled ones. An author who
-    installed the package with `pip install .` would otherwise validate and test the installed copy, not the
-    file being edited."""
-    local = Path.cwd() / "rulebooks"
-    try:
-        if local.is_dir() and any(p.suffix in (".yaml", ".yml") for p in local.iterdir()):
-            return local
-    except OSError:
-        pass
-    return bundled_rulebook_dir()
-
-
-def rulebook_files(paths: Iterable[Path] | None = None) -> list[Path]:
-    roots = list(paths) if paths else [default_rulebook_dir()]
-    files: list[Path] = []
-    for root in roots:
-        root = Path(root)
-        if root.is_dir():
-            files.extend(sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml")))
-        elif root.exists():
-            files.append(root)
-        else:
-            raise InputError([make_problem(
-                str(root), None, None, Text("找不到规则库文件或目录", "no such rulebook file or folder"),
-                Text("检查路径；规则库放在 rulebooks/ 下", "check the path; rulebooks live in rulebooks/"), code="unreadable")])
-    return files
 
 
 def load_rulebook(path: Path) -> LoadedRulebook:
     """Load and check one rulebook file; raises InputError listing every problem found. A file that passed every
     check before, unchanged, comes from the cache (rulecache.py)."""
     path = Path(path)
-    raw = _raw_bytes(path)
+    raw = raw_bytes(path)
     if raw is not None:
-        hit = rulecache.get(raw, lambda relative: _official_text(path, relative))
+        hit = rulecache.get(raw, lambda relative: official_text(path, relative))
         if hit is not None:
             data, text = hit
             try:
@@ -84,29 +58,8 @@ def load_rulebook(path: Path) -> LoadedRulebook:
     if raw is not None and not book.partial:
         dumped = book.rulebook.model_dump(mode="json", by_alias=True, exclude_unset=True)
         if Rulebook.model_validate(dumped) == book.rulebook:  # only what reads back as the same rulebook
-            rulecache.put(raw, dumped, book.rulebook.document.source, book.source_text)
+            rulecache.put(raw, dumped, typed(book.rulebook), book.rulebook.document.source, book.source_text)
     return book
-
-
-def _raw_bytes(path: Path) -> bytes | None:
-    """The file's bytes for the cache key; None (no cache) when it cannot be read or is over the size limit."""
-    from ..base import limits
-
-    try:
-        if path.stat().st_size > limits.current().max_file_bytes:
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
-def _official_text(path: Path, relative: str) -> str | None:
-    if not _inside(relative) or not _is_file(path.parent / relative):
-        return None
-    try:
-        return read_text(path.parent / relative, "文件原文")
-    except InputError:
-        return None
 
 
 def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
@@ -134,7 +87,7 @@ def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
         rulebook, located, partial = salvaged
     source_text = None
     doc = rulebook.document
-    if doc is not None and not _inside(doc.source):
+    if doc is not None and not inside(doc.source):
         problems.append(located.problem(
             ("document", "source"),
             Text(f"原文路径 {doc.source[:80]} 不在规则库所在的目录中", f"the official text {doc.source[:80]} is outside the "
@@ -144,7 +97,7 @@ def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
             code="source_outside"))
     elif doc is not None:
         source_path = path.parent / doc.source
-        if _is_file(source_path):
+        if is_file(source_path):
             try:
                 source_text = read_text(source_path, "文件原文")
             except InputError as error:  # e.g. a text saved as GBK: point at the source line of the rulebook
@@ -163,25 +116,6 @@ def inspect_rulebook(path: Path) -> tuple[LoadedRulebook | None, list[Problem]]:
     problems += check_rulebook(rulebook, located, known_ids=written_ids)
     normalise_codes(rulebook)
     return LoadedRulebook(rulebook, path, located, source_text, partial), problems
-
-
-def _inside(source: str) -> bool:
-    """A document's text is read only from the rulebook's own folder: never an absolute path or one that
-    climbs out with .. (the web API validates rulebooks sent by anyone; their `source` must not read the
-    server's files)."""
-    if "\x00" in source or len(source) > 1000:
-        return False
-    for pure in (PurePosixPath(source), PureWindowsPath(source)):
-        if pure.is_absolute() or pure.drive or pure.root or ".." in pure.parts:
-            return False
-    return True
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # a name too long for the file system, and the like
-        return False
 
 
 def _raw_ids(data) -> set[str]:

@@ -12,4 +12,8 @@ def node_data(node: Any) -> Any:
     dump = getattr(node, "model_dump", None)
     if dump is not None:
         return dump(mode="json", by_alias=True)
+    from .runtime import Node, plain_data
+
+    if isinstance(node, Node):
+        return plain_data(node)
     raise TypeError(f"not a rule node: {type(node).__name__}")

@@ -5,7 +5,9 @@ as read from fields.yaml.
 An entry is plain JSON data (no Python objects): the validated rulebook as the model dumps it, keyed by the SHA-256 of the
 rulebook file's bytes and of this package's code and field catalog, and holding the SHA-256 of the document's
 official text. Any change to the rulebook, its official text or the program misses the cache. A hit is still
-validated by the Pydantic model, so a damaged entry is a miss, never a wrong rulebook. Only rulebooks without
+validated by the Pydantic model, so a damaged entry is a miss, never a wrong rulebook. The entry also holds the model
+as a typed tree (runtime.py), from which `chuangye check` builds plain objects without Pydantic: there, the SHA-256
+below is what vouches for the entry (and a tree that does not build is a miss). Only rulebooks without
 errors are cached; `chuangye validate` never uses the cache.
 
 The catalog's entry is keyed the same way (the code fingerprint covers fields.yaml). Every entry file starts with
@@ -24,7 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = "chuangye.rulebook-cache/2"
+SCHEMA = "chuangye.rulebook-cache/3"
 CATALOG_SCHEMA = "chuangye.catalog-cache/1"
 
 
@@ -88,9 +90,10 @@ def _write(path: Path, entry: dict[str, Any]) -> None:
             pass
 
 
-def get(raw: bytes, source_of) -> tuple[dict[str, Any], str | None] | None:
+def get(raw: bytes, source_of, part: str = "rulebook") -> tuple[Any, str | None] | None:
     """The cached (rulebook data, official text) for a rulebook file's bytes, or None. `source_of(relative)`
-    reads the document's official text (None if absent); a text that changed since is a miss."""
+    reads the document's official text (None if absent); a text that changed since is a miss. `part`: "rulebook",
+    the data as the model dumps it, or "typed", the typed tree runtime.py builds plain objects from."""
     path = _entry(raw)
     if path is None:
         return None
@@ -102,16 +105,17 @@ def get(raw: bytes, source_of) -> tuple[dict[str, Any], str | None] | None:
         text = source_of(source) if source else None
         if _sha((text or "").encode()) != entry.get("source_sha256"):
             return None
-        return entry["rulebook"], text
+        return entry[part], text
     except (OSError, ValueError, KeyError, TypeError, AttributeError, UnicodeError):
         return None
 
 
-def put(raw: bytes, rulebook: dict[str, Any], source: str | None, source_text: str | None) -> None:
+def put(raw: bytes, rulebook: dict[str, Any], typed: dict[str, Any], source: str | None,
+        source_text: str | None) -> None:
     path = _entry(raw)
     if path is not None:
         _write(path, {"schema": SCHEMA, "source": source, "source_sha256": _sha((source_text or "").encode()),
-                      "rulebook": rulebook})
+                      "rulebook": rulebook, "typed": typed})
 
 
 def get_catalog(raw: bytes) -> dict[str, Any] | None:

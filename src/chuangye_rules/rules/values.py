@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..base.messages import Invalid, Text
@@ -140,3 +141,86 @@ def canonical_keys(data: dict, file: str, located: Located | None = None) -> tup
 
 def located_problem(located: Located | None, file: str, path: tuple, message: Text, hint: Text | None = None) -> Problem:
     return located.problem(path, message, hint) if located else make_problem(file, None, None, message, hint)
+
+
+class Facts:
+    """A profile's facts checked without Pydantic (`plain_facts`): what the evaluator reads of a profile, as a
+    validated profile (profile.py's ProfileBase) gives it."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def get(self, name: str) -> Any:
+        return self._values.get(name)
+
+    def known(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+_UNSURE = object()
+
+
+def _parsed(kind: str, value: Any) -> Any:
+    """A value as the profile model's parsing gives it, for the values whose parsing is certain; _UNSURE for any
+    other (a number written as text, a float, …), which the model parses and judges."""
+    if kind in ("text", "one_of"):
+        return value if isinstance(value, str) else _UNSURE
+    if kind == "bool":
+        return value if isinstance(value, bool) else _UNSURE
+    if kind == "int":
+        return value if type(value) is int else _UNSURE
+    if kind in ("money", "number"):
+        return Decimal(value) if type(value) is int else value if isinstance(value, Decimal) else _UNSURE
+    if kind == "date":
+        return value if type(value) is dt.date else _UNSURE
+    if kind == "set_of" and isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return frozenset(value)
+    return _UNSURE
+
+
+def plain_facts(values: dict[str, Any]) -> Facts | None:
+    """The facts of a profile (its keys already the catalog's names) when every value is one whose parsing is
+    certain and passes every check; None when any is not — a history, a number written as text, a value with a
+    mistake — and then the profile model validates the profile and words what is wrong."""
+    from .history import HISTORY
+
+    if HISTORY in values:
+        return None
+    fields, out = catalog().fields, {}
+    for name in fields:
+        if values.get(name) is None:
+            continue
+        spec = fields[name]
+        try:
+            value = _parsed(spec.type, prepared(spec, values[name]))
+            value = None if value is _UNSURE else checked(spec, value)
+        except Invalid:
+            return None
+        if value is None:
+            return None
+        out[name] = value
+    return Facts(out)
+
+
+def read_facts(path: str | Path) -> Facts | None:
+    """A profile file's facts by `plain_facts`, or None: anything unusual (a file that cannot be read, a syntax
+    error, an unknown field, a value to parse) is left to profile.load_profile, which reports it."""
+    import json
+
+    from ..base.problems import InputError
+    from .yamlsource import load_located, read_text
+
+    path = Path(path)
+    try:
+        text = read_text(path, "申请人信息")
+        if path.suffix.lower() == ".json":
+            data, located = json.loads(text), None
+        else:
+            located = load_located(text, str(path))
+            data = located.data
+    except (InputError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    values, _, problems = canonical_keys(data, str(path), located)
+    return None if problems else plain_facts(values)

@@ -1,0 +1,120 @@
+"""`chuangye check` started fast: the command line read here, not by typer, and the profile and the rulebooks read
+without Pydantic when they allow it (api.check_file(fast=True)), so that a caseworker's one-profile check does not
+pay for importing typer and Pydantic (bench/README.md: ~0.32 s → under 0.25 s).
+
+Only a command line this module is sure of is handled here — `check PROFILE` with check's own options, each
+well-formed; anything else (`--help`, an unknown or misspelt option, a bad date or value, another command) returns
+None and goes to typer, which parses and reports it as always. What is printed, and the exit code, are the same as
+typer's `check` gives (tests/test_fastcheck.py runs both on the same command lines)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+VALUED = {"--city": "city", "--as-of": "as_of", "--format": "format", "--lang": "lang",
+          "--rulebooks": "rulebooks", "--param": "param"}
+REPEATED = ("rulebooks", "param")
+CHOICES = {"format": ("table", "json"), "lang": ("zh", "en")}
+
+
+def parse(argv: list[str]) -> dict[str, Any] | None:
+    """check's arguments, or None when the command line is not one this module is sure of."""
+    if not argv or argv[0] != "check" or os.environ.get("CHUANGYE_NO_FAST"):
+        return None
+    args: dict[str, Any] = {"profile": None, "city": None, "as_of": None, "format": "table", "lang": "zh",
+                            "show_all": False, "rulebooks": [], "param": []}
+    rest = iter(argv[1:])
+    for arg in rest:
+        name, eq, value = arg.partition("=")
+        if arg == "--show-all":
+            args["show_all"] = True
+        elif name in VALUED:
+            value = value if eq else next(rest, None)
+            if value is None or (not eq and value.startswith("-")):
+                return None  # a missing value, or an option where the value should be: typer says which
+            key = VALUED[name]
+            if key in REPEATED:
+                args[key].append(value)
+            else:
+                args[key] = value
+        elif arg.startswith("-") or args["profile"] is not None:
+            return None  # --help, an option check does not have, a second profile
+        else:
+            args["profile"] = arg
+    if args["profile"] is None or any(args[key] not in allowed for key, allowed in CHOICES.items()):
+        return None
+    return args
+
+
+def _as_of(text: str | None) -> dt.date | None | bool:
+    if text is None:
+        return None
+    from .rules.values import MAX_DATE, MIN_DATE
+
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return date if MIN_DATE <= date <= MAX_DATE else False
+
+
+def _parameters(items: list[str]) -> dict[str, Decimal] | None:
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+    return out
+
+
+def run(argv: list[str]) -> int | None:
+    """The exit code of `check` run here, or None when typer should run the command line."""
+    args = parse(argv)
+    as_of = _as_of(args["as_of"]) if args else None
+    parameters = _parameters(args["param"]) if args else None
+    if args is None or as_of is False or parameters is None:
+        return None
+    lang = args["lang"]
+    try:
+        return _check(args, as_of, parameters)
+    except KeyboardInterrupt:
+        from .render.endings import INTERRUPTED
+
+        print(INTERRUPTED[lang], file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug, not bad input: one line, as cli.main says it
+        if os.environ.get("CHUANGYE_DEBUG"):
+            raise
+        from .render.endings import internal_error
+
+        print(internal_error(error, lang), file=sys.stderr)
+        return 3
+
+
+def _check(args: dict[str, Any], as_of: dt.date | None, parameters: dict[str, Decimal]) -> int:
+    from .api import check_file
+    from .base.problems import InputError
+
+    lang = args["lang"]
+    try:
+        evaluation = check_file(args["profile"], rulebooks=args["rulebooks"] or None, as_of=as_of, city=args["city"],
+                                parameters=parameters, fast=True)
+    except InputError as error:
+        for problem in error.problems:
+            print(problem.format(lang), file=sys.stderr)
+        return 2
+    if args["format"] == "json":
+        from .render.jsondoc import evaluation_json
+
+        print(evaluation_json(evaluation, lang))
+    else:
+        from .render.reporting import make_console, print_evaluation
+
+        print_evaluation(evaluation, make_console(), lang, args["show_all"])
+    return 0
