@@ -323,7 +323,7 @@ def compare_html(comparison: Comparison, title: str) -> str:
         parts.append("<h2>得益与受损的人数（按申请人类型和身份）</h2><figure>" + _bars(
             "得益与受损", [f"{b}：{g}" for b, g in zip(groups["by"], groups["group"])],
             [("得益", [float(v) for v in groups["winners"]], GREEN), ("受损", [float(v) for v in groups["losers"]], AMBER)],
-            "人") + "</figure>")
+            "人", whole=True) + "</figure>")
     parts += ["<h2>有变化的待遇</h2>", _table(BENEFIT_HEAD, benefit_rows(comparison, names)),
               "<h2>按牵头单位</h2>", _table(DEPARTMENT_HEAD, department_rows(comparison, names)),
               "<h2>得益与受损</h2>", _table(GROUP_HEAD, group_rows(comparison)), "</body></html>"]

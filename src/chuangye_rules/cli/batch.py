@@ -197,7 +197,7 @@ def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
     if budget is not None:
         from ..batch.report import print_budget
 
-        print_budget(budget, _console())
+        print_budget(budget, _console(), lang)
         typer.echo(say(f"报告（全部表格）：{summary.outputs['report']}", f"report (every table): {summary.outputs['report']}"))
         _echo_report_page(summary, say)
 
