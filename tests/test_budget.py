@@ -32,7 +32,7 @@ def ordos(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ordos")
     (folder / "list.csv").write_text(ORDOS, encoding="utf-8")
     budget = Budget()
-    run_batch(folder / "list.csv", folder / "out", as_of=AS_OF, budget=budget)
+    run_batch(folder / "list.csv", folder / "out", as_of=AS_OF, budget=budget, lang="zh")  # as the command writes
     return budget, folder / "out"
 
 
@@ -40,7 +40,7 @@ def ordos(tmp_path_factory):
 def example(tmp_path_factory):
     folder = tmp_path_factory.mktemp("example")
     budget = Budget()
-    run_batch(EXAMPLE, folder / "out", as_of=AS_OF, budget=budget)
+    run_batch(EXAMPLE, folder / "out", as_of=AS_OF, budget=budget, lang="zh")  # as the command writes
     return budget, folder / "out"
 
 

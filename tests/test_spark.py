@@ -264,7 +264,8 @@ def test_batch_engine_spark_writes_the_polars_engines_report(spark, tmp_path):
     as_of = dt.date(2024, 6, 1)
     generate(400, tmp_path / "list.csv")
     for city in ("qingdao", "ordos"):
-        run_batch(tmp_path / "list.csv", tmp_path / f"polars-{city}", as_of=as_of, city=city, budget=Budget())
+        run_batch(tmp_path / "list.csv", tmp_path / f"polars-{city}", as_of=as_of, city=city, budget=Budget(),
+                  lang="zh")  # the report in the language of run_spark_batch's default
         got = run_spark_batch(tmp_path / "list.csv", tmp_path / f"spark-{city}", as_of=as_of, spark=spark, city=city,
                               report=True)
         want = (tmp_path / f"polars-{city}" / "report.md").read_text("utf-8")

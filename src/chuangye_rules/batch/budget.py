@@ -16,6 +16,8 @@ from decimal import Decimal
 import polars as pl
 
 from ..base.money import yuan
+from ..render.departments import department_name, departments_text
+from ..render.reportwords import TARGET_UNITS_EN, head, report_word, role
 from .compile import CompiledRulebook, result_columns
 
 PEOPLE_UNITS = ("人", "名", "人次", "户")
@@ -33,10 +35,15 @@ class Line:
     cash: bool = False
     lead: list[str] = field(default_factory=list)
     cooperating: list[str] = field(default_factory=list)
+    name_en: str = ""
 
     @property
     def reached(self) -> bool:
         return bool(self.eligible or self.needs_info)
+
+    def named(self, lang: str = "zh") -> str:
+        """The benefit's name in `lang` (the Chinese one where no English name was given)."""
+        return self.name if lang == "zh" else (self.name_en or self.name)
 
 
 @dataclass
@@ -48,10 +55,16 @@ class Budget:
     targets: dict[str, list] = field(default_factory=dict)
     target_people: dict[tuple[str, str], int] = field(default_factory=dict)  # (city, target) -> people it counts
     city_names: dict[str, str] = field(default_factory=dict)
+    city_names_en: dict[str, str] = field(default_factory=dict)
+
+    def city(self, slug: str, lang: str = "zh") -> str:
+        """A city's name in `lang`."""
+        return self.city_names.get(slug, slug) if lang == "zh" else self.city_names_en.get(slug, slug)
 
     def add(self, book: CompiledRulebook, wide: pl.DataFrame) -> None:
         slug = book.slug
         self.city_names[slug] = book.rulebook.city.zh
+        self.city_names_en[slug] = book.rulebook.city.en
         self.targets[slug] = book.rulebook.targets
         cash = set(book.cash_ids())
         exprs, groups = [], {}
@@ -77,7 +90,8 @@ class Budget:
             b = cb.benefit
             line = self.benefits.setdefault((slug, b.id), Line(slug, b.id, b.name, cash=b.id in cash,
                                                                 lead=list(b.departments.lead),
-                                                                cooperating=list(b.departments.cooperating)))
+                                                                cooperating=list(b.departments.cooperating),
+                                                                name_en=b.name_en))
             line.eligible += row[f"{b.id}|e"]
             line.needs_info += row[f"{b.id}|n"]
             if line.cash:
@@ -116,100 +130,111 @@ class Budget:
 
     # ------------------------------------------------------------------ rows, as written in report.md
 
-    def benefit_rows(self) -> list[list[str]]:
+    def benefit_rows(self, lang: str = "zh") -> list[list[str]]:
         rows = []
         for slug in self.city_names:
             for line in self.lines(slug):
-                rows.append([self.city_names[slug], line.name, str(line.eligible), str(line.needs_info),
-                             fen_yuan(line.exact_fen) if line.cash else "—", fen_yuan(line.up_to_fen) if line.cash else "—",
-                             "、".join(line.lead)])
+                rows.append([self.city(slug, lang), line.named(lang), str(line.eligible), str(line.needs_info),
+                             fen_yuan(line.exact_fen, lang) if line.cash else "—",
+                             fen_yuan(line.up_to_fen, lang) if line.cash else "—", departments_text(line.lead, lang)])
         return rows
 
-    def department_rows(self) -> list[list[str]]:
+    def department_rows(self, lang: str = "zh") -> list[list[str]]:
         """按牵头单位: one row per set of lead departments (每项待遇只计一次), then the city's total."""
         rows = []
-        for slug, city in self.city_names.items():
+        for slug in self.city_names:
+            city = self.city(slug, lang)
             for key, members, (eligible, needs) in self.group_lines(slug):
                 reached = [x for x in members if x.reached]
                 if not reached:
                     continue
                 cash = [x for x in members if x.cash]
-                how = "单独牵头" if len(key) == 1 else f"{len(key)}家共同牵头"
-                rows.append([city, "、".join(members[0].lead), how, str(len(reached)), str(eligible), str(needs),
-                             fen_yuan(sum(x.exact_fen for x in cash)), fen_yuan(sum(x.up_to_fen for x in cash))])
+                how = report_word("sole_lead", lang) if len(key) == 1 else report_word("co_leads", lang, n=len(key))
+                rows.append([city, departments_text(members[0].lead, lang), how, str(len(reached)), str(eligible),
+                             str(needs), fen_yuan(sum(x.exact_fen for x in cash), lang),
+                             fen_yuan(sum(x.up_to_fen for x in cash), lang)])
             exact, up_to = self.city_total(slug)
-            rows.append([city, "全市合计", "—", str(len(self.lines(slug))), str(self.people.get(slug, 0)), "—",
-                         fen_yuan(exact), fen_yuan(up_to)])
+            rows.append([city, report_word("city_total", lang), "—", str(len(self.lines(slug))),
+                         str(self.people.get(slug, 0)), "—", fen_yuan(exact, lang), fen_yuan(up_to, lang)])
         return rows
 
-    def role_rows(self) -> list[list[str]]:
+    def role_rows(self, lang: str = "zh") -> list[list[str]]:
         """各单位经办的待遇: each department's benefits, each once, with its role."""
         rows = []
-        for slug, city in self.city_names.items():
+        for slug in self.city_names:
             roles: dict[str, list[tuple[str, Line]]] = {}
             for line in self.lines(slug):
                 for d in line.lead:
-                    roles.setdefault(d, []).append(("牵头" if len(line.lead) == 1 else "共同牵头", line))
+                    roles.setdefault(d, []).append(("lead" if len(line.lead) == 1 else "co_lead", line))
                 for d in line.cooperating:
                     if d not in line.lead:
-                        roles.setdefault(d, []).append(("配合", line))
+                        roles.setdefault(d, []).append(("cooperating", line))
             for d in sorted(roles, key=lambda d: -len(roles[d])):
-                for role, line in roles[d]:
-                    rows.append([city, d, line.name, role, str(line.eligible), str(line.needs_info),
-                                 fen_yuan(line.exact_fen) if line.cash else "—", fen_yuan(line.up_to_fen) if line.cash else "—"])
+                for part, line in roles[d]:
+                    rows.append([self.city(slug, lang), department_name(d, lang), line.named(lang), role(part, lang),
+                                 str(line.eligible), str(line.needs_info),
+                                 fen_yuan(line.exact_fen, lang) if line.cash else "—",
+                                 fen_yuan(line.up_to_fen, lang) if line.cash else "—"])
         return rows
 
-    def target_rows(self) -> list[list[str]]:
+    def target_rows(self, lang: str = "zh") -> list[list[str]]:
         """The plan's people targets; beside each, the people on the list who qualify for a benefit it counts
         (a target that names no benefits gets no count: who it counts is not written)."""
         rows = []
         for slug, targets in self.targets.items():
-            names = {line.id: line.name for (s, _), line in self.benefits.items() if s == slug}
+            names = {line.id: line.named(lang) for (s, _), line in self.benefits.items() if s == slug}
             for t in targets:
                 if t.value is None or (t.unit or "") not in PEOPLE_UNITS:
                     continue
-                counted = "、".join(names.get(i, i) for i in t.counts) if t.counts else "未关联待遇"
+                counted = (("、" if lang == "zh" else "; ").join(names.get(i, i) for i in t.counts) if t.counts
+                           else report_word("no_benefit_named", lang))
                 people = str(self.target_people.get((slug, t.id), 0)) if t.counts else "—"
-                rows.append([self.city_names.get(slug, slug), t.description, f"{t.value.normalize():f}{t.unit or ''}",
-                             "每年" if t.period == "yearly" else "期内合计", counted, people])
+                rows.append([self.city(slug, lang), _target_description(t, lang), _target_value(t, lang),
+                             report_word("yearly" if t.period == "yearly" else "total", lang), counted, people])
         return rows
 
-    def summary_rows(self) -> list[list[str]]:
+    def summary_rows(self, lang: str = "zh") -> list[list[str]]:
         rows = []
-        for slug, city in self.city_names.items():
+        for slug in self.city_names:
             exact, up_to = self.city_total(slug)
-            rows.append([city, str(self.people.get(slug, 0)), str(len(self.lines(slug))), fen_yuan(exact), fen_yuan(up_to)])
+            rows.append([self.city(slug, lang), str(self.people.get(slug, 0)), str(len(self.lines(slug))),
+                         fen_yuan(exact, lang), fen_yuan(up_to, lang)])
         return rows
 
-    def markdown(self, title: str) -> str:
-        out = [f"# {title}", "", "金额单位：元。“确定金额”只计确定数额的现金类待遇；“最高可得”另计“最高/区间”待遇的上限。"
-               "贷款额度、投资、场地和服务不计入金额。", "", "## 概要", ""]
-        out += _md_table(["城市", "符合至少一项待遇的人数", "涉及待遇项数", "确定金额合计", "最高可得合计"], self.summary_rows())
-        out += ["", "## 按待遇", ""]
-        out += _md_table(["城市", "待遇", "符合条件人数", "需补充信息人数", "确定金额合计", "最高可得合计", "牵头单位"],
-                         self.benefit_rows())
-        out += ["", "## 按牵头单位", "",
-                "每项待遇只计一次：由几个单位共同牵头的待遇，计入这几个单位共同的一行，不在每个单位下重复计算；"
-                "各行金额相加等于“全市合计”。人数为符合该行至少一项待遇的人数（一人可出现在多行）。", ""]
-        out += _md_table(["城市", "牵头单位", "方式", "待遇项数", "符合条件人数", "需补充信息人数", "确定金额合计",
-                          "最高可得合计"], self.department_rows())
-        out += ["", "## 各单位经办的待遇", "", "每个单位经办的每项待遇列一次，注明角色（牵头、共同牵头、配合）；"
-                "金额是该项待遇的全额，共同牵头的不按单位拆分。", ""]
-        out += _md_table(["城市", "单位", "待遇", "角色", "符合条件人数", "需补充信息人数", "确定金额合计", "最高可得合计"],
-                         self.role_rows())
-        out += ["", "## 与规划目标对照", "", "只对写明计数待遇的目标给出人数（名单中符合其中任一项待遇的人数）；"
-                "其他目标文件没有说明按哪项待遇计，不计数。", ""]
-        out += _md_table(["城市", "规划目标", "目标值", "期间", "计数的待遇", "本名单中的人数"], self.target_rows())
+    def markdown(self, title: str, lang: str = "zh") -> str:
+        out = [f"# {title}", "", report_word("note", lang), "", f"## {report_word('summary', lang)}", ""]
+        out += _md_table(head("summary", lang), self.summary_rows(lang))
+        out += ["", f"## {report_word('by_benefit', lang)}", ""]
+        out += _md_table(head("benefits", lang), self.benefit_rows(lang))
+        out += ["", f"## {report_word('by_department', lang)}", "", report_word("by_department_note", lang), ""]
+        out += _md_table(head("departments", lang), self.department_rows(lang))
+        out += ["", f"## {report_word('roles', lang)}", "", report_word("roles_note", lang), ""]
+        out += _md_table(head("roles", lang), self.role_rows(lang))
+        out += ["", f"## {report_word('targets', lang)}", "", report_word("targets_note", lang), ""]
+        out += _md_table(head("targets", lang), self.target_rows(lang))
         return "\n".join(out) + "\n"
+
+
+def _target_description(target, lang: str) -> str:
+    # without an English description the document's Chinese one is shown: there is nothing else to say what it is
+    return target.description if lang == "zh" else (target.description_en or target.description)
+
+
+def _target_value(target, lang: str) -> str:
+    """3000人 / 3,000 people: the number and its unit (a unit with no English word shown as written)."""
+    unit = target.unit or ""
+    if lang == "zh":
+        return f"{target.value.normalize():f}{unit}"
+    return f"{target.value.normalize():,f} {TARGET_UNITS_EN.get(unit, unit)}".rstrip()
 
 
 def lead_key(lead: list[str]) -> tuple[str, ...]:
     return tuple(sorted(set(lead)))
 
 
-def fen_yuan(fen: int) -> str:
-    """Integer fen as a person reads the amount (5300元, 30.45万元)."""
-    return yuan(Decimal(int(fen)) / 100)
+def fen_yuan(fen: int, lang: str = "zh") -> str:
+    """Integer fen as a person reads the amount (5300元, 30.45万元; ¥5,300, ¥304,500 in English)."""
+    return yuan(Decimal(int(fen)) / 100, lang)
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:

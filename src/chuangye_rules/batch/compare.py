@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..engine.amounts import checked_parameters
+from ..render.departments import departments_text
+from ..render.reportwords import colon, head, report_word
 from ..render.rulediff import benefit_changes
 from ..rules.catalog import catalog
 from ..rules.loading import LoadedRulebook
@@ -39,6 +41,7 @@ class Comparison:
     reform: Budget = field(default_factory=Budget)
     applicants: list[pl.DataFrame] = field(default_factory=list)  # row, city, kind, identities, before/after totals
     reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # (city, benefit) -> the rule change in words
+    reasons_en: dict[tuple[str, str], str] = field(default_factory=dict)  # the same in English
     names: dict[tuple[str, str], str] = field(default_factory=dict)
     explained: set[str] = field(default_factory=set)  # cities whose rule changes are in `reasons`
     read: int = 0
@@ -92,8 +95,9 @@ class Comparison:
             frame = frame.join(people, on="city", how="left")
         return frame
 
-    def groups_table(self) -> pl.DataFrame:
-        """Winners and losers (by the up-to total, then the exact total) by applicant kind and by identity."""
+    def groups_table(self, lang: str = "zh") -> pl.DataFrame:
+        """Winners and losers (by the up-to total, then the exact total) by applicant kind and by identity, the
+        groups named in `lang`."""
         applicants = self.applicant_frame()
         if not applicants.height:
             return pl.DataFrame(schema={"by": pl.String, "group": pl.String, "applicants": pl.Int64,
@@ -103,19 +107,22 @@ class Comparison:
         parts = [applicants.group_by("kind").agg(pl.len().alias("applicants"), pl.col("winner").sum().alias("winners"),
                                                   pl.col("loser").sum().alias("losers"),
                                                   pl.col("up_to_change").sum())
-                 .select(pl.lit("申请人类型").alias("by"),
-                         pl.col("kind").replace_strict(dict(kinds.labels), default="未填").alias("group"),
+                 .select(pl.lit(report_word("by_kind", lang)).alias("by"),
+                         pl.col("kind").replace_strict({code: kinds.label(code, lang) for code in kinds.labels},
+                                                       default=report_word("kind_not_given", lang)).alias("group"),
                          "applicants", "winners", "losers", "up_to_change")]
         spec = cat.fields["identities"]
         bits = set_bits(spec)
-        for code, label in cat.vocabularies[spec.vocabulary].labels.items():
+        identities = cat.vocabularies[spec.vocabulary]
+        for code in identities.labels:
             if bits is None:
                 has = pl.col("identities").str.contains(f"|{code}|", literal=True)
             else:
                 has = (pl.col("identities") & (1 << bits[code])) != 0
             chosen = applicants.filter(has.fill_null(False))
             if chosen.height:
-                parts.append(pl.DataFrame({"by": ["身份"], "group": [label], "applicants": [chosen.height],
+                parts.append(pl.DataFrame({"by": [report_word("by_identity", lang)], "group": [identities.label(code, lang)],
+                                           "applicants": [chosen.height],
                                            "winners": [int(chosen["winner"].sum())], "losers": [int(chosen["loser"].sum())],
                                            "up_to_change": [int(chosen["up_to_change"].sum())]}))
         return pl.concat(parts, how="vertical_relaxed").filter((pl.col("winners") > 0) | (pl.col("losers") > 0))
@@ -222,6 +229,7 @@ def _compare_compiled(frame: pl.DataFrame, base: dict[str, CompiledRulebook], re
             comparison.explained.add(slug)
             for change in benefit_changes(b.rulebook, r.rulebook, as_of):
                 comparison.reasons[(slug, change.id)] = change.text
+                comparison.reasons_en[(slug, change.id)] = change.text_in("en")
         for book in (b, r):
             for cb in (book.benefits if book else []):
                 comparison.names.setdefault((slug, cb.benefit.id), cb.benefit.name)
@@ -230,101 +238,131 @@ def _compare_compiled(frame: pl.DataFrame, base: dict[str, CompiledRulebook], re
     return comparison
 
 
-def _signed(fen: int) -> str:
-    return ("+" if fen > 0 else "−" if fen < 0 else "±") + fen_yuan(abs(int(fen)))
+def _signed(fen: int, lang: str = "zh") -> str:
+    return ("+" if fen > 0 else "−" if fen < 0 else "±") + fen_yuan(abs(int(fen)), lang)
 
 
 def _people(n: int) -> str:
     return f"{'+' if n > 0 else '−' if n < 0 else '±'}{abs(int(n))}"
 
 
-def city_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
+def city_rows(comparison: Comparison, city_names: dict[str, str], lang: str = "zh") -> list[list[str]]:
+    """Per city; `city_names`: slug -> the name to show, in `lang`."""
     rows = []
     for r in comparison.city_table().to_dicts():
         rows.append([city_names.get(r["city"], r["city"]), str(r.get("people_before") or 0), str(r.get("people_after") or 0),
-                     fen_yuan(r["exact_before"]), fen_yuan(r["exact_after"]), _signed(r["exact_change"]),
-                     fen_yuan(r["up_to_before"]), fen_yuan(r["up_to_after"]), _signed(r["up_to_change"]),
+                     fen_yuan(r["exact_before"], lang), fen_yuan(r["exact_after"], lang), _signed(r["exact_change"], lang),
+                     fen_yuan(r["up_to_before"], lang), fen_yuan(r["up_to_after"], lang), _signed(r["up_to_change"], lang),
                      str(r.get("winners") or 0), str(r.get("losers") or 0)])
     return rows
 
 
-def benefit_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
+def benefit_rows(comparison: Comparison, city_names: dict[str, str], lang: str = "zh") -> list[list[str]]:
     frame = comparison.benefit_table().filter((pl.col("eligible_change") != 0) | (pl.col("up_to_change") != 0)
                                               | (pl.col("exact_change") != 0) | (pl.col("reason") != ""))
     rows = []
     for r in frame.sort(pl.col("up_to_change").abs(), descending=True).to_dicts():
-        rows.append([city_names.get(r["city"], r["city"]), r["benefit_name"], str(r["eligible_before"]), str(r["eligible_after"]),
-                     _people(r["eligible_change"]), _signed(r["exact_change"]) if r["cash"] else "—",
-                     _signed(r["up_to_change"]) if r["cash"] else "—", r["lead_departments"], r["reason"] or "—"])
+        key = (r["city"], r["benefit_id"])
+        line = comparison.reform.benefits.get(key) or comparison.base.benefits.get(key)
+        reason = r["reason"] if lang == "zh" else comparison.reasons_en.get(key, "")
+        rows.append([city_names.get(r["city"], r["city"]), line.named(lang), str(r["eligible_before"]),
+                     str(r["eligible_after"]), _people(r["eligible_change"]),
+                     _signed(r["exact_change"], lang) if r["cash"] else "—",
+                     _signed(r["up_to_change"], lang) if r["cash"] else "—", _leads(comparison, r["lead_departments"], lang),
+                     reason or "—"])
     return rows
 
 
-def department_rows(comparison: Comparison, city_names: dict[str, str]) -> list[list[str]]:
+def department_rows(comparison: Comparison, city_names: dict[str, str], lang: str = "zh") -> list[list[str]]:
     rows = []
     for r in comparison.department_table().filter((pl.col("up_to_change") != 0) | (pl.col("exact_change") != 0)).to_dicts():
-        rows.append([city_names.get(r["city"], r["city"]), r["lead_departments"], fen_yuan(r["exact_before"]), fen_yuan(r["exact_after"]),
-                     _signed(r["exact_change"]), fen_yuan(r["up_to_before"]), fen_yuan(r["up_to_after"]), _signed(r["up_to_change"])])
+        rows.append([city_names.get(r["city"], r["city"]), _leads(comparison, r["lead_departments"], lang),
+                     fen_yuan(r["exact_before"], lang), fen_yuan(r["exact_after"], lang), _signed(r["exact_change"], lang),
+                     fen_yuan(r["up_to_before"], lang), fen_yuan(r["up_to_after"], lang), _signed(r["up_to_change"], lang)])
     return rows
 
 
-def group_rows(comparison: Comparison) -> list[list[str]]:
-    return [[r["by"], r["group"], str(r["applicants"]), str(r["winners"]), str(r["losers"]), _signed(r["up_to_change"])]
-            for r in comparison.groups_table().to_dicts()]
+def group_rows(comparison: Comparison, lang: str = "zh") -> list[list[str]]:
+    return [[r["by"], r["group"], str(r["applicants"]), str(r["winners"]), str(r["losers"]), _signed(r["up_to_change"], lang)]
+            for r in comparison.groups_table(lang).to_dicts()]
 
 
-def _names(comparison: Comparison) -> dict[str, str]:
-    return {**comparison.base.city_names, **comparison.reform.city_names}
+def _leads(comparison: Comparison, joined: str, lang: str) -> str:
+    """The lead departments of benefit_table's column (joined by 、 as the documents name them) in `lang`."""
+    if lang == "zh":
+        return joined
+    lines = [*comparison.reform.benefits.values(), *comparison.base.benefits.values()]
+    lead = next((line.lead for line in lines if "、".join(line.lead) == joined), [joined])
+    return departments_text(lead, lang)
 
 
-CITY_HEAD = ["城市", "改革前符合人数", "改革后符合人数", "改革前确定金额", "改革后确定金额", "确定金额变化", "改革前最高可得",
-             "改革后最高可得", "最高可得变化", "得益人数", "受损人数"]
-BENEFIT_HEAD = ["城市", "待遇", "改革前符合", "改革后符合", "人数变化", "确定金额变化", "最高可得变化", "牵头单位", "规则的变化"]
-DEPARTMENT_HEAD = ["城市", "牵头单位", "改革前确定金额", "改革后确定金额", "变化", "改革前最高可得", "改革后最高可得", "变化"]
-GROUP_HEAD = ["分组", "组别", "人数", "得益人数", "受损人数", "最高可得变化合计"]
+def _names(comparison: Comparison, lang: str = "zh") -> dict[str, str]:
+    """Each city's name in `lang`, by slug."""
+    if lang == "zh":
+        return {**comparison.base.city_names, **comparison.reform.city_names}
+    return {**comparison.base.city_names_en, **comparison.reform.city_names_en}
 
 
-def balance(comparison: Comparison) -> str:
+def balance(comparison: Comparison, lang: str = "zh") -> str:
     """Every row accounted for: read = compared + rejected (+ rows of cities not compared)."""
-    text = f"读取 {comparison.read} 行 = 比较 {comparison.evaluated} 行 + 拒绝 {comparison.rejected} 行"
-    return text + (f" + 其他城市 {comparison.other_cities} 行（未比较）" if comparison.other_cities else "")
+    text = report_word("balance", lang, read=comparison.read, evaluated=comparison.evaluated, rejected=comparison.rejected)
+    return text + (report_word("balance_other", lang, n=comparison.other_cities) if comparison.other_cities else "")
 
 
-def markdown(comparison: Comparison, title: str) -> str:
+def markdown(comparison: Comparison, title: str, lang: str = "zh") -> str:
     from .budget import _md_table
 
-    names = _names(comparison)
-    out = [f"# {title}", "", "金额单位：元；“确定金额”只计确定数额的现金类待遇，“最高可得”另计“最高/区间”待遇的上限。"
-           "一人的最高可得合计增加为得益，减少为受损（相同时看确定金额）。由几个单位共同牵头的待遇只计一次。", "",
-           balance(comparison), "", "## 各城市", ""]
-    out += _md_table(CITY_HEAD, city_rows(comparison, names))
-    out += ["", "## 有变化的待遇", ""] + _md_table(BENEFIT_HEAD, benefit_rows(comparison, names))
-    out += ["", "## 按牵头单位", ""] + _md_table(DEPARTMENT_HEAD, department_rows(comparison, names))
-    out += ["", "## 得益与受损（按申请人类型和身份）", ""] + _md_table(GROUP_HEAD, group_rows(comparison))
+    names = _names(comparison, lang)
+    out = [f"# {title}", "", report_word("compare_note", lang), "", balance(comparison, lang), "",
+           f"## {report_word('by_city', lang)}", ""]
+    out += _md_table(head("compare_cities", lang), city_rows(comparison, names, lang))
+    out += ["", f"## {report_word('changed_benefits', lang)}", ""]
+    out += _md_table(head("compare_benefits", lang), benefit_rows(comparison, names, lang))
+    out += ["", f"## {report_word('by_department', lang)}", ""]
+    out += _md_table(head("compare_departments", lang), department_rows(comparison, names, lang))
+    out += ["", f"## {report_word('gain_lose_groups', lang)}", ""]
+    out += _md_table(head("compare_groups", lang), group_rows(comparison, lang))
     return "\n".join(out) + "\n"
 
 
-def compare_html(comparison: Comparison, title: str) -> str:
+def compare_html(comparison: Comparison, title: str, lang: str = "zh") -> str:
     import html
 
-    from .report_html import AMBER, BLUE, GREEN, _bars, _table, page_head
+    from .report_html import _table, page_head
 
-    names = _names(comparison)
-    parts = [page_head(title),
-             f"<p class=\"note\">{html.escape(balance(comparison))}。"
-             "金额单位：元。由几个单位共同牵头的待遇只计一次。</p>",
-             "<h2>各城市</h2>", _table(CITY_HEAD, city_rows(comparison, names))]
+    names = _names(comparison, lang)
+    parts = [page_head(title, lang),
+             f"<p class=\"note\">{html.escape(report_word('compare_html_note', lang, balance=balance(comparison, lang)))}</p>",
+             f"<h2>{html.escape(report_word('by_city', lang))}</h2>",
+             _table(head("compare_cities", lang), city_rows(comparison, names, lang))]
+    parts += _compare_charts(comparison, names, lang)
+    for key, heads, rows in (("changed_benefits", "compare_benefits", benefit_rows(comparison, names, lang)),
+                             ("by_department", "compare_departments", department_rows(comparison, names, lang)),
+                             ("gain_lose", "compare_groups", group_rows(comparison, lang))):
+        parts += [f"<h2>{html.escape(report_word(key, lang))}</h2>", _table(head(heads, lang), rows)]
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _compare_charts(comparison: Comparison, names: dict[str, str], lang: str) -> list[str]:
+    import html
+
+    from .report_html import AMBER, BLUE, GREEN, _bars, money_scale
+
+    parts = []
     departments = comparison.department_table().filter(pl.col("up_to_change") != 0).head(12)
     if departments.height:
-        parts.append("<h2>各牵头单位的预算变化（最高可得，万元）</h2><figure>" + _bars(
-            "预算变化（最高可得）", [f"{names.get(c, c)} {d}" for c, d in zip(departments["city"], departments["lead_departments"])],
-            [("变化", [v / 1_000_000 for v in departments["up_to_change"].to_list()], BLUE)], "万元") + "</figure>")
-    groups = comparison.groups_table().head(16)
+        labels = [f"{names.get(c, c)} {_leads(comparison, d, lang)}"
+                  for c, d in zip(departments["city"], departments["lead_departments"])]
+        change = [v / money_scale(lang) for v in departments["up_to_change"].to_list()]  # a bar's length only
+        parts.append(f"<h2>{html.escape(report_word('chart_change', lang))}</h2><figure>" + _bars(
+            report_word("bars_change", lang), labels, [(report_word("change", lang), change, BLUE)],
+            report_word("wan", lang), lang=lang) + "</figure>")
+    groups = comparison.groups_table(lang).head(16)
     if groups.height:
-        parts.append("<h2>得益与受损的人数（按申请人类型和身份）</h2><figure>" + _bars(
-            "得益与受损", [f"{b}：{g}" for b, g in zip(groups["by"], groups["group"])],
-            [("得益", [float(v) for v in groups["winners"]], GREEN), ("受损", [float(v) for v in groups["losers"]], AMBER)],
-            "人") + "</figure>")
-    parts += ["<h2>有变化的待遇</h2>", _table(BENEFIT_HEAD, benefit_rows(comparison, names)),
-              "<h2>按牵头单位</h2>", _table(DEPARTMENT_HEAD, department_rows(comparison, names)),
-              "<h2>得益与受损</h2>", _table(GROUP_HEAD, group_rows(comparison)), "</body></html>"]
-    return "\n".join(parts) + "\n"
+        parts.append(f"<h2>{html.escape(report_word('chart_gain_lose', lang))}</h2><figure>" + _bars(
+            report_word("gain_lose", lang), [f"{b}{colon(lang)}{g}" for b, g in zip(groups["by"], groups["group"])],
+            [(report_word("gain", lang), [float(v) for v in groups["winners"]], GREEN),
+             (report_word("lose", lang), [float(v) for v in groups["losers"]], AMBER)],
+            report_word("people", lang), whole=True, lang=lang) + "</figure>")
+    return parts

@@ -102,19 +102,21 @@ def _bundled_cities() -> dict[str, str]:
 
 def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, reform_as_of: dt.date, lang: str) -> None:
     from ..render.i18n import CHANGE, CHANGE_COLUMNS_ZH, STATUS, label
+    from ..render.reportwords import report_word
     from .runner import yuan_text
 
     changes = comparison.changes_frame()
     names = pl.DataFrame([{"city": c, "benefit_id": b, "benefit_name": n} for (c, b), n in comparison.names.items()],
                          schema={"city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String})
-    reasons = pl.DataFrame([{"city": c, "benefit_id": b, "reason": t} for (c, b), t in comparison.reasons.items()],
+    reasons = pl.DataFrame([{"city": c, "benefit_id": b, "reason": t} for (c, b), t in
+                            (comparison.reasons if lang == "zh" else comparison.reasons_en).items()],
                            schema={"city": pl.String, "benefit_id": pl.String, "reason": pl.String})
     out = (changes.join(names, on=["city", "benefit_id"], how="left").join(reasons, on=["city", "benefit_id"], how="left")
            .sort(ROW, "city", "benefit_id")
            .select(pl.col(ROW).alias("row"), "applicant_id", "city", "benefit_id", "benefit_name", "change",
                    "status_before", "status_after",
                    *(yuan_text(pl.col(c)).cast(pl.String).alias(c) for c in ("amount_before", "amount_after")),
-                   pl.col("reason").fill_null("评估日期或参数不同")))
+                   pl.col("reason").fill_null(report_word("no_rule_change", lang))))
     from .columns import mask_column
     from .runner import neutralise  # the id comes from the list: masked if personal, never run as a formula
 
@@ -128,10 +130,10 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
                                pl.col("status_after").replace_strict(words, default=pl.col("status_after")))
         out = out.rename({c: CHANGE_COLUMNS_ZH[c] for c in out.columns})
     folder.path("changes.csv").write_bytes(b"\xef\xbb\xbf" + out.write_csv().encode("utf-8"))
-    title = f"改革测算（改革前 {as_of}，改革后 {reform_as_of}）"
-    folder.path("report.md").write_text(markdown(comparison, title), encoding="utf-8")
+    title = report_word("compare_title", lang, before=as_of, after=reform_as_of)
+    folder.path("report.md").write_text(markdown(comparison, title, lang), encoding="utf-8")
     if "report.html" in folder.names:
-        folder.path("report.html").write_text(compare_html(comparison, title), encoding="utf-8")
+        folder.path("report.html").write_text(compare_html(comparison, title, lang), encoding="utf-8")
     summary = {"read": comparison.read, "evaluated": comparison.evaluated, "rejected": comparison.rejected,
                "other_cities": comparison.other_cities,
                "balanced": comparison.read == comparison.evaluated + comparison.rejected + comparison.other_cities,

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from rich.cells import cell_len, set_cell_size
 
+from ..render.departments import departments_text
+from ..render.reportwords import colon, head, report_word
 from .budget import Budget
 
 # tried in turn by the reader's browser; the SVG names them, it embeds none
@@ -50,9 +52,11 @@ def _number(value: float) -> str:
     return f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.4g}"
 
 
-def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], unit: str) -> str:
-    """A horizontal bar chart, the series stacked (a negative value runs left of zero), as an SVG element."""
-    labels = [_short(label) for label in labels]
+def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], str]], unit: str, whole: bool = False,
+          lang: str = "zh") -> str:
+    """A horizontal bar chart, the series stacked (a negative value runs left of zero), as an SVG element; `whole`:
+    the axis counts people (whole numbers); `lang`: the language of the bars' tooltips."""
+    labels = [_short(label, 40 if lang == "zh" else 56) for label in labels]  # columns: a Chinese character takes two
     left = 16 + CHAR * max([cell_len(label) for label in labels] + [8])
     right = WIDTH - 24
     height = TOP + BOTTOM + ROW * max(1, len(labels))
@@ -60,7 +64,7 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], st
     for _, values, _ in series:
         for end, value in zip(ends, values):
             end[value >= 0] += value
-    ticks = _ticks(min([e[0] for e in ends] + [0.0]), max([e[1] for e in ends] + [0.0]), unit in ("人", "人次"))
+    ticks = _ticks(min([e[0] for e in ends] + [0.0]), max([e[1] for e in ends] + [0.0]), whole)
     low, high = ticks[0], ticks[-1]
 
     def x(value: float) -> float:
@@ -86,7 +90,7 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], st
             start, reach[side] = reach[side], reach[side] + value
             a, b = sorted((x(start), x(reach[side])))
             out.append(f'<rect x="{a:.1f}" y="{middle - ROW * 0.31:.1f}" width="{b - a:.1f}" height="{ROW * 0.62:.1f}" '
-                       f'fill="{colour}"><title>{html.escape(f"{label}：{name} {_number(value)} {unit}")}</title></rect>')
+                       f'fill="{colour}"><title>{html.escape(f"{label}{colon(lang)}{name} {_number(value)} {unit}")}</title></rect>')
     out.append(f'<line x1="{x(0):.1f}" y1="{TOP}" x2="{x(0):.1f}" y2="{bottom}" stroke="#444"/>')
     if len(series) > 1:  # above the bars, at the right: never over a bar
         at = right
@@ -100,36 +104,45 @@ def _bars(title: str, labels: list[str], series: list[tuple[str, list[float], st
     return "".join(out)
 
 
-def _wan(fen: int) -> float:
-    return float(Decimal(fen) / 1_000_000)  # fen → 万元, for the length of a bar only (labels stay exact)
+def money_scale(lang: str = "zh") -> int:
+    """Fen per unit of a chart's money axis: 万元 in Chinese (1,000,000 fen), yuan in English (100 fen)."""
+    return 1_000_000 if lang == "zh" else 100
 
 
-def charts(budget: Budget) -> list[tuple[str, str]]:
+def _wan(fen: int, lang: str = "zh") -> float:
+    return float(Decimal(fen) / money_scale(lang))  # fen → the axis's unit, for the length of a bar only (labels stay exact)
+
+
+def charts(budget: Budget, lang: str = "zh") -> list[tuple[str, str]]:
     """(heading, svg) for each chart, city by city."""
     out = []
-    for slug, city in budget.city_names.items():
+    for slug in budget.city_names:
+        city = budget.city(slug, lang)
         groups = [(key, members) for key, members, _ in budget.group_lines(slug)
                   if any(x.cash and x.up_to_fen for x in members)][:BARS]
         if groups:
-            labels = ["、".join(members[0].lead) for _, members in groups]
-            exact = [_wan(sum(x.exact_fen for x in m if x.cash)) for _, m in groups]
-            extra = [_wan(sum(x.up_to_fen - x.exact_fen for x in m if x.cash)) for _, m in groups]
-            out.append((f"{city}：各牵头单位的预算（每项待遇只计一次）",
-                        _bars(f"{city} 按牵头单位的预算", labels,
-                              [("确定金额", exact, GREEN), ("最高可得另计", extra, BLUE)], "万元")))
+            labels = [departments_text(members[0].lead, lang) for _, members in groups]
+            exact = [_wan(sum(x.exact_fen for x in m if x.cash), lang) for _, m in groups]
+            extra = [_wan(sum(x.up_to_fen - x.exact_fen for x in m if x.cash), lang) for _, m in groups]
+            out.append((report_word("chart_departments", lang, city=city),
+                        _bars(report_word("bars_departments", lang, city=city), labels,
+                              [(report_word("exact", lang), exact, GREEN), (report_word("up_to_extra", lang), extra, BLUE)],
+                              report_word("wan", lang), lang=lang)))
         lines = sorted(budget.lines(slug), key=lambda x: -(x.eligible + x.needs_info))[:BARS]
         if lines:
-            out.append((f"{city}：各项待遇的人数",
-                        _bars(f"{city} 各项待遇的人数", [x.name for x in lines],
-                              [("符合条件", [float(x.eligible) for x in lines], GREEN),
-                               ("需补充信息", [float(x.needs_info) for x in lines], AMBER)], "人")))
+            out.append((report_word("chart_benefits", lang, city=city),
+                        _bars(report_word("bars_benefits", lang, city=city), [x.named(lang) for x in lines],
+                              [(report_word("eligible", lang), [float(x.eligible) for x in lines], GREEN),
+                               (report_word("needs_info", lang), [float(x.needs_info) for x in lines], AMBER)],
+                              report_word("people", lang), whole=True, lang=lang)))
     if budget.city_names:
         cities = list(budget.city_names)
         eligible = [float(sum(x.eligible for x in budget.lines(s))) for s in cities]
         needing = [float(sum(x.needs_info for x in budget.lines(s))) for s in cities]
-        out.append(("符合条件与需补充信息",
-                    _bars("符合条件与需补充信息（人次：一人符合几项计几次）", [budget.city_names[s] for s in cities],
-                          [("符合条件", eligible, GREEN), ("需补充信息", needing, AMBER)], "人次")))
+        out.append((report_word("chart_people", lang),
+                    _bars(report_word("bars_people", lang), [budget.city(s, lang) for s in cities],
+                          [(report_word("eligible", lang), eligible, GREEN), (report_word("needs_info", lang), needing, AMBER)],
+                          report_word("person_times", lang), whole=True, lang=lang)))
     return out
 
 
@@ -149,40 +162,33 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}figure{margin:1em 0}svg
 """
 
 
-def page_head(title: str) -> str:
+def page_head(title: str, lang: str = "zh") -> str:
     """The start of a report page: its own style, no script, no font, nothing fetched."""
-    return (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>")
+    return (f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>")
 
 
-def html_report(budget: Budget, title: str) -> str:
-    parts = [page_head(title),
-             "<p class=\"note\">金额单位：元。“确定金额”只计确定数额的现金类待遇；“最高可得”另计“最高/区间”待遇的上限；"
-             "贷款额度、投资、场地和服务不计入金额。由几个单位共同牵头的待遇只计一次。</p>",
-             "<h2>概要</h2>", _table(["城市", "符合至少一项待遇的人数", "涉及待遇项数", "确定金额合计", "最高可得合计"],
-                                    budget.summary_rows())]
-    for heading, svg in charts(budget):
+def html_report(budget: Budget, title: str, lang: str = "zh") -> str:
+    parts = [page_head(title, lang), f"<p class=\"note\">{html.escape(report_word('html_note', lang))}</p>",
+             f"<h2>{html.escape(report_word('summary', lang))}</h2>",
+             _table(head("summary", lang), budget.summary_rows(lang))]
+    for heading, svg in charts(budget, lang):
         parts.append(f"<h2>{html.escape(heading)}</h2><figure>{svg}</figure>")
-    parts += ["<h2>按待遇</h2>", _table(["城市", "待遇", "符合条件人数", "需补充信息人数", "确定金额合计", "最高可得合计",
-                                       "牵头单位"], budget.benefit_rows()),
-              "<h2>按牵头单位（每项待遇只计一次，各行相加等于全市合计）</h2>",
-              _table(["城市", "牵头单位", "方式", "待遇项数", "符合条件人数", "需补充信息人数", "确定金额合计", "最高可得合计"],
-                     budget.department_rows()),
-              "<h2>各单位经办的待遇</h2>",
-              _table(["城市", "单位", "待遇", "角色", "符合条件人数", "需补充信息人数", "确定金额合计", "最高可得合计"],
-                     budget.role_rows()),
-              "<h2>与规划目标对照</h2>",
-              _table(["城市", "规划目标", "目标值", "期间", "计数的待遇", "本名单中的人数"], budget.target_rows()),
-              "</body></html>"]
+    for key, heads, rows in (("by_benefit", "benefits", budget.benefit_rows(lang)),
+                             ("by_department_html", "departments", budget.department_rows(lang)),
+                             ("roles", "roles", budget.role_rows(lang)), ("targets", "targets", budget.target_rows(lang))):
+        parts += [f"<h2>{html.escape(report_word(key, lang))}</h2>", _table(head(heads, lang), rows)]
+    parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-def write_reports(budget: Budget, as_of: str, folder, outputs: dict[str, str], html_page: bool = True) -> None:
-    """report.md and (`html_page`) report.html in the run's folder, as both engines write them, named in the
-    summary's `outputs`."""
-    title = f"政策找人预算报告（评估日期 {as_of}）"
-    folder.path("report.md").write_text(budget.markdown(title), encoding="utf-8")
+def write_reports(budget: Budget, as_of: str, folder, outputs: dict[str, str], html_page: bool = True,
+                  lang: str = "zh") -> None:
+    """report.md and (`html_page`) report.html in the run's folder, in `lang`, as both engines write them, named in
+    the summary's `outputs`."""
+    title = report_word("title", lang, as_of=as_of)
+    folder.path("report.md").write_text(budget.markdown(title, lang), encoding="utf-8")
     outputs["report"] = str(folder.final("report.md"))
     if html_page:
-        folder.path("report.html").write_text(html_report(budget, title), encoding="utf-8")
+        folder.path("report.html").write_text(html_report(budget, title, lang), encoding="utf-8")
         outputs["report_html"] = str(folder.final("report.html"))

@@ -269,7 +269,7 @@ class _Run:
         for out in outputs.values():
             out.finish()
         if budget is not None:
-            report_html.write_reports(budget, summary.as_of, folder, summary.outputs, "report.html" in extra)
+            report_html.write_reports(budget, summary.as_of, folder, summary.outputs, "report.html" in extra, self.lang)
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
         self.reader.close()

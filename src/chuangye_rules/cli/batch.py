@@ -34,9 +34,9 @@ def batch(
     as_of: Optional[str] = AS_OF_OPT,
     output_format: str = typer.Option("csv", "--format", help="csv、jsonl、xlsx 或 parquet"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
-    report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md）"),
+    report: bool = typer.Option(False, "--report", help="生成按待遇和牵头单位汇总的预算报告（report.md、report.html）"),
     overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换输出目录中上次运行写出的结果（其他文件从不覆盖）"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="结果文件的列名和取值：zh 中文（默认），en 字段名和代码（供程序读取）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh 中文（默认）；en 结果文件写字段名和代码（供程序读取），屏幕摘要和预算报告为英文"),
     show_columns: bool = typer.Option(False, "--show-columns", help="列出可识别的列名及填写方式"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
@@ -114,14 +114,16 @@ def _run_polars(console, **options):
         return run_batch(**options)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    zh = options.get("lang", "zh") == "zh"
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                   transient=True) as bar:
-        task = bar.add_task("读取中…")
+        task = bar.add_task("读取中…" if zh else "reading…")
         started = time.perf_counter()
 
         def tick(read: int, rejected: int) -> None:
             rate = read / max(time.perf_counter() - started, 1e-9)
-            bar.update(task, description=f"已处理 {read:,} 行（拒绝 {rejected:,}），{rate:,.0f} 行/秒")
+            bar.update(task, description=f"已处理 {read:,} 行（拒绝 {rejected:,}），{rate:,.0f} 行/秒" if zh else
+                       f"{read:,} rows done ({rejected:,} rejected), {rate:,.0f} rows/s")
 
         return run_batch(progress=tick, **options)
 
@@ -197,7 +199,7 @@ def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
     if budget is not None:
         from ..batch.report import print_budget
 
-        print_budget(budget, _console())
+        print_budget(budget, _console(), lang)
         typer.echo(say(f"报告（全部表格）：{summary.outputs['report']}", f"report (every table): {summary.outputs['report']}"))
         _echo_report_page(summary, say)
 

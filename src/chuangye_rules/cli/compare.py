@@ -42,7 +42,7 @@ def compare(
     outdir: Optional[Path] = typer.Option(None, "-o", "--output", help="输出目录（默认：<名单>-测算/）"),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="输入编码（默认自动识别 UTF-8 / GB18030）"),
     overwrite: bool = typer.Option(False, "--overwrite", help="用本次结果替换上次测算写出的结果（其他文件从不覆盖）"),
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="changes.csv 的列名和取值：zh 中文（默认），en 代码"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="zh 中文（默认）；en 英文的屏幕摘要和报告，changes.csv 的列名和取值为代码"),
 ):
     """改革测算：同一名单在两个版本的规则下谁得益、谁受损、预算变化多少 / what a reform would cost, and who gains or loses."""
     from ..base.problems import InputError
@@ -83,14 +83,14 @@ _TABLES = {  # the console's three tables: title and heads, Chinese and English
 def _print_comparison(result, outdir: Path, lang) -> None:
     from rich.table import Table
 
-    from ..batch.compare import balance, benefit_rows, city_rows, department_rows
+    from ..batch.compare import _names, balance, benefit_rows, city_rows, department_rows
 
-    names = {**result.base.city_names, **result.reform.city_names}
-    typer.echo(balance(result))
+    names = _names(result, lang.value)
+    typer.echo(balance(result, lang.value))
     console = _console()
-    rows = ([[r[0], r[1], r[2], r[5], r[8], r[9], r[10]] for r in city_rows(result, names)],
-            [[r[0], r[1], r[4], r[6], r[8]] for r in benefit_rows(result, names)[:5]],
-            [[r[0], r[1], r[4], r[7]] for r in department_rows(result, names)[:5]])
+    rows = ([[r[0], r[1], r[2], r[5], r[8], r[9], r[10]] for r in city_rows(result, names, lang.value)],
+            [[r[0], r[1], r[4], r[6], r[8]] for r in benefit_rows(result, names, lang.value)[:5]],
+            [[r[0], r[1], r[4], r[7]] for r in department_rows(result, names, lang.value)[:5]])
     for (title, head), body in zip(_TABLES[lang.value], rows):
         table = Table(title=title)
         for h in head:
@@ -138,9 +138,9 @@ def diff(
     old: Path = typer.Argument(..., metavar="OLD", help="原规则库（文件或目录）"),
     new_: Path = typer.Argument(..., metavar="NEW", help="新规则库（文件或目录）"),
     as_of: Optional[str] = AS_OF_OPT,
-    lang: Lang = typer.Option(Lang.zh, "--lang", help="提示语言 zh|en（对规则变化的说明是中文）"),
+    lang: Lang = typer.Option(Lang.zh, "--lang", help="输出语言：zh 中文（默认），en 英文（规则变化的说明也是英文）"),
 ):
-    """两个版本的规则库有什么不同（逐项待遇，用中文说明） / what changed between two versions of a rulebook."""
+    """两个版本的规则库有什么不同（逐项待遇，用文字说明） / what changed between two versions of a rulebook, in words."""
     import tempfile
 
     from ..base.problems import InputError
@@ -153,22 +153,20 @@ def diff(
         except InputError as error:
             _fail(error, lang=lang.value)
     when = _date(as_of) or dt.date.today()
-    found = 0
+    zh, found = lang is Lang.zh, 0
     for slug in dict.fromkeys([*before, *after]):
-        if slug not in after:
-            typer.echo(f"{before[slug].rulebook.city.zh}：" + _DIFF["removed"].get(lang.value))
-            found += 1
-            continue
-        if slug not in before:
-            typer.echo(f"{after[slug].rulebook.city.zh}：" + _DIFF["added"].get(lang.value))
+        if slug not in after or slug not in before:
+            city = (before.get(slug) or after[slug]).rulebook.city
+            typer.echo((f"{city.zh}：" if zh else f"{city.en}: ") + _DIFF["removed" if slug not in after else "added"].get(lang.value))
             found += 1
             continue
         a, b = before[slug].rulebook, after[slug].rulebook
-        lines = [f"{c.name}（{c.id}）：{c.text}" for c in benefit_changes(a, b, when)] + parameter_changes(a, b)
+        lines = [f"{c.name}（{c.id}）：{c.text}" if zh else f"{c.named('en')} ({c.id}): {c.text_in('en')}"
+                 for c in benefit_changes(a, b, when)] + parameter_changes(a, b, lang.value)
         if a.document != b.document:
             lines.append(_DIFF["document"].get(lang.value))
         for line in lines:
-            typer.echo(f"{b.city.zh}  {line}")
+            typer.echo(f"{b.city.zh if zh else b.city.en}  {line}")
         found += len(lines)
     if not found:
         typer.echo(_DIFF["same"].get(lang.value))

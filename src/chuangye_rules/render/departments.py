@@ -93,3 +93,9 @@ def department_name(name: str, lang: str = "zh") -> str:
 
 def department_names(names: list[str], lang: str = "zh") -> list[str]:
     return [department_name(name, lang) for name in names]
+
+
+def departments_text(names: list[str], lang: str = "zh") -> str:
+    """Several departments in one cell: 、 between them in Chinese, "; " in English (an English name may hold a
+    comma: People's Bank of China, Weihai Branch)."""
+    return ("、" if lang == "zh" else "; ").join(department_names(names, lang))

@@ -128,6 +128,9 @@ class Target(Strict):
 
     id: Identifier = Field(description="目标标识，如 `supported_founders` / the target's identifier (lower_snake_case)")
     description: str = Field(description="目标的中文说明，如 `2022—2025年全市扶持创业人数` / what the target is, in Chinese")
+    description_en: str | None = Field(None, description="说明的英文（可选，--lang en 的预算报告显示它），如 `people supported "
+                                                         "to start a business in the city, 2022-2025` / the same in English "
+                                                         "(optional; the budget report shows it with --lang en)")
     value: Decimal | None = Field(None, description="数量，如 `3000`；定性目标不写 / the number; omit for a qualitative target")
     unit: str | None = Field(None, description="单位，如 `人`、`个` / the unit, e.g. `人`")
     period: Literal["yearly", "total"] = Field("total", description="total 整个期间（默认）或 yearly 每年 / "

@@ -22,12 +22,14 @@ def spark_budget(session, results, books: list[Rulebook]) -> Budget:
     for book in books:
         slug = book.city.slug
         budget.city_names[slug] = book.city.zh
+        budget.city_names_en[slug] = book.city.en
         budget.targets[slug] = book.targets
         budget.people[slug] = 0
         numbers: dict[tuple[str, ...], int] = {}
         for b in book.benefits:
             budget.benefits[(slug, b.id)] = Line(slug, b.id, b.name, cash=b.category in CASH_CATEGORIES,
-                                                 lead=list(b.departments.lead), cooperating=list(b.departments.cooperating))
+                                                 lead=list(b.departments.lead), cooperating=list(b.departments.cooperating),
+                                                 name_en=b.name_en)
             key = lead_key(b.departments.lead)
             number = numbers.setdefault(key, len(numbers))
             keys[(slug, number)] = key

@@ -42,12 +42,14 @@ NAMES = ["results", "errors.csv", "benefits.csv", "summary.json"]
 VIEW = "chuangye_applicants"
 
 
-def _write_report(session, results, books, summary: BatchSummary, folder) -> None:
-    """report.md and report.html as the polars engine writes them, the figures aggregated by Spark (spark/report.py)."""
+def _write_report(session, results, books, summary: BatchSummary, folder, lang: str) -> None:
+    """report.md and report.html as the polars engine writes them (in `lang`), the figures aggregated by Spark
+    (spark/report.py)."""
     from ..batch.report_html import write_reports
     from .report import spark_budget
 
-    write_reports(spark_budget(session, results, [b.rulebook for b in books]), summary.as_of, folder, summary.outputs)
+    write_reports(spark_budget(session, results, [b.rulebook for b in books]), summary.as_of, folder, summary.outputs,
+                  lang=lang)
 
 
 def benefits_table(books) -> pl.DataFrame:
@@ -216,7 +218,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | Non
                     chunk_rows: int = 200_000, overwrite: bool = False, spark=None, report: bool = False,
                     lang: str = "zh") -> BatchSummary:
     """Evaluate a list (`input_path`) or a catalog table (`table`) on Spark; see the module docstring. `lang`:
-    the language of errors.csv's reasons (results/ holds codes either way)."""
+    the language of errors.csv's reasons and of the report (results/ holds codes either way)."""
     started = time.perf_counter()
     if spark is None:
         require_pyspark()  # before the query is written: sqlglot comes with the same extra
@@ -251,7 +253,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | Non
         summary.outputs = {"results": str(folder.final("results")), "errors": str(folder.final("errors.csv")),
                            "benefits": str(folder.final("benefits.csv"))}
         if report:
-            _write_report(session, results, books, summary, folder)
+            _write_report(session, results, books, summary, folder, lang)
         summary.seconds = round(time.perf_counter() - started, 3)
         _write_summary(folder.path("summary.json"), summary)
         folder.remove(".input")
