@@ -137,3 +137,13 @@ def test_the_fast_start_imports_neither_typer_nor_pydantic(env):
                           env=environment, timeout=120, cwd=ROOT)
     assert done.stdout.strip().splitlines()[-1] == "LOADED 0 []", done.stderr
 
+
+
+def test_a_reader_that_stops_reading_is_not_an_internal_error(env):
+    folder, environment = env
+    process = subprocess.Popen([sys.executable, "-m", "chuangye_rules", "check", HUAIBEI, "--format", "json",
+                                "--show-all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment, cwd=ROOT)
+    process.stdout.read(100)
+    process.stdout.close()  # as `| head -c 100` does
+    assert process.wait(timeout=120) == 1
+    assert process.stderr.read() == b""

@@ -83,6 +83,10 @@ def run(argv: list[str]) -> int | None:
     lang = args["lang"]
     try:
         return _check(args, as_of, parameters)
+    except BrokenPipeError:  # the reader stopped reading (`chuangye check … | head`): nothing lost, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's own last flush does not fail again
+        return 1  # as Python's documentation does on EPIPE
     except KeyboardInterrupt:
         from .render.endings import INTERRUPTED
 
