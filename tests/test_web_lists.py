@@ -57,6 +57,20 @@ def test_an_uploaded_list_gives_the_batch_outputs_and_is_then_deleted(client, tm
     assert client.get(status["download"]).status_code == 404
 
 
+def test_a_list_run_in_english_gives_the_english_outputs(client, tmp_path):
+    r = client.post("/lists/jobs", params={"name": "list.csv", "as_of": "2024-06-01", "lang": "en"},
+                    content=EXAMPLE.read_bytes())
+    status = wait(client, r.json()["id"])
+    download = client.get(status["download"])
+    assert "list-results.zip" in download.headers["content-disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    run_batch(EXAMPLE, tmp_path / "cli", as_of=__import__("datetime").date(2024, 6, 1), budget=Budget(), lang="en")
+    for name in ("results.csv", "applicants.csv", "errors.csv", "report.md"):
+        assert archive.read(name) == (tmp_path / "cli" / name).read_bytes(), name
+    assert archive.read("report.md").decode("utf-8").startswith("# Budget report")
+    assert client.post("/lists/jobs", params={"name": "list.csv", "lang": "fr"}, content=b"x").status_code == 422
+
+
 def test_one_job_per_client_at_a_time(client, monkeypatch):
     from chuangye_rules.web import lists
 

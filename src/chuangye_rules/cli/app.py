@@ -61,12 +61,27 @@ def _interrupted(code: int = 130) -> NoReturn:
 
 
 def argv_lang(argv: Optional[List[str]] = None) -> str:
-    """The --lang the command line asks for, read before typer parses it (so its own errors can use it too)."""
+    """The --lang the command line asks for: the running command's own --lang once typer has parsed it (also when
+    the app runs in process — a test's CliRunner, a notebook — where sys.argv is not its command line), else read
+    from the command line before typer parses it (so its own errors can use it too)."""
+    if argv is None:
+        parsed = _parsed_lang()
+        if parsed is not None:
+            return parsed
     argv = sys.argv[1:] if argv is None else argv
     for i, arg in enumerate(argv):
         if arg == "--lang=en" or (arg == "--lang" and argv[i + 1:i + 2] == ["en"]):
             return "en"
     return "zh"
+
+
+def _parsed_lang() -> Optional[str]:
+    from .clicks import get_current_context
+
+    context = get_current_context(silent=True)
+    value = context.params.get("lang") if context is not None else None
+    value = getattr(value, "value", value)
+    return value if value in ("zh", "en") else None
 
 
 def _say(zh: str, en: str) -> str:

@@ -14,7 +14,7 @@ from .app import app, argv_lang
 
 
 def main() -> None:
-    from typer._click import exceptions as click_errors
+    from .clicks import exceptions as click_errors
 
     try:
         code = app(standalone_mode=False)
@@ -62,7 +62,7 @@ def usage_message(error, lang: str = "zh") -> str:
     English with --lang en."""
     import re
 
-    from typer._click import exceptions as click_errors
+    from .clicks import exceptions as click_errors
 
     zh = lang != "en"
     command = error.ctx.command_path if error.ctx else "chuangye"

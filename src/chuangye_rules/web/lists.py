@@ -36,6 +36,7 @@ class Job:
     client: str
     folder: Path
     name: str
+    lang: str = "zh"  # the outputs' language (the CSV headers and cells, the report)
     state: str = "running"  # running | done | failed
     read: int = 0
     rejected: int = 0
@@ -73,7 +74,8 @@ class Jobs:
         self.lock = threading.Lock()
         self.closed = False
 
-    def start(self, client: str, name: str, body: bytes, as_of: dt.date | None, city: str | None) -> Job:
+    def start(self, client: str, name: str, body: bytes, as_of: dt.date | None, city: str | None,
+              lang: str = "zh") -> Job:
         self.reap()
         safe = _safe_name(name)
         if not body:
@@ -85,7 +87,7 @@ class Jobs:
                                                  "your previous list is still being evaluated: wait until it is done "
                                                  "before uploading the next"), where="job")
             folder = Path(tempfile.mkdtemp(prefix="chuangye-list-"))
-            job = Job(secrets.token_urlsafe(12), client, folder, safe)
+            job = Job(secrets.token_urlsafe(12), client, folder, safe, lang)
             self.jobs[job.id] = job
         (folder / "in").mkdir()
         path = folder / "in" / safe
@@ -104,7 +106,7 @@ class Jobs:
         final = "failed"
         try:
             summary = run_batch(path, job.folder / "out", city=city or None, as_of=as_of, budget=Budget(),
-                                rulebook_paths=self.rulebook_paths, progress=progress, lang="zh")
+                                rulebook_paths=self.rulebook_paths, progress=progress, lang=job.lang)
             job.read, job.rejected = summary.read, summary.rejected
             job.summary = {"as_of": summary.as_of, "encoding": summary.encoding, "read": summary.read,
                            "evaluated": summary.evaluated, "rejected": summary.rejected,

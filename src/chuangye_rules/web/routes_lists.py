@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
+from typing import Literal, Optional
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -34,17 +34,18 @@ def router(state: ServerState) -> APIRouter:
     @routes.post("/lists/jobs", tags=["lists"], summary="Evaluate an uploaded list", responses=ERRORS, openapi_extra={
         "requestBody": {"required": True, "content": {"application/octet-stream": {"schema": {"type": "string",
                         "format": "binary"}}}}})
-    async def start_list(request: Request, name: str, as_of: Optional[dt.date] = None,
-                         city: Optional[str] = None) -> JSONResponse:
+    async def start_list(request: Request, name: str, as_of: Optional[dt.date] = None, city: Optional[str] = None,
+                         lang: Literal["zh", "en"] = "zh") -> JSONResponse:
         """The list's bytes as the body (CSV in UTF-8 or GB18030, or .xlsx), its file name in `name`: the same run
-        as `chuangye batch --report`, on a thread of its own. One job per client at a time (409 otherwise)."""
+        as `chuangye batch --report --lang LANG`, on a thread of its own. One job per client at a time (409
+        otherwise)."""
         if as_of is not None and not (MIN_DATE <= as_of <= MAX_DATE):
             raise JobError(422, "invalid_input", Text(f"评估日期应在 {MIN_DATE} 至 {MAX_DATE} 之间",
                                                       f"the evaluation date must be from {MIN_DATE} to {MAX_DATE}"), where="as_of")
         if city:
             state.book_or_404(city)
         body = await request.body()
-        job = jobs.start(client_of(request), name, body, as_of, city)
+        job = jobs.start(client_of(request), name, body, as_of, city, lang)
         return JSONResponse(job.status(), status_code=202)
 
     @routes.get("/lists/jobs/{job_id}", tags=["lists"], summary="A list job's progress", responses=NOT_FOUND)
@@ -56,8 +57,8 @@ def router(state: ServerState) -> APIRouter:
     def list_download(job_id: str, request: Request) -> Response:
         job = jobs.get(job_id, client_of(request))
         data = jobs.download(job_id, client_of(request))
-        stem = Path(job.name).stem
+        named = Path(job.name).stem + ("-结果.zip" if job.lang == "zh" else "-results.zip")
         return Response(data, media_type="application/zip", headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem + '-结果.zip')}"})
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(named)}"})
 
     return routes
