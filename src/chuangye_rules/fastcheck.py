@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 VALUED = {"--city": "city", "--as-of": "as_of", "--format": "format", "--lang": "lang",
@@ -50,36 +50,18 @@ def parse(argv: list[str]) -> dict[str, Any] | None:
     return args
 
 
-def _as_of(text: str | None) -> dt.date | None | bool:
-    if text is None:
-        return None
-    from .rules.values import MAX_DATE, MIN_DATE
-
-    try:
-        date = dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return date if MIN_DATE <= date <= MAX_DATE else False
-
-
-def _parameters(items: list[str]) -> dict[str, Decimal] | None:
-    out = {}
-    for item in items:
-        name, _, value = item.partition("=")
-        try:
-            out[name.strip()] = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-    return out
-
-
 def run(argv: list[str]) -> int | None:
     """The exit code of `check` run here, or None when typer should run the command line."""
+    from .rules.values import evaluation_date, parameter_values
+
     args = parse(argv)
-    as_of = _as_of(args["as_of"]) if args else None
-    parameters = _parameters(args["param"]) if args else None
-    if args is None or as_of is False or parameters is None:
+    if args is None:
         return None
+    try:
+        as_of = evaluation_date(args["as_of"]) if args["as_of"] is not None else None
+        parameters = parameter_values(args["param"])
+    except ValueError:
+        return None  # typer says what is wrong with it
     lang = args["lang"]
     try:
         return _check(args, as_of, parameters)

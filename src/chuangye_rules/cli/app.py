@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import List, NoReturn, Optional
 
@@ -92,31 +92,30 @@ def _say(zh: str, en: str) -> str:
 def _date(text: Optional[str]) -> Optional[dt.date]:
     if text is None:
         return None
-    from ..rules.values import MAX_DATE, MIN_DATE
+    from ..rules.values import MAX_DATE, MIN_DATE, evaluation_date
 
     try:
-        date = dt.date.fromisoformat(text)
-    except ValueError:
-        typer.echo(_say(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）",
-                        f"--as-of: {text!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)"), err=True)
-        raise typer.Exit(2)
-    if not MIN_DATE <= date <= MAX_DATE:
-        typer.echo(_say(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）",
-                        f"--as-of: {text} is outside the dates that can be evaluated ({MIN_DATE} to {MAX_DATE})"), err=True)
-        raise typer.Exit(2)
-    return date
+        return evaluation_date(text)
+    except ValueError as error:
+        if str(error) == "format":
+            typer.echo(_say(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）",
+                            f"--as-of: {text!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)"), err=True)
+        else:
+            typer.echo(_say(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）",
+                            f"--as-of: {text} is outside the dates that can be evaluated ({MIN_DATE} to {MAX_DATE})"),
+                       err=True)
+        raise typer.Exit(2) from None
 
 
 def _params(items: Optional[List[str]]) -> dict[str, Decimal]:
-    out = {}
-    for item in items or []:
-        name, _, value = item.partition("=")
-        try:
-            out[name.strip()] = Decimal(value.strip())
-        except InvalidOperation:
-            typer.echo(_say(f"--param: {item!r} 应写作 NAME=数值", f"--param: {item!r} should be NAME=number"), err=True)
-            raise typer.Exit(2)
-    return out
+    from ..rules.values import parameter_values
+
+    try:
+        return parameter_values(items or [])
+    except ValueError as error:
+        typer.echo(_say(f"--param: {str(error)!r} 应写作 NAME=数值", f"--param: {str(error)!r} should be NAME=number"),
+                   err=True)
+        raise typer.Exit(2) from None
 
 
 def _say_folder(rulebooks, always: bool = False) -> None:

@@ -143,6 +143,33 @@ def located_problem(located: Located | None, file: str, path: tuple, message: Te
     return located.problem(path, message, hint) if located else make_problem(file, None, None, message, hint)
 
 
+def evaluation_date(text: str) -> dt.date:
+    """An evaluation date as the command line writes it (--as-of): YYYY-MM-DD within MIN_DATE..MAX_DATE. ValueError
+    "format" or "range" otherwise."""
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("format") from None
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise ValueError("range")
+    return date
+
+
+def parameter_values(items: list[str]) -> dict[str, Decimal]:
+    """Parameter values as the command line writes them (--param NAME=VALUE); ValueError(the item) when one is
+    not a number."""
+    from decimal import InvalidOperation
+
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(item) from None
+    return out
+
+
 class Facts:
     """A profile's facts checked without Pydantic (`plain_facts`): what the evaluator reads of a profile, as a
     validated profile (profile.py's ProfileBase) gives it."""
