@@ -8,6 +8,7 @@ Screenshots go to the test's tmp dir; set CHUANGYE_SCREENSHOTS=1 to also refresh
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -42,6 +43,8 @@ from chuangye_rules.rules.catalog import catalog  # noqa: E402
 pytestmark = pytest.mark.slow  # the slow set: `python -m pytest -m "not slow"` leaves it out (README, Development)
 
 WAIT = 20
+# Chinese characters and CJK punctuation (、，：（）), which an English page shows only in data
+CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
 def _free_port() -> int:
@@ -264,6 +267,99 @@ def test_a_caseworker_uploads_a_list_and_downloads_the_results(server, browser, 
         archive = zipfile.ZipFile(io.BytesIO(response.read()))
     assert {"results.csv", "applicants.csv", "errors.csv", "report.md", "summary.json"} <= set(archive.namelist())
     _no_errors(browser)
+
+
+
+def _ready(browser, url: str) -> WebDriverWait:
+    browser.get(url)
+    wait = WebDriverWait(browser, WAIT)
+    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
+    return wait
+
+
+def _page_words(browser) -> list[str]:
+    """Every word the page shows: the title, the visible text, each option of each select, the tooltips."""
+    return browser.execute_script("""
+        const attrs = [...document.querySelectorAll('[title], [placeholder], [aria-label], [alt]')]
+          .flatMap((e) => ['title', 'placeholder', 'aria-label', 'alt'].map((a) => e.getAttribute(a)).filter(Boolean));
+        return [document.title, document.body.innerText, ...[...document.querySelectorAll('option')].map((o) => o.text),
+                ...attrs];""")
+
+
+def _chinese(words: list[str]) -> list[str]:
+    """The runs of Chinese in the words, with their context, so that a failure names what is left."""
+    return [m.group(0) if m.group(0) == "中文" else f"{m.group(0)} in …{w[max(0, m.start() - 30):m.end() + 30]}…"
+            for w in words for m in CJK_RUN.finditer(w)]
+
+
+def test_the_list_page_in_english_runs_the_list_in_english(server, browser, tmp_path):
+    """Issue 16: the list page switched to English shows no Chinese but data (the cities by their English names),
+    a refused upload in the API's English, runs the list with lang=en (English outputs, <stem>-results.zip), and
+    the screener it links to opens in English too (the choice is remembered as the screener remembers its own)."""
+    import io
+    import zipfile
+    from urllib.parse import quote
+
+    wait = _ready(browser, server + "lists")
+    try:
+        assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+        keys = browser.execute_script("""return [Object.keys(UI.zh).sort(), Object.keys(UI.en).sort(),
+            [...document.querySelectorAll('[data-t]')].map((e) => e.dataset.t)]""")
+        assert keys[0] == keys[1] and set(keys[2]) <= set(keys[0]), keys  # every message in both languages
+        _click(browser, browser.find_element(By.ID, "lang"))
+        wait.until(lambda d: d.execute_script("return document.documentElement.lang") == "en")
+        assert _chinese(_page_words(browser)) == ["中文"]  # only the button back, in its own language
+        cities = [o.text for o in Select(browser.find_element(By.ID, "list-city")).options]
+        assert "Huaibei (huaibei)" in cities and len(cities) > 2, cities
+        assert browser.find_element(By.ID, "lang").text == "中文"  # the way back is in Chinese
+
+        _click(browser, browser.find_element(By.ID, "list-go"))  # nothing chosen yet
+        assert browser.find_element(By.ID, "list-error").text == "Please choose a list file first"
+        empty = tmp_path / "empty.csv"
+        empty.write_bytes(b"")
+        browser.find_element(By.ID, "list-file").send_keys(str(empty))
+        _click(browser, browser.find_element(By.ID, "list-go"))
+        wait.until(lambda d: d.find_element(By.ID, "list-job").get_attribute("data-state") == "failed")
+        refused = browser.find_element(By.ID, "list-error").text
+        assert refused.startswith("the uploaded list is an empty file (choose a list"), refused
+        assert browser.find_element(By.ID, "list-job").text == "The evaluation did not finish."
+
+        # a new page: the language is remembered, and the file input starts empty
+        wait = _ready(browser, server + "lists")
+        assert browser.execute_script("return document.documentElement.lang") == "en"
+        browser.execute_script("""window.seen = [];  // every state the job box goes through, however short
+            const box = document.getElementById('list-job');
+            new MutationObserver(() => window.seen.push(box.innerText)).observe(box, {childList: true, subtree: true});""")
+        browser.find_element(By.ID, "list-file").send_keys(str(ROOT / "examples" / "lists" / "applicants-gb18030.csv"))
+        browser.execute_script("arguments[0].value = '2024-06-01'", browser.find_element(By.ID, "list-as-of"))
+        _click(browser, browser.find_element(By.ID, "list-go"))
+        wait.until(lambda d: d.find_element(By.ID, "list-job").get_attribute("data-state") in ("done", "failed"))
+        assert browser.find_element(By.ID, "list-job").get_attribute("data-state") == "done", \
+            browser.find_element(By.ID, "list-error").text
+        seen = browser.execute_script("return window.seen")
+        assert seen[0].startswith("Uploading applicants-gb18030.csv ("), seen
+        summary = browser.find_element(By.ID, "list-summary").text
+        assert summary.startswith("Evaluated on 2024-06-01: read 15 rows = 12 evaluated + 3 rejected;"), summary
+        assert _chinese(_page_words(browser) + seen) == ["中文"]
+        _screenshot(browser, tmp_path, "lists-page-en")
+
+        href = browser.find_element(By.ID, "list-download").get_attribute("href")
+        with urllib.request.urlopen(href, timeout=30) as response:
+            named = response.headers["Content-Disposition"]
+            archive = zipfile.ZipFile(io.BytesIO(response.read()))
+        assert named.endswith("''" + quote("applicants-gb18030-results.zip")), named  # started with lang=en
+        assert archive.read("results.csv").decode("utf-8-sig").startswith("row,applicant_id,city,benefit_id,")
+        assert archive.read("report.md").decode("utf-8").startswith("# Budget report")
+
+        _click(browser, browser.find_element(By.ID, "single"))
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true"
+                   and d.find_elements(By.ID, "go"))
+        assert browser.execute_script("return document.documentElement.lang") == "en"
+        assert browser.find_element(By.ID, "lang").text == "中文"
+        severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "status of 422" not in e["message"]]
+        assert not severe, severe  # the refused empty list's 422 is the only error the browser logs
+    finally:  # the other tests see the pages in Chinese, as a new visitor does
+        browser.execute_script("localStorage.removeItem('chuangye-lang')")
 
 
 def _questions_for(browser, server, city: str, kind: str) -> WebDriverWait:

@@ -119,3 +119,5 @@ def test_the_list_page_is_served_with_the_pages_policy(client):
     assert r.status_code == 200 and "名单批量评估" in r.text
     assert "default-src 'self'" in r.headers["content-security-policy"]
     assert "http://" not in r.text and "https://" not in r.text
+    script = client.get("/static/lists.js")  # the English words too come from this server, not from elsewhere
+    assert script.status_code == 200 and "http://" not in script.text and "https://" not in script.text
