@@ -114,6 +114,17 @@ def test_a_malformed_request_is_a_422_naming_the_field(client, body, field):
     assert any(p["field"] and p["field"].split(".")[0] == field for p in problems), problems
 
 
+@pytest.mark.parametrize("body", [{}, {"profile": {}, "as_of": "2024-02-30"}, {"profile": [1, 2]}, b'{"profile": {',
+                                  b'{"profile": ' + b'[' * 5000 + b']' * 5000 + b'}'])
+def test_a_malformed_request_is_said_in_chinese_and_english(client, body):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response = client.post("/evaluate", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    for problem in response.json()["problems"]:
+        assert re.search(r"[\u4e00-\u9fff]", problem["message"]), problem
+        assert problem["message_en"] and not re.search(r"[\u4e00-\u9fff]", problem["message_en"]), problem
+
+
 def test_bad_options_are_422_not_500(client):
     for body, where in [({"profile": {"kind": "individual"}, "city": "beijing"}, "city"),
                         ({"profile": {"kind": "individual", "city": "北京"}}, "profile.city"),

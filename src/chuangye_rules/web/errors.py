@@ -14,8 +14,9 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..base.problems import InputError, Problem
-from ..rules.yamlsource import MESSAGES_ZH
+from ..base.messages import Text
+from ..base.problems import InputError, Problem, make_problem
+from ..rules.yamlsource import MESSAGES_EN, MESSAGES_ZH
 from .lists import JobError
 
 MAX_BODY_BYTES = 1_000_000  # 1 MB: a rulebook is under 100 kB, a profile under 2 kB
@@ -46,9 +47,9 @@ ERRORS = {422: {"model": ErrorBody, "description": "bad input: each problem name
 NOT_FOUND = {404: {"model": ErrorBody, "description": "no such city or benefit"}}
 
 
-def request_problems(errors: list[dict]) -> list[dict]:
-    """FastAPI's request validation errors as located Chinese problems (its words are pydantic's English): one
-    per place, the union branches pydantic tries (`dict[str,any]`, `str`) folded into their field."""
+def request_problems(errors: list[dict]) -> list[Problem]:
+    """FastAPI's request validation errors as located problems in Chinese and English (its words are pydantic's
+    English): one per place, the union branches pydantic tries (`dict[str,any]`, `str`) folded into their field."""
     problems, seen = [], set()
     for item in errors:
         loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
@@ -56,20 +57,25 @@ def request_problems(errors: list[dict]) -> list[dict]:
         where = ".".join(loc)
         kind = item.get("type", "")
         if kind == "json_invalid":
-            message, where = "JSON 语法错误：" + str((item.get("ctx") or {}).get("error", "")), "body"
+            said = str((item.get("ctx") or {}).get("error", ""))
+            message, where = Text("JSON 语法错误：" + said, "JSON syntax error: " + said), "body"
         elif kind == "missing":
-            message = "缺少必填项"
+            message = Text("缺少必填项", "required, but missing")
         elif kind in ("dict_type", "model_type", "model_attributes_type") and where == "":
-            message = "请求体应为 JSON 对象，如 {\"profile\": {…}}"
+            message = Text("请求体应为 JSON 对象，如 {\"profile\": {…}}",
+                           "the request body should be a JSON object, e.g. {\"profile\": {…}}")
         elif where == "profile" and kind in ("dict_type", "string_type"):
-            message = "应为“字段: 值”的对象，或申请人信息文件的 YAML/JSON 文本"
+            message = Text("应为“字段: 值”的对象，或申请人信息文件的 YAML/JSON 文本",
+                           "should be an object of 'field: value', or a profile file's YAML/JSON text")
         else:
-            message = MESSAGES_ZH.get(kind) or "取值无效"
-        if (where, message) in seen:
+            message = Text(MESSAGES_ZH.get(kind) or "取值无效", MESSAGES_EN.get(kind) or "not a valid value")
+        if (where, message.zh) in seen:
             continue
-        seen.add((where, message))
-        problems.append({"file": "<request>", "line": None, "column": None, "hint": None, "severity": "error",
-                         "message": f"{where}：{message}" if where else message, "field": where or None})
+        seen.add((where, message.zh))
+        problem = make_problem("<request>", None, None, Text(f"{where}：{message.zh}", f"{where}: {message.en}")
+                               if where else message)
+        problem.field = where or None
+        problems.append(problem)
     return problems
 
 
@@ -100,10 +106,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 400:  # a body that is no JSON at all: too deep, a number too long, binary bytes
-            return _error_response(422, "invalid_request", [{
-                "file": "<request>", "line": None, "column": None, "severity": "error", "field": "body",
-                "message": "请求体不是可以读取的 JSON（可能嵌套过深、数字过长，或不是 UTF-8 文本）",
-                "hint": "发送 JSON 对象，如 {\"profile\": {\"kind\": \"individual\"}}"}])
+            unreadable = make_problem("<request>", None, None, Text(
+                "请求体不是可以读取的 JSON（可能嵌套过深、数字过长，或不是 UTF-8 文本）",
+                "the request body is not JSON that can be read (nested too deep, a number too long, or not UTF-8 "
+                "text)"), Text("发送 JSON 对象，如 {\"profile\": {\"kind\": \"individual\"}}",
+                               "send a JSON object, e.g. {\"profile\": {\"kind\": \"individual\"}}"))
+            unreadable.field = "body"
+            return _error_response(422, "invalid_request", [unreadable])
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(error.status_code, "http_error")
         detail = {404: "没有这个地址 / not found", 405: "不支持这种请求方法 / method not allowed"}.get(
             error.status_code, str(error.detail))
