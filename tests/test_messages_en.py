@@ -156,3 +156,11 @@ def test_every_amount_of_the_bundled_rulebooks_reads_in_english(books):
                 assert not chinese.search(document_number.sub("", text)), f"{book.slug}.{benefit.id}: {text!r}"
             seen.add(amount.kind)
     assert {"in_kind", "not_stated", "formula"} <= seen
+
+
+def test_the_benefit_list_names_the_lead_departments_in_the_language_asked_for():
+    english = CliRunner().invoke(app, ["benefits", "--city", "huaibei", "--lang", "en"], env={"COLUMNS": "400"})
+    chinese = CliRunner().invoke(app, ["benefits", "--city", "huaibei"], env={"COLUMNS": "400"})
+    row = next(line for line in english.output.splitlines() if "jiebang_guashuai_project_subsidy" in line)
+    assert "Municipal Science and Technology Bureau" in row and "市科技局" not in row
+    assert "市科技局" in next(line for line in chinese.output.splitlines() if "jiebang_guashuai_project_subsidy" in line)

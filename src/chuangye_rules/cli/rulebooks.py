@@ -57,7 +57,9 @@ def benefits(city: Optional[str] = CITY_OPT, rulebooks: Optional[List[Path]] = R
     """列出待遇标识、名称和牵头单位 / list benefit ids, names and lead departments."""
     from rich.table import Table
 
+    from ..render.departments import departments_text
     from ..render.i18n import CATEGORY, label
+
     books = _load_books(rulebooks, city)
     zh = lang is Lang.zh
     for book in books:
@@ -66,7 +68,7 @@ def benefits(city: Optional[str] = CITY_OPT, rulebooks: Optional[List[Path]] = R
             table.add_column(head[0] if zh else head[1], overflow="fold")
         for b in book.rulebook.benefits:
             table.add_row(b.id, b.name if zh else b.name_en, label(CATEGORY, b.category.value, lang.value), b.clause,
-                          "、".join(b.departments.lead))
+                          departments_text(b.departments.lead, lang.value))
         _console().print(table)
 
 
