@@ -104,9 +104,11 @@ class Comparison:
                                         "winners": pl.Int64, "losers": pl.Int64, "up_to_change": pl.Int64})
         cat = catalog()
         kinds = cat.vocabularies["applicant_kind"]
+        order = {code: i for i, code in enumerate(kinds.labels)}  # the vocabulary's order, a kind not given last
         parts = [applicants.group_by("kind").agg(pl.len().alias("applicants"), pl.col("winner").sum().alias("winners"),
                                                   pl.col("loser").sum().alias("losers"),
                                                   pl.col("up_to_change").sum())
+                 .sort(pl.col("kind").replace_strict(order, default=len(order), return_dtype=pl.Int64))  # run to run
                  .select(pl.lit(report_word("by_kind", lang)).alias("by"),
                          pl.col("kind").replace_strict({code: kinds.label(code, lang) for code in kinds.labels},
                                                        default=report_word("kind_not_given", lang)).alias("group"),
