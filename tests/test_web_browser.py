@@ -250,15 +250,7 @@ def test_a_caseworker_uploads_a_list_and_downloads_the_results(server, browser, 
     import io
     import zipfile
 
-    browser.get(server + "lists")
-    wait = WebDriverWait(browser, WAIT)
-    wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
-    browser.find_element(By.ID, "list-file").send_keys(str(ROOT / "examples" / "lists" / "applicants-gb18030.csv"))
-    browser.execute_script("arguments[0].value = '2024-06-01'", browser.find_element(By.ID, "list-as-of"))
-    _click(browser, browser.find_element(By.ID, "list-go"))
-    wait.until(lambda d: d.find_element(By.ID, "list-job").get_attribute("data-state") in ("done", "failed"))
-    assert browser.find_element(By.ID, "list-job").get_attribute("data-state") == "done", \
-        browser.find_element(By.ID, "list-error").text
+    _run_example_list(browser, _ready(browser, server + "lists"))
     summary = browser.find_element(By.ID, "list-summary").text
     assert "读取 15 行 = 评估 12 行 + 拒绝 3 行" in summary and "2024-06-01" in summary
     _screenshot(browser, tmp_path, "lists-page")
@@ -269,12 +261,21 @@ def test_a_caseworker_uploads_a_list_and_downloads_the_results(server, browser, 
     _no_errors(browser)
 
 
-
 def _ready(browser, url: str) -> WebDriverWait:
     browser.get(url)
     wait = WebDriverWait(browser, WAIT)
     wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "true")
     return wait
+
+
+def _run_example_list(browser, wait: WebDriverWait) -> None:
+    """The example list chosen on the list page, evaluated on 2024-06-01, until the job is done."""
+    browser.find_element(By.ID, "list-file").send_keys(str(ROOT / "examples" / "lists" / "applicants-gb18030.csv"))
+    browser.execute_script("arguments[0].value = '2024-06-01'", browser.find_element(By.ID, "list-as-of"))
+    _click(browser, browser.find_element(By.ID, "list-go"))
+    wait.until(lambda d: d.find_element(By.ID, "list-job").get_attribute("data-state") in ("done", "failed"))
+    assert browser.find_element(By.ID, "list-job").get_attribute("data-state") == "done", \
+        browser.find_element(By.ID, "list-error").text
 
 
 def _page_words(browser) -> list[str]:
@@ -330,12 +331,7 @@ def test_the_list_page_in_english_runs_the_list_in_english(server, browser, tmp_
         browser.execute_script("""window.seen = [];  // every state the job box goes through, however short
             const box = document.getElementById('list-job');
             new MutationObserver(() => window.seen.push(box.innerText)).observe(box, {childList: true, subtree: true});""")
-        browser.find_element(By.ID, "list-file").send_keys(str(ROOT / "examples" / "lists" / "applicants-gb18030.csv"))
-        browser.execute_script("arguments[0].value = '2024-06-01'", browser.find_element(By.ID, "list-as-of"))
-        _click(browser, browser.find_element(By.ID, "list-go"))
-        wait.until(lambda d: d.find_element(By.ID, "list-job").get_attribute("data-state") in ("done", "failed"))
-        assert browser.find_element(By.ID, "list-job").get_attribute("data-state") == "done", \
-            browser.find_element(By.ID, "list-error").text
+        _run_example_list(browser, wait)
         seen = browser.execute_script("return window.seen")
         assert seen[0].startswith("Uploading applicants-gb18030.csv ("), seen
         summary = browser.find_element(By.ID, "list-summary").text

@@ -82,7 +82,6 @@ const state = {
   timer: null,
 };
 
-const $ = (sel) => document.querySelector(sel);
 const t = (key, ...args) => { const v = UI[state.lang][key]; return typeof v === "function" ? v(...args) : v; };
 
 /* Build DOM without innerHTML: text from rulebooks is always set as text. */
@@ -123,15 +122,6 @@ function today() {
 }
 
 function book() { return state.rulebooks.find((b) => b.city === state.city) || null; }
-
-function applyStaticTexts() {
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
-  document.title = `${t("title")} · chuangye-rules`;
-  document.querySelectorAll("[data-t]").forEach((el) => { el.textContent = t(el.dataset.t); });
-  const btn = $("#lang");
-  btn.textContent = t("lang_button");
-  btn.setAttribute("lang", state.lang === "zh" ? "en" : "zh-CN");
-}
 
 function renderCities() {
   const sel = $("#city");
@@ -539,8 +529,8 @@ async function loadRulebooks() {
 
 async function setLang(lang) {
   state.lang = lang;
-  try { localStorage.setItem("chuangye-lang", lang); } catch (e) { /* private mode */ }
-  applyStaticTexts();
+  rememberLang(lang);
+  applyStaticTexts(state.lang, t);
   await loadRulebooks();
   await loadQuestions();
   if (state.evaluated) await evaluateNow();
@@ -548,13 +538,11 @@ async function setLang(lang) {
 
 async function start() {
   const params = new URLSearchParams(location.search);
-  let lang = params.get("lang");
-  try { lang = lang || localStorage.getItem("chuangye-lang"); } catch (e) { /* private mode */ }
-  state.lang = lang === "en" ? "en" : "zh";
+  state.lang = chosenLang();
   state.city = params.get("city");
   state.kind = params.get("kind");
   $("#as-of").value = params.get("as_of") || today();
-  applyStaticTexts();
+  applyStaticTexts(state.lang, t);
   $("#lang").addEventListener("click", () => setLang(state.lang === "zh" ? "en" : "zh"));
   $("#city").addEventListener("change", (e) => {
     state.city = e.target.value; renderDoc(); renderKinds(); loadQuestions();

@@ -59,7 +59,6 @@ const state = {
   error: null,        // {key} or {body}: kept as data, so a language switch shows it again in the other language
 };
 
-const $ = (sel) => document.querySelector(sel);
 const t = (key, ...args) => { const v = UI[state.lang][key]; return typeof v === "function" ? v(...args) : v; };
 
 function show(node, ...children) {
@@ -88,15 +87,6 @@ function problemText(body) {
 
 class ApiError extends Error {
   constructor(body) { super(body && body.detail); this.body = body; }
-}
-
-function applyStaticTexts() {
-  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
-  document.title = `${t("title")} · chuangye-rules`;
-  document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = t(e.dataset.t); });
-  const btn = $("#lang");
-  btn.textContent = t("lang_button");
-  btn.setAttribute("lang", state.lang === "zh" ? "en" : "zh-CN");
 }
 
 function renderCities() {
@@ -202,18 +192,16 @@ async function follow(id) {
 
 async function setLang(lang) {
   state.lang = lang;
-  try { localStorage.setItem("chuangye-lang", lang); } catch (e) { /* private mode */ }
-  applyStaticTexts();
+  rememberLang(lang);
+  applyStaticTexts(state.lang, t);
   renderCities();
   renderJob();
   renderError();
 }
 
 document.addEventListener("DOMContentLoaded", () => {
-  let lang = new URLSearchParams(location.search).get("lang");
-  try { lang = lang || localStorage.getItem("chuangye-lang"); } catch (e) { /* private mode */ }
-  state.lang = lang === "en" ? "en" : "zh";
-  applyStaticTexts();
+  state.lang = chosenLang();
+  applyStaticTexts(state.lang, t);
   renderJob();
   $("#lang").addEventListener("click", () => setLang(state.lang === "zh" ? "en" : "zh"));
   $("#list-go").addEventListener("click", start);
