@@ -7,7 +7,6 @@ import glob
 import random
 import typing
 from decimal import Decimal
-from enum import Enum
 
 import pytest
 from pydantic import BaseModel
@@ -47,27 +46,9 @@ def test_every_class_of_the_format_has_a_plain_twin_with_its_behaviour():
         assert plain == behaviour, name
 
 
-def _typed_plain(value):
-    """The typed tree read back from plain objects: equal to runtime.typed(model) only if every field and every
-    value's type came through."""
-    if isinstance(value, runtime.Node):
-        return {"@": type(value).__name__, **{name: _typed_plain(getattr(value, name)) for name in value._fields}}
-    if isinstance(value, Enum):
-        return {"$enum": [type(value).__name__, value.value]}
-    if isinstance(value, Decimal):
-        return {"$dec": str(value)}
-    if isinstance(value, dt.date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, list):
-        return [_typed_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {"$map": {k: _typed_plain(v) for k, v in value.items()}}
-    return value
-
-
 def assert_same(model):
     plain = runtime.build(runtime.typed(model))
-    assert _typed_plain(plain) == runtime.typed(model)
+    assert runtime.typed(plain) == runtime.typed(model) and runtime.runtime_tree(model) is not None
     assert node_data(plain) == model.model_dump(mode="json", by_alias=True)
     return plain
 
@@ -148,6 +129,13 @@ def test_cached_rulebooks_come_only_from_the_cache(cache, tmp_path):
     with pytest.raises(InputError) as reported:
         load_rulebooks([tmp_path / "no-such-folder"])
     assert missing.value.problems == reported.value.problems
+
+
+def test_a_rulebook_whose_tree_would_not_hold_it_is_not_cached(bundled):
+    model = bundled[0][0].rulebook.model_copy(deep=True)
+    assert runtime.runtime_tree(model) is not None
+    model.benefits[0].conditions = schema.Compare(field="graduation_date", eq=dt.datetime(2024, 1, 1, 10, 0))
+    assert runtime.runtime_tree(model) is None
 
 
 def test_a_tree_that_does_not_build_is_a_miss(cache):

@@ -32,7 +32,7 @@ from .books import (  # noqa: F401  (importable from here)
 from .catalog import catalog
 from .checkconditions import vocabulary_of
 from .crosscheck import check_rulebook
-from .runtime import typed
+from .runtime import runtime_tree
 from .schema import AllOf, AnyOf, Benefit, City, Compare, Document, NotEncoded, NotOf, Parameter, Rulebook, Target
 from .visit import ConditionVisitor
 from .yamlsource import Located, load_located, read_text
@@ -57,8 +57,9 @@ def load_rulebook(path: Path) -> LoadedRulebook:
         raise InputError(problems)
     if raw is not None and not book.partial:
         dumped = book.rulebook.model_dump(mode="json", by_alias=True, exclude_unset=True)
-        if Rulebook.model_validate(dumped) == book.rulebook:  # only what reads back as the same rulebook
-            rulecache.put(raw, dumped, typed(book.rulebook), book.rulebook.document.source, book.source_text)
+        tree = runtime_tree(book.rulebook)
+        if tree is not None and Rulebook.model_validate(dumped) == book.rulebook:  # only what reads back the same
+            rulecache.put(raw, dumped, tree, book.rulebook.document.source, book.source_text)
     return book
 
 

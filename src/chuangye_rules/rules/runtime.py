@@ -40,8 +40,9 @@ ENUMS = {"Category": Category, "Period": Period}
 
 
 def typed(value: Any) -> Any:
-    """A validated model (or any value in it) as the typed tree the cache stores."""
-    fields = getattr(type(value), "model_fields", None)
+    """A validated model (or any value in it) as the typed tree the cache stores; of a plain object built from a
+    tree, that tree again (`round_trips`)."""
+    fields = value._fields if isinstance(value, Node) else getattr(type(value), "model_fields", None)
     if fields is not None:
         return {"@": type(value).__name__, **{name: typed(getattr(value, name)) for name in fields}}
     if isinstance(value, Enum):
@@ -57,6 +58,16 @@ def typed(value: Any) -> Any:
     if isinstance(value, dict):
         return {"$map": {str(k): typed(v) for k, v in value.items()}}
     raise TypeError(f"a rulebook holds no {type(value).__name__}")
+
+
+def runtime_tree(model: Any) -> dict[str, Any] | None:
+    """The typed tree of a validated rulebook, if the plain objects built from it hold exactly what the model holds
+    (every field, every value's type); else None, and the rulebook is not cached."""
+    try:
+        tree = typed(model)
+        return tree if typed(build(tree)) == tree else None
+    except (TypeError, KeyError, ValueError):  # a value a rulebook should not hold (a datetime in an `eq`, …)
+        return None
 
 
 def build(tree: Any) -> Any:
