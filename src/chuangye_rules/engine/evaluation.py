@@ -30,10 +30,11 @@ if TYPE_CHECKING:
     from ..rules.profile import ProfileBase
     from ..rules.received import Received
     from ..rules.schema import Benefit, Rulebook
+    from ..rules.values import Facts
 
 
 def evaluate(
-    profile: ProfileBase | Mapping[str, Any],
+    profile: ProfileBase | Facts | Mapping[str, Any],
     rulebooks: Iterable[LoadedRulebook] | None = None,
     as_of: dt.date | None = None,
     city: str | None = None,
@@ -41,7 +42,8 @@ def evaluate(
 ) -> Evaluation:
     """Every benefit of the chosen rulebooks for this applicant, in no language (`render` words it).
 
-    `city` (or else the profile's own `city`) limits the evaluation to one rulebook; `parameters` supplies
+    `profile`: a validated profile (profile.py), facts checked without Pydantic (values.py), or a mapping of facts
+    (validated here). `city` (or else the profile's own `city`) limits the evaluation to one rulebook; `parameters` supplies
     values for named parameters (e.g. a minimum wage) that the rulebook leaves open.
     """
     if isinstance(profile, Mapping) or not hasattr(profile, "known"):  # facts, not a validated profile
