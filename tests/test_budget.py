@@ -109,3 +109,40 @@ def test_the_screen_shows_a_summary_and_names_the_files(tmp_path):
     assert "预算概要" in result.output and "见报告文件" in result.output
     assert "report.md" in result.output and "report.html" in result.output
     assert len(result.output.splitlines()) < 90, "a summary, not every table"
+
+
+EACH = 799_999_999_999_920  # 80% of 9,999,999,999,999 yuan, the largest income a list may hold, in fen
+
+
+@pytest.fixture(scope="module")
+def researchers(tmp_path_factory):
+    """12,000 researchers each owed EACH: 9.6 × 10^18 fen in all, beyond what a 64-bit sum holds."""
+    head = "applicant_id,city,kind,identities,employer_is_university_or_institute,part_time_at_new_rd_institution," \
+           "tech_transfer_income\n"
+    path = tmp_path_factory.mktemp("largest") / "researchers.csv"
+    path.write_text(head + "".join(f"R{i},huaibei,individual,researcher,是,是,9999999999999\n" for i in range(12_000)),
+                    encoding="utf-8")
+    return path
+
+
+def test_a_budget_adds_the_largest_amounts_exactly(researchers, tmp_path):
+    """A 64-bit sum wrapped around to a negative budget; the budget is exact."""
+    budget = Budget()
+    run_batch(researchers, tmp_path / "out", as_of=dt.date(2024, 6, 1), budget=budget, lang="zh")
+    line = budget.benefits[("huaibei", "researcher_tech_transfer_income_reward")]
+    assert line.eligible == 12_000
+    assert line.exact_fen == line.up_to_fen == 12_000 * EACH > 2 ** 63
+    assert budget.city_total("huaibei") == (12_000 * EACH, 12_000 * EACH)
+
+
+def test_a_reform_costing_adds_the_largest_amounts_exactly(researchers, tmp_path):
+    """compare's totals of the same list (an internal error before: a 64-bit column could not hold them)."""
+    import json
+
+    out = tmp_path / "compare"
+    done = CliRunner().invoke(app, ["compare", str(researchers), "--set", "huaibei.researcher_tech_transfer_income_reward"
+                                    ".amount.percent=40", "-o", str(out), "--as-of", "2024-06-01"])
+    assert done.exit_code == 0, done.output
+    city = json.loads((out / "summary.json").read_text(encoding="utf-8"))["cities"][0]
+    assert (city["up_to_before"], city["up_to_after"]) == (12_000 * EACH, 12_000 * EACH // 2)
+    assert city["up_to_change"] == -12_000 * EACH // 2 and city["losers"] == 12_000

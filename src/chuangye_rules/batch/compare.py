@@ -101,13 +101,13 @@ class Comparison:
         applicants = self.applicant_frame()
         if not applicants.height:
             return pl.DataFrame(schema={"by": pl.String, "group": pl.String, "applicants": pl.Int64,
-                                        "winners": pl.Int64, "losers": pl.Int64, "up_to_change": pl.Int64})
+                                        "winners": pl.Int64, "losers": pl.Int64, "up_to_change": TOTAL})
         cat = catalog()
         kinds = cat.vocabularies["applicant_kind"]
         order = {code: i for i, code in enumerate(kinds.labels)}  # the vocabulary's order, a kind not given last
         parts = [applicants.group_by("kind").agg(pl.len().alias("applicants"), pl.col("winner").sum().alias("winners"),
                                                   pl.col("loser").sum().alias("losers"),
-                                                  pl.col("up_to_change").sum())
+                                                  pl.col("up_to_change").cast(TOTAL).sum())
                  .sort(pl.col("kind").replace_strict(order, default=len(order), return_dtype=pl.Int64))  # run to run
                  .select(pl.lit(report_word("by_kind", lang)).alias("by"),
                          pl.col("kind").replace_strict({code: kinds.label(code, lang) for code in kinds.labels},
@@ -126,7 +126,8 @@ class Comparison:
                 parts.append(pl.DataFrame({"by": [report_word("by_identity", lang)], "group": [identities.label(code, lang)],
                                            "applicants": [chosen.height],
                                            "winners": [int(chosen["winner"].sum())], "losers": [int(chosen["loser"].sum())],
-                                           "up_to_change": [int(chosen["up_to_change"].sum())]}))
+                                           "up_to_change": [int(chosen["up_to_change"].cast(TOTAL).sum())]},
+                                          schema_overrides={"up_to_change": TOTAL}))
         return pl.concat(parts, how="vertical_relaxed").filter((pl.col("winners") > 0) | (pl.col("losers") > 0))
 
 
@@ -134,10 +135,13 @@ CHANGE_SCHEMA = {
     ROW: pl.Int64, "applicant_id": pl.String, "city": pl.String, "benefit_id": pl.String, "change": pl.String,
     "status_before": pl.String, "status_after": pl.String, "amount_before": pl.Int64, "amount_after": pl.Int64,
 }
+# a benefit's budget over a whole list, in fen: beyond 64 bits when the amounts are the largest a list may hold
+# (tests/test_budget.py: 12,000 rows of 8 × 10^14 fen), so 128 (the per-row amounts stay 64-bit)
+TOTAL = pl.Int128
 BENEFIT_SCHEMA = {
     "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String, "lead_departments": pl.String,
-    "cash": pl.Boolean, "eligible_before": pl.Int64, "eligible_after": pl.Int64, "exact_before": pl.Int64,
-    "exact_after": pl.Int64, "up_to_before": pl.Int64, "up_to_after": pl.Int64, "reason": pl.String,
+    "cash": pl.Boolean, "eligible_before": pl.Int64, "eligible_after": pl.Int64, "exact_before": TOTAL,
+    "exact_after": TOTAL, "up_to_before": TOTAL, "up_to_after": TOTAL, "reason": pl.String,
 }
 
 

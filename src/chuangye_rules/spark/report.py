@@ -50,8 +50,9 @@ def _benefit_figures(results, budget: Budget) -> None:
     from pyspark.sql import functions as F
 
     eligible = F.col("status") == "eligible"
-    fen = F.expr("CAST(amount_value * 100 AS BIGINT)")
-    upper = F.when(F.col("amount_kind") == "exact", fen).otherwise(F.expr("CAST(amount_max * 100 AS BIGINT)"))
+    # summed as 38-digit decimals: a BIGINT sum overflows past 9.2 × 10^18 fen (an error under ANSI, a wrap without)
+    fen = F.expr("CAST(amount_value * 100 AS DECIMAL(38, 0))")
+    upper = F.when(F.col("amount_kind") == "exact", fen).otherwise(F.expr("CAST(amount_max * 100 AS DECIMAL(38, 0))"))
     rows = results.groupBy("city", "benefit_id").agg(
         F.sum(eligible.cast("int")).alias("e"), F.sum((F.col("status") == "needs_info").cast("int")).alias("n"),
         F.sum(F.when(eligible & (F.col("amount_kind") == "exact"), fen).otherwise(0)).alias("x"),
@@ -62,7 +63,7 @@ def _benefit_figures(results, budget: Budget) -> None:
             continue
         line.eligible, line.needs_info = row["e"], row["n"]
         if line.cash:
-            line.exact_fen, line.up_to_fen = row["x"] or 0, row["u"] or 0
+            line.exact_fen, line.up_to_fen = int(row["x"] or 0), int(row["u"] or 0)
 
 
 def _distinct_people(session, results, budget: Budget, groups, counted, keys) -> None:
