@@ -24,6 +24,7 @@ from .budget import Budget, fen_yuan
 from .columnar import ROW, set_bits
 from .compile import CompiledRulebook, compile_rulebook, result_columns
 from .engine import ensure_columns, evaluate_lazy, row_totals
+from .plan import WIDE
 from .reforms import with_settings  # noqa: F401  (imported from here by the tests)
 
 CHANGES = ("gained", "lost", "amount_changed")
@@ -136,8 +137,8 @@ CHANGE_SCHEMA = {
     "status_before": pl.String, "status_after": pl.String, "amount_before": pl.Int64, "amount_after": pl.Int64,
 }
 # a benefit's budget over a whole list, in fen: beyond 64 bits when the amounts are the largest a list may hold
-# (tests/test_budget.py: 12,000 rows of 8 × 10^14 fen), so 128 (the per-row amounts stay 64-bit)
-TOTAL = pl.Int128
+# (tests/test_budget.py: 12,000 rows of 8 × 10^14 fen), so in WIDE integers (the per-row amounts stay 64-bit)
+TOTAL = WIDE
 BENEFIT_SCHEMA = {
     "city": pl.String, "benefit_id": pl.String, "benefit_name": pl.String, "lead_departments": pl.String,
     "cash": pl.Boolean, "eligible_before": pl.Int64, "eligible_after": pl.Int64, "exact_before": TOTAL,
