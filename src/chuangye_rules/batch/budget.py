@@ -18,8 +18,8 @@ import polars as pl
 from ..base.money import yuan
 from ..render.departments import department_name, departments_text
 from ..render.reportwords import TARGET_UNITS_EN, head, report_word, role
-from .columnar import exact_sum, summed
 from .compile import CompiledRulebook, result_columns
+from .plan import WIDE
 
 PEOPLE_UNITS = ("人", "名", "人次", "户")
 
@@ -76,8 +76,10 @@ class Budget:
             ok, kind = eligible[b.id], pl.col(c["kind"])
             upper = pl.when(kind == "exact").then(pl.col(c["value"])).otherwise(pl.col(c["max"]))
             exprs += [ok.sum().alias(f"{b.id}|e"), needing[b.id].sum().alias(f"{b.id}|n"),
-                      *exact_sum(pl.when(ok & (kind == "exact")).then(pl.col(c["value"])).otherwise(0), f"{b.id}|x"),
-                      *exact_sum(pl.when(ok).then(upper).otherwise(0).fill_null(0), f"{b.id}|u")]
+                      # in WIDE integers: a 64-bit sum wraps past 9.2 × 10^18 fen (tests/test_budget.py)
+                      pl.when(ok & (kind == "exact")).then(pl.col(c["value"])).otherwise(0).cast(WIDE).sum()
+                      .alias(f"{b.id}|x"),
+                      pl.when(ok).then(upper).otherwise(0).fill_null(0).cast(WIDE).sum().alias(f"{b.id}|u")]
             groups.setdefault(lead_key(b.departments.lead), []).append(b.id)
         exprs.append(pl.any_horizontal(list(eligible.values())).sum().alias("|people"))
         for g, (key, ids) in enumerate(groups.items()):
@@ -96,8 +98,8 @@ class Budget:
             line.eligible += row[f"{b.id}|e"]
             line.needs_info += row[f"{b.id}|n"]
             if line.cash:
-                line.exact_fen += summed(row, f"{b.id}|x")
-                line.up_to_fen += summed(row, f"{b.id}|u")
+                line.exact_fen += row[f"{b.id}|x"] or 0
+                line.up_to_fen += row[f"{b.id}|u"] or 0
         self.people[slug] = self.people.get(slug, 0) + row["|people"]
         for g, key in enumerate(groups):
             counts = self.groups.setdefault((slug, key), [0, 0])

@@ -80,20 +80,3 @@ def literal(spec: FieldSpec, value: Any) -> Any:
 
 
 COMPARED = 4  # up to this many values, a cell is matched by comparing it with each, not by hashing it
-
-
-HALF = 1 << 32
-
-
-def exact_sum(column: pl.Expr, name: str) -> list[pl.Expr]:
-    """The sum of an Int64 column (money in fen) in two Int64 sums that cannot wrap: of each value's high part
-    (value // 2^32) and of its low part (0 … 2^32-1). An Int64 sum wraps around silently — ~9,000 rows at the
-    largest amount a profile may hold (10^13 yuan) are enough. `summed` adds the two in Python's integers."""
-    high = column // HALF
-    return [high.sum().alias(f"{name}|high"), (column - high * HALF).sum().alias(f"{name}|low")]
-
-
-def summed(row: dict[str, Any], name: str) -> int:
-    """The exact sum exact_sum's two columns of `row` hold."""
-    return (row[f"{name}|high"] or 0) * HALF + (row[f"{name}|low"] or 0)
-
