@@ -1,6 +1,6 @@
 """`chuangye check` started fast: the command line read here, not by typer, and the profile and the rulebooks read
 without Pydantic when they allow it (api.check_file(fast=True)), so that a caseworker's one-profile check does not
-pay for importing typer and Pydantic (bench/README.md: ~0.32 s → under 0.25 s).
+pay for importing typer and Pydantic (the figures: bench/README.md).
 
 Only a command line this module is sure of is handled here — `check PROFILE` with check's own options, each
 well-formed; anything else (`--help`, an unknown or misspelt option, a bad date or value, another command) returns
