@@ -1,4 +1,5 @@
-"""`python -m chuangye_rules` and the `chuangye` command: the CLI (cli.main), then a quick exit.
+"""`python -m chuangye_rules` and the `chuangye` command: `check PROFILE …` by fastcheck.py when it can, else the CLI
+(cli.main); then a quick exit.
 
 A command's work ends when cli.main does; what Python does after that — tearing down every module and freeing
 every object one by one (the rulebooks' models, pydantic's validators) — is a large part of a short command's
