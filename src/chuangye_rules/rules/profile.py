@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -19,8 +18,8 @@ from ..base.problems import InputError, Problem, make_problem
 from .catalog import FieldSpec, catalog
 from .history import HISTORY
 from .received import Received, parse_received
-from .values import canonical_keys, checked, located_problem, prepared
-from .yamlsource import MESSAGES_EN, MESSAGES_ZH, Located, load_located, read_text
+from .values import canonical_keys, checked, located_problem, prepared, read_profile_file
+from .yamlsource import MESSAGES_EN, MESSAGES_ZH, Located
 
 
 def _python_type(spec: FieldSpec) -> Any:
@@ -194,20 +193,5 @@ def load_profile(path: "Path | str | Mapping[str, Any]") -> ProfileBase:
     if isinstance(path, Mapping):
         return parse_profile(dict(path))
     path = Path(path)
-    text = read_text(path, "申请人信息")
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError([make_problem(str(path), error.lineno, error.colno, Text(
-                f"JSON 语法错误: {error.msg}", f"JSON syntax error: {error.msg}"))]) from None
-        except RecursionError:
-            raise InputError([make_problem(str(path), None, None, Text(
-                "JSON 嵌套过深，没有继续读取", "the JSON is nested too deep; reading stopped"))]) from None
-        except ValueError as error:  # e.g. an integer of thousands of digits
-            raise InputError([make_problem(str(path), None, None, Text(
-                f"JSON 无法读取：数字过长或取值无效（{str(error)[:80]}）",
-                f"the JSON cannot be read: a number too long or an invalid value ({str(error)[:80]})"))]) from None
-        return parse_profile(data, str(path))
-    located = load_located(text, str(path))
-    return parse_profile(located.data, str(path), located)
+    data, located = read_profile_file(path)
+    return parse_profile(data, str(path), located)

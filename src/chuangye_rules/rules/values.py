@@ -229,23 +229,41 @@ def plain_facts(values: dict[str, Any]) -> Facts | None:
     return Facts(out)
 
 
-def read_facts(path: str | Path) -> Facts | None:
-    """A profile file's facts by `plain_facts`, or None: anything unusual (a file that cannot be read, a syntax
-    error, an unknown field, a value to parse) is left to profile.load_profile, which reports it."""
+def read_profile_file(path: Path) -> tuple[Any, Located | None]:
+    """A YAML or JSON profile file's data (and, for YAML, where each value stands); InputError naming the file, line
+    and column when it cannot be read."""
     import json
 
     from ..base.problems import InputError
     from .yamlsource import load_located, read_text
 
+    text = read_text(path, "申请人信息")
+    if path.suffix.lower() != ".json":
+        located = load_located(text, str(path))
+        return located.data, located
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        raise InputError([make_problem(str(path), error.lineno, error.colno, Text(
+            f"JSON 语法错误: {error.msg}", f"JSON syntax error: {error.msg}"))]) from None
+    except RecursionError:
+        raise InputError([make_problem(str(path), None, None, Text(
+            "JSON 嵌套过深，没有继续读取", "the JSON is nested too deep; reading stopped"))]) from None
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        raise InputError([make_problem(str(path), None, None, Text(
+            f"JSON 无法读取：数字过长或取值无效（{str(error)[:80]}）",
+            f"the JSON cannot be read: a number too long or an invalid value ({str(error)[:80]})"))]) from None
+
+
+def read_facts(path: str | Path) -> Facts | None:
+    """A profile file's facts by `plain_facts`, or None: anything unusual (a file that cannot be read, a syntax
+    error, an unknown field, a value to parse) is left to profile.load_profile, which reports it."""
+    from ..base.problems import InputError
+
     path = Path(path)
     try:
-        text = read_text(path, "申请人信息")
-        if path.suffix.lower() == ".json":
-            data, located = json.loads(text), None
-        else:
-            located = load_located(text, str(path))
-            data = located.data
-    except (InputError, ValueError, RecursionError):
+        data, located = read_profile_file(path)
+    except InputError:
         return None
     if not isinstance(data, dict):
         return None
