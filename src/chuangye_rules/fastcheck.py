@@ -95,12 +95,17 @@ def _check(args: dict[str, Any], as_of: dt.date | None, parameters: dict[str, De
         for problem in error.problems:
             print(problem.format(lang), file=sys.stderr)
         return 2
-    if args["format"] == "json":
+    show(evaluation, args["format"], lang, args["show_all"])
+    return 0
+
+
+def show(evaluation, output_format: str, lang: str, show_all: bool) -> None:
+    """What `check` prints of an evaluation: the JSON document, or the tables (typer's `check` prints it here too)."""
+    if output_format == "json":
         from .render.jsondoc import evaluation_json
 
         print(evaluation_json(evaluation, lang))
     else:
         from .render.reporting import make_console, print_evaluation
 
-        print_evaluation(evaluation, make_console(), lang, args["show_all"])
-    return 0
+        print_evaluation(evaluation, make_console(), lang, show_all)

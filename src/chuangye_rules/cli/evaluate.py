@@ -47,15 +47,9 @@ def check(
     param: Optional[List[str]] = PARAM_OPT,
 ) -> None:
     """查询一位申请人可享受的全部待遇 / every benefit an applicant qualifies for."""
-    evaluation = _evaluate_file(profile, rulebooks, as_of, city, param, lang.value)
-    if output_format is Format.json:
-        from ..render.jsondoc import evaluation_json
+    from ..fastcheck import show
 
-        typer.echo(evaluation_json(evaluation, lang.value))
-        return
-    from ..render.reporting import print_evaluation
-
-    print_evaluation(evaluation, _console(), lang.value, show_all)
+    show(_evaluate_file(profile, rulebooks, as_of, city, param, lang.value), output_format.value, lang.value, show_all)
 
 
 @app.command()
