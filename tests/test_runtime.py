@@ -19,8 +19,8 @@ from chuangye_rules.render.jsondoc import evaluation_json
 from chuangye_rules.rules import rulecache, runtime, schema
 from chuangye_rules.rules.books import LoadedRulebook, cached_rulebooks
 from chuangye_rules.rules.loading import load_rulebooks
-from chuangye_rules.rules.nodes import node_data
 from chuangye_rules.rules.profile import load_profile, parse_profile
+from chuangye_rules.rules.runtime import node_data
 
 AS_OF = [dt.date(2019, 6, 1), dt.date(2024, 6, 1), dt.date(2026, 1, 1)]
 

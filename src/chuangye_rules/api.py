@@ -20,7 +20,7 @@ def check_file(profile_path: Path | str, rulebooks: Iterable[Path | str] | None 
     `fast=True` (`chuangye check`) reads a profile whose values need no parsing, and rulebooks already in the cache,
     without Pydantic (rules/values.py, rules/runtime.py); anything else goes the ordinary way. The evaluation is the
     same; each amount's `rule` is then a plain object of the same class and fields as the model
-    (`rules.nodes.node_data` gives the data of either)."""
+    (`rules.runtime.node_data` gives the data of either)."""
     if fast:
         from .rules.books import cached_rulebooks
         from .rules.values import read_facts

@@ -16,7 +16,7 @@ from ..base.dates import shift
 from ..base.money import plain, to_decimal
 from ..base.privacy import mask_id
 from ..rules.catalog import catalog
-from ..rules.nodes import node_data
+from ..rules.runtime import node_data
 from ..rules.visit import ConditionVisitor, is_compare
 from .results import Condition
 

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..base.money import plain
-from ..rules.nodes import node_data
+from ..rules.runtime import node_data
 
 if TYPE_CHECKING:
     from ..rules.schema import Amount

@@ -115,3 +115,15 @@ def _json(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _json(v) for k, v in value.items()}
     return value
+
+
+def node_data(node: Any) -> Any:
+    """A rule node (an amount, a condition, a duration) as the rulebook format writes it, whichever object holds
+    it — a Pydantic model of the format or a plain object: its fields by their YAML names (`in`, `not`, `from`),
+    decimals and dates as strings, as Pydantic's `model_dump(mode="json", by_alias=True)` gives."""
+    if isinstance(node, Node):
+        return plain_data(node)
+    dump = getattr(node, "model_dump", None)
+    if dump is None:
+        raise TypeError(f"not a rule node: {type(node).__name__}")
+    return dump(mode="json", by_alias=True)
