@@ -329,7 +329,6 @@ def test_the_comparison_rows_in_english(books):
 
     from chuangye_rules import parse_profile
     from chuangye_rules.batch.compare import (
-        _names,
         benefit_rows,
         city_rows,
         compare,
@@ -346,8 +345,8 @@ def test_the_comparison_rows_in_english(books):
     reform = with_settings(base, [f"ordos.{SUBSIDY}.amount=8000"])
     result = compare(frame_from_profiles([parse_profile(graduate)] * 2), base, reform, AS_OF, reform_as_of=dt.date(2026, 6, 1))
     allowed = allowed_chinese(books)
-    tables = {"cities": city_rows(result, _names(result, "en"), "en"), "benefits": benefit_rows(result, _names(result, "en"), "en"),
-              "departments": department_rows(result, _names(result, "en"), "en"), "groups": group_rows(result, "en")}
+    tables = {"cities": city_rows(result, result.city_names("en"), "en"), "benefits": benefit_rows(result, result.city_names("en"), "en"),
+              "departments": department_rows(result, result.city_names("en"), "en"), "groups": group_rows(result, "en")}
     for name, rows in tables.items():
         assert rows, name
         for row in rows:

@@ -50,6 +50,12 @@ class Comparison:
     evaluated: int = 0
     rejected: int = 0
 
+    def city_names(self, lang: str = "zh") -> dict[str, str]:
+        """Each city's name in `lang`, by slug."""
+        if lang == "zh":
+            return {**self.base.city_names, **self.reform.city_names}
+        return {**self.base.city_names_en, **self.reform.city_names_en}
+
     def changes_frame(self) -> pl.DataFrame:
         return pl.concat(self.changes, how="vertical_relaxed") if self.changes else pl.DataFrame(schema=CHANGE_SCHEMA)
 
@@ -303,13 +309,6 @@ def _leads(comparison: Comparison, joined: str, lang: str) -> str:
     return departments_text(lead, lang)
 
 
-def _names(comparison: Comparison, lang: str = "zh") -> dict[str, str]:
-    """Each city's name in `lang`, by slug."""
-    if lang == "zh":
-        return {**comparison.base.city_names, **comparison.reform.city_names}
-    return {**comparison.base.city_names_en, **comparison.reform.city_names_en}
-
-
 def balance(comparison: Comparison, lang: str = "zh") -> str:
     """Every row accounted for: read = compared + rejected (+ rows of cities not compared)."""
     text = report_word("balance", lang, read=comparison.read, evaluated=comparison.evaluated, rejected=comparison.rejected)
@@ -319,7 +318,7 @@ def balance(comparison: Comparison, lang: str = "zh") -> str:
 def markdown(comparison: Comparison, title: str, lang: str = "zh") -> str:
     from .budget import _md_table
 
-    names = _names(comparison, lang)
+    names = comparison.city_names(lang)
     out = [f"# {title}", "", report_word("compare_note", lang), "", balance(comparison, lang), "",
            f"## {report_word('by_city', lang)}", ""]
     out += _md_table(head("compare_cities", lang), city_rows(comparison, names, lang))
@@ -337,7 +336,7 @@ def compare_html(comparison: Comparison, title: str, lang: str = "zh") -> str:
 
     from .report_html import _table, page_head
 
-    names = _names(comparison, lang)
+    names = comparison.city_names(lang)
     parts = [page_head(title, lang),
              f"<p class=\"note\">{html.escape(report_word('compare_html_note', lang, balance=balance(comparison, lang)))}</p>",
              f"<h2>{html.escape(report_word('by_city', lang))}</h2>",

@@ -17,7 +17,7 @@ from ..rules.history import benefit_keys
 from ..rules.loading import LoadedRulebook, choose_city
 from .columnar import ROW
 from .columns import parse_chunk
-from .compare import CHANGES, Comparison, _compare_compiled, _names, compare_html, markdown
+from .compare import CHANGES, Comparison, _compare_compiled, compare_html, markdown
 from .compile import compile_rulebook
 from .outfolder import OutFolder
 
@@ -123,7 +123,7 @@ def _write_outputs(folder: OutFolder, comparison: Comparison, as_of: dt.date, re
     out = neutralise(out.with_columns(pl.lit(mask_column(out["applicant_id"])).alias("applicant_id")))
     if lang == "zh":
         words = {code: label(STATUS, code, "zh") for code in STATUS}
-        out = out.with_columns(pl.col("city").replace_strict(_names(comparison), default=pl.col("city")),
+        out = out.with_columns(pl.col("city").replace_strict(comparison.city_names(), default=pl.col("city")),
                                pl.col("change").replace_strict({k: label(CHANGE, k, "zh") for k in CHANGE},
                                                                default=pl.col("change")),
                                pl.col("status_before").replace_strict(words, default=pl.col("status_before")),

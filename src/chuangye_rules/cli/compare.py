@@ -83,9 +83,9 @@ _TABLES = {  # the console's three tables: title and heads, Chinese and English
 def _print_comparison(result, outdir: Path, lang) -> None:
     from rich.table import Table
 
-    from ..batch.compare import _names, balance, benefit_rows, city_rows, department_rows
+    from ..batch.compare import balance, benefit_rows, city_rows, department_rows
 
-    names = _names(result, lang.value)
+    names = result.city_names(lang.value)
     typer.echo(balance(result, lang.value))
     console = _console()
     rows = ([[r[0], r[1], r[2], r[5], r[8], r[9], r[10]] for r in city_rows(result, names, lang.value)],
