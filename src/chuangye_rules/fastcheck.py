@@ -72,7 +72,7 @@ def run(argv: list[str]) -> int | None:
     except KeyboardInterrupt:
         from .render.endings import INTERRUPTED
 
-        print(INTERRUPTED[lang], file=sys.stderr)
+        print(INTERRUPTED.get(lang), file=sys.stderr)
         return 130
     except Exception as error:  # a bug, not bad input: one line, as cli.main says it
         if os.environ.get("CHUANGYE_DEBUG"):

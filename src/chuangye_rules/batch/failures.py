@@ -13,9 +13,6 @@ from pathlib import Path
 from ..base.messages import Text, as_text
 from ..base.problems import InputError, make_problem
 
-# what a command says when a run was interrupted before its outputs were placed (the CLI, spark-submit's entry)
-NOTHING_WRITTEN = Text("已中断：未写出任何结果文件（可重新运行）", "interrupted: no result file was written (run it again)")
-
 
 class SignalsNoted:
     """Remembers that Ctrl-C or SIGTERM came during the run (then acts as before: KeyboardInterrupt). polars

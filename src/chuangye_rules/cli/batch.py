@@ -72,7 +72,7 @@ def batch(
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (see _sigterm_as_interrupt): run_batch removed its files
         if summary is None:
-            from ..batch.failures import NOTHING_WRITTEN
+            from ..render.endings import NOTHING_WRITTEN
 
             typer.echo(NOTHING_WRITTEN.get(lang.value), err=True)
             _interrupted(143 if sigterm.received else 130)
@@ -146,7 +146,7 @@ def _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, ru
     except InputError as error:
         _fail(error, lang=lang)
     except KeyboardInterrupt:
-        from ..batch.failures import NOTHING_WRITTEN
+        from ..render.endings import NOTHING_WRITTEN
 
         typer.echo(NOTHING_WRITTEN.get(lang), err=True)
         _interrupted()

@@ -23,9 +23,6 @@ from .app import (
     app,
 )
 
-_INTERRUPTED = Text("已中断：未写出任何结果文件（输出目录中原有的文件未改动）",
-                    "interrupted: no result file was written (the files already in the output folder are unchanged)")
-
 
 @app.command()
 def compare(
@@ -64,7 +61,9 @@ def compare(
     except InputError as error:
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:
-        typer.echo(_INTERRUPTED.get(lang.value), err=True)
+        from ..render.endings import NOTHING_WRITTEN_FOLDER_AS_IT_WAS
+
+        typer.echo(NOTHING_WRITTEN_FOLDER_AS_IT_WAS.get(lang.value), err=True)
         _interrupted()
     _print_comparison(result, outdir, lang)
 

@@ -53,7 +53,7 @@ def main() -> None:
 def _say_interrupted() -> NoReturn:
     from ..render.endings import INTERRUPTED
 
-    typer.echo(INTERRUPTED[argv_lang()], err=True)
+    typer.echo(INTERRUPTED.get(argv_lang()), err=True)
     sys.exit(130)
 
 

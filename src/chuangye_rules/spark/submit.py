@@ -18,7 +18,7 @@ from pathlib import Path
 # absolute imports: spark-submit runs this file as a script, the package coming from the wheel in --py-files
 from chuangye_rules.base.messages import Text
 from chuangye_rules.base.problems import InputError, make_problem
-from chuangye_rules.batch.failures import NOTHING_WRITTEN
+from chuangye_rules.render.endings import NOTHING_WRITTEN
 
 USAGE = Text("spark-submit … submit.py 名单 -o 输出目录 [--as-of 日期] [--city 城市] [--table 库.表] [--param 名称=数值]",
              "spark-submit … submit.py LIST -o OUTDIR [--as-of DATE] [--city CITY] [--table DB.NAME] [--param NAME=VALUE]")
