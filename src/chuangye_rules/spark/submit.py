@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 # absolute imports: spark-submit runs this file as a script, the package coming from the wheel in --py-files
 from chuangye_rules.base.messages import Text
+from chuangye_rules.base.privacy import mask_text
 from chuangye_rules.base.problems import InputError, make_problem
 from chuangye_rules.render.endings import NOTHING_WRITTEN
 
@@ -39,23 +40,26 @@ def _parser(lang: str) -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace) -> tuple[dt.date | None, dict[str, Decimal]]:
+    """--as-of and --param read as the CLI reads them (rules/values.py), every problem found reported at once."""
+    from chuangye_rules.rules.values import MAX_DATE, MIN_DATE, evaluation_date, parameter_values
+
     problems = []
     as_of = None
     if args.as_of:
         try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
+            as_of = evaluation_date(args.as_of)
+        except ValueError as error:
             problems.append(make_problem("--as-of", None, None, Text(
                 f"{args.as_of!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）",
-                f"{args.as_of!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)")))
+                f"{args.as_of!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)") if str(error) == "format" else
+                Text(f"{args.as_of} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）",
+                     f"{args.as_of} is outside the dates that can be evaluated ({MIN_DATE} to {MAX_DATE})")))
     parameters = {}
-    for item in args.param:
-        name, _, value = item.partition("=")
-        try:
-            parameters[name.strip()] = Decimal(value.strip())
-        except InvalidOperation:
-            problems.append(make_problem("--param", None, None, Text(f"{item!r} 应写作 NAME=数值",
-                                                                     f"{item!r} should be NAME=number")))
+    try:
+        parameters = parameter_values(args.param)
+    except ValueError as error:
+        problems.append(make_problem("--param", None, None, Text(f"{str(error)!r} 应写作 NAME=数值",
+                                                                 f"{str(error)!r} should be NAME=number")))
     if args.outdir is None:
         problems.append(make_problem("-o", None, None, Text("需要输出目录 -o", "an output folder -o is needed")))
     if problems:
@@ -82,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         print(NOTHING_WRITTEN.get(args.lang), file=sys.stderr)
         return 130
     except Exception as error:  # a bug, not bad input: one line, as the CLI's exit 3
-        print(Text(f"内部错误（请把这条信息和所用文件报告给维护者）：{type(error).__name__}: {error}",
-                   f"internal error (please report this line and the files used): {type(error).__name__}: {error}")
-              .get(args.lang), file=sys.stderr)
+        print(mask_text(Text(f"内部错误（请把这条信息和所用文件报告给维护者）：{type(error).__name__}: {error}",
+                             f"internal error (please report this line and the files used): {type(error).__name__}: "
+                             f"{error}").get(args.lang)), file=sys.stderr)  # a personal number in it, masked
         return 3
     words = Text(f"读取 {summary.read} 行 = 评估 {summary.evaluated} 行 + 拒绝 {summary.rejected} 行；"
                  f"结果 {summary.outputs['results']}（{summary.result_rows} 行）",
