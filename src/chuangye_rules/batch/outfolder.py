@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import secrets
 import signal
 import threading
@@ -32,6 +33,16 @@ from ..base.problems import InputError, make_problem
 MANIFEST = ".chuangye-manifest.json"
 STAGING_PREFIX = ".chuangye-运行中-"
 MANIFEST_SCHEMA = "chuangye.batch-manifest/1"
+
+
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def is_uri(outdir: str | Path) -> bool:
+    """OUTDIR names a Hadoop file system (hdfs://, s3a://, file://…) rather than a folder on this machine: only
+    `--engine spark` writes there (spark/folders.py); as a Path it would collapse into a local folder "hdfs:"."""
+    return isinstance(outdir, str) and _URI.match(outdir) is not None
+
 
 
 def _stamp(path: Path) -> list[int]:

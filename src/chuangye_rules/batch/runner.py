@@ -41,7 +41,7 @@ from .engine import BenefitTable, benefit_table, build_queries, evaluate_lazy, l
 from .failures import SignalsNoted, disk_problem, interrupted
 from .listinput import Ahead, cell_cities
 from .listinput import open_list as _open_list  # the name compare.py and the tests reach it by
-from .outfolder import OutFolder
+from .outfolder import OutFolder, is_uri
 from .outputs import (
     APPLICANT_SCHEMA,
     PREQUOTE,
@@ -112,7 +112,7 @@ def _two_threads(run: Callable) -> Callable:
 @_two_threads
 def run_batch(
     input_path: Path,
-    outdir: Path,
+    outdir: Path | str,
     city: str | None = None,
     as_of: dt.date | None = None,
     fmt: str = "csv",
@@ -132,6 +132,11 @@ def run_batch(
     started = time.perf_counter()
     chunk_rows = chunk_rows or limits.current().chunk_rows
     input_path = Path(input_path)
+    if is_uri(outdir):  # before it becomes a Path, which would make it a local folder "hdfs:"
+        raise InputError([make_problem("-o", None, None, Text(
+            f"输出目录 {outdir} 在 Hadoop 文件系统上：只有 --engine spark 能写到那里，polars 引擎写本机目录",
+            f"the output folder {outdir} is on a Hadoop file system: only --engine spark writes there; the polars "
+            "engine writes a folder on this machine"))])
     outdir = Path(outdir)
     if not input_path.is_file():
         raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])

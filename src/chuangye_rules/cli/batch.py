@@ -49,7 +49,7 @@ def batch(
     if show_columns:
         _show_columns()
         return
-    _check_engine_and_list(engine, input_path, outdir, lang)
+    _check_engine_and_list(engine, input_path, lang)
     if engine == "spark":
         _batch_on_spark(input_path, outdir, city, as_of, table, master, encoding, rulebooks, param, overwrite, report,
                         lang.value)
@@ -57,7 +57,7 @@ def batch(
     from ..base.problems import InputError
     from ..batch.budget import Budget
 
-    outdir = Path(outdir) if outdir else input_path.with_name(f"{input_path.stem}-结果")
+    outdir = outdir or input_path.with_name(f"{input_path.stem}-结果")  # a hdfs://… string is refused by run_batch
     budget = Budget() if report else None
     console = _console(stderr=True)
     sigterm = _sigterm_as_interrupt()
@@ -88,7 +88,7 @@ def batch(
         _interrupted(143 if sigterm.received else 130)
 
 
-def _check_engine_and_list(engine: str, input_path, outdir, lang) -> None:
+def _check_engine_and_list(engine: str, input_path, lang) -> None:
     if engine not in ("polars", "spark"):
         typer.echo(f"batch: 不支持的引擎 {engine}（可选：polars、spark）" if lang is Lang.zh else
                    f"batch: unknown engine {engine} (polars or spark)", err=True)
@@ -96,13 +96,6 @@ def _check_engine_and_list(engine: str, input_path, outdir, lang) -> None:
     if engine == "polars" and input_path is None:
         typer.echo("batch: 需要名单文件，如 chuangye batch 名单.csv（用 --show-columns 查看列名）" if lang is Lang.zh else
                    "batch: give a list file, e.g. chuangye batch list.csv (--show-columns lists the column names)", err=True)
-        raise typer.Exit(2)
-    from ..spark.folders import is_uri
-
-    if engine == "polars" and outdir and is_uri(outdir):
-        typer.echo(f"batch: 输出目录 {outdir} 在 Hadoop 文件系统上：只有 --engine spark 能写到那里，polars 引擎写本机目录"
-                   if lang is Lang.zh else f"batch: the output folder {outdir} is on a Hadoop file system: only "
-                   "--engine spark writes there; the polars engine writes a folder on this machine", err=True)
         raise typer.Exit(2)
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import tempfile
@@ -23,14 +22,16 @@ from pathlib import Path
 
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
-from ..batch.outfolder import MANIFEST, MANIFEST_SCHEMA, STAGING_PREFIX, OutFolder, _changed, _quietly, place_held
-
-_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
-
-
-def is_uri(outdir: str | Path) -> bool:
-    """OUTDIR names a Hadoop file system (hdfs://, s3a://, file://…) rather than a folder on this machine."""
-    return isinstance(outdir, str) and _URI.match(outdir) is not None
+from ..batch.outfolder import (  # noqa: F401  (is_uri: importable from here, where the URIs are written)
+    MANIFEST,
+    MANIFEST_SCHEMA,
+    STAGING_PREFIX,
+    OutFolder,
+    _changed,
+    _quietly,
+    is_uri,
+    place_held,
+)
 
 
 def _refused_replace(where: str) -> InputError:
