@@ -192,3 +192,37 @@ def test_a_signal_just_after_the_outputs_are_placed_leaves_them_whole_and_says_s
     assert summary.interrupted_when_done and summary.balanced
     assert {"results.csv", "applicants.csv", "errors.csv", "summary.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
     assert not list((tmp_path / "out").glob(".chuangye-运行中-*"))
+
+
+def test_a_signal_python_cannot_raise_where_it_lands_is_noted_quietly_and_ends_the_run(tmp_path, listing,
+                                                                                    monkeypatch):
+    """A Ctrl-C or SIGTERM that lands while polars calls back into Python may be one Python cannot raise there
+    (CI once printed "Exception ignored in: 'DataTypeClass'" and a traceback): nothing of it reaches the user, and
+    the run still ends as interrupted, writing nothing. A `__del__` is such a place."""
+    import signal
+
+    from chuangye_rules.batch import runner
+
+    path, _ = listing
+    real = runner.compile_rulebook
+
+    class LandsInDel:
+        def __del__(self):
+            signal.raise_signal(signal.SIGINT)
+
+    def with_a_swallowed_signal(*args, **kwargs):
+        LandsInDel()  # dropped at once: the interrupt lands in __del__, where it cannot propagate
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "compile_rulebook", with_a_swallowed_signal)
+    out = tmp_path / "out"
+    reported = []  # what Python would print as "Exception ignored in …"
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_batch(path, out, as_of=dt.date(2024, 6, 1))
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert reported == [] and sys.unraisablehook == reported.append  # the user's hook given back
+    assert not out.exists()

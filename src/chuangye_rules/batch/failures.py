@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 
@@ -24,12 +25,18 @@ class SignalsNoted:
     def __init__(self) -> None:
         self.received = False
         self.previous: dict = {}
+        self.previous_hook = None
 
     def __enter__(self) -> "SignalsNoted":
         import signal
 
         if threading.current_thread() is not threading.main_thread():
             return self
+        # an interrupt raised while polars calls back into Python (its data-type classes) may be one Python cannot
+        # raise there: it would print "Exception ignored in … Traceback" to the user. It is noted (received) and
+        # the run ends as interrupted at its next step, so that report is only noise.
+        self.previous_hook = sys.unraisablehook
+        sys.unraisablehook = self._unraisable
         for name in self.SIGNALS:
             number = getattr(signal, name)
             previous = signal.getsignal(number)
@@ -46,12 +53,18 @@ class SignalsNoted:
         elif previous != signal.SIG_IGN:  # ignored stays ignored; SIGTERM's default (ending at once) an interrupt
             raise KeyboardInterrupt
 
+    def _unraisable(self, unraisable) -> None:
+        if not (self.received and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+            (self.previous_hook or sys.__unraisablehook__)(unraisable)
+
     def __exit__(self, *exc) -> None:
         import signal
 
         for number, previous in self.previous.items():
             signal.signal(number, previous)
         self.previous = {}
+        if self.previous_hook is not None:
+            sys.unraisablehook, self.previous_hook = self.previous_hook, None
 
 
 def interrupted(error: BaseException) -> bool:
