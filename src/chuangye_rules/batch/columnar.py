@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from ..rules.catalog import FieldSpec, catalog
+from ..rules.values import FIELD_UNITS
 
 ROW = "_row"  # the input row number, carried through for the errors and results files
 
@@ -21,8 +22,8 @@ class CompileError(ValueError):
 
 # Numbers are integers in the columns, exact: a whole number as is, money in fen, a decimal number (catalog type
 # `number`) × 10^6 — a list cell has at most 6 decimals (columns.convert), so every such value is held exactly.
-NUMBER_SCALE = 10 ** 6
-SCALE = {"int": 1, "money": 100, "number": NUMBER_SCALE}
+SCALE = FIELD_UNITS
+NUMBER_SCALE = SCALE["number"]
 INT64_MAX = 2 ** 63 - 1
 
 

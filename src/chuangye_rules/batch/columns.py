@@ -14,7 +14,7 @@ from ..base.privacy import SUSPECT, mask_text
 from ..rules.catalog import DATE_FORMATS, YES_NO, FieldSpec, catalog
 from ..rules.history import HISTORY, cell_codes
 from ..rules.received import parse_received
-from ..rules.values import LIST_SEPARATORS, MAX_DATE, MIN_DATE
+from ..rules.values import LIST_SEPARATORS, MAX_DATE, MIN_DATE, MONEY_DIGITS, NUMBER_DIGITS
 from .columnar import COMPARED, NUMBER_SCALE, ROW, dtype, set_cell
 
 # the reader's names, imported from here by other modules and the tests before the reader was split by job
@@ -40,7 +40,7 @@ def mask_column(series: pl.Series) -> pl.Series:
 
 def _money(text: pl.Expr) -> pl.Expr:
     # the pattern admits at most two decimals, so the cast (which would cut a third) is exact
-    ok = text.str.contains(r"^\d{1,13}(\.\d{1,2})?$")
+    ok = text.str.contains(rf"^\d{{1,{MONEY_DIGITS}}}(\.\d{{1,2}})?$")
     return pl.when(ok).then((text.cast(pl.Decimal(15, 2), strict=False) * 100).cast(pl.Int64))
 
 
@@ -88,7 +88,7 @@ def convert(spec: FieldSpec, text: pl.Expr) -> tuple[pl.Expr, Text]:
     if t == "number":
         # held exactly as an integer × 10^6 (compile.NUMBER_SCALE): the pattern admits at most 6 decimals, so the
         # decimal cast cuts nothing, and 12 whole digits × 10^6 fit in 64 bits
-        ok = text.str.contains(r"^-?\d{1,12}(\.\d{1,6})?%?$")
+        ok = text.str.contains(rf"^-?\d{{1,{NUMBER_DIGITS}}}(\.\d{{1,6}})?%?$")
         number = text.str.replace("%", "", literal=True).cast(pl.Decimal(18, 6), strict=False) * NUMBER_SCALE
         return pl.when(ok).then(number.cast(pl.Int64)), Text("应为数字", "should be a number")
     if t == "date":

@@ -95,7 +95,7 @@ class _RandomAmount(AmountVisitor[dict]):
         out = {"kind": "formula", "description": "公式", "factors": factors}
         if rng.random() < 0.5:
             out["cap"] = rng.choice([3000, 50000])
-        return out
+        return _within_bounds(out)
 
     def _factor(self) -> dict:
         rng = self.rng
@@ -122,3 +122,30 @@ class _RandomAmount(AmountVisitor[dict]):
         return {"kind": "parts", "parts": [{"label": f"第{i + 1}部分",
                                             "amount": random_amount(rng, self.by_type, self.parameters, depth=self.depth - 1)}
                                            for i in range(rng.choice([2, 3]))]}
+
+
+# what a factor without a max is given when a random formula is beyond what validation accepts (amountbounds)
+_FITTING_MAX = {"int": 12, "money": 10000, "number": 60}
+
+
+def _within_bounds(formula: dict) -> dict:
+    """The random formula made one `chuangye validate` accepts, without drawing more random numbers (so the rest
+    of a generated rulebook stays as it was): factors capped with a max, then dropped from the end, then a cap."""
+    from ..rules.amountbounds import MAX_AMOUNT, WIDE_MAX, amount_bound
+    from ..rules.schema import FormulaAmount
+
+    def bound():
+        return amount_bound(FormulaAmount.model_validate(formula))
+
+    for factor in formula["factors"]:
+        if bound().wide <= WIDE_MAX:
+            break
+        if "field" in factor and "max" not in factor:
+            factor["max"] = _FITTING_MAX[catalog().fields[factor["field"]].type]
+    while bound().wide > WIDE_MAX and len(formula["factors"]) > 1:
+        formula["factors"].pop()
+    if bound().largest > MAX_AMOUNT / 4:  # a part of a parts amount too, and a rulebook's sum within 64 bits
+        formula["cap"] = 50000
+    while bound().largest > MAX_AMOUNT / 4 and len(formula["factors"]) > 1:  # a negative product: a cap is no bound
+        formula["factors"].pop()
+    return formula

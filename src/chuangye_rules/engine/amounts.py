@@ -7,7 +7,7 @@ A missing fact or parameter never becomes zero: the result is a `formula` that n
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..base.money import to_fen
@@ -31,30 +31,24 @@ if TYPE_CHECKING:
     )
 
 HUNDRED = Decimal(100)
+# products and percentages are exact before they are rounded to the fen, as the columnar engines' integers are:
+# Decimal's default 28 digits would round a product of many digits first (0.0049999…9 × 1 to 0.005, then 0.01)
+EXACT = Context(prec=120)
 
 
 def checked_parameters(values: Mapping[str, Any] | None) -> dict[str, Decimal]:
-    """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd.
-    A NaN or an infinity would otherwise reach the arithmetic (and Decimal refuses to compare them)."""
+    """Parameter values a user supplies (`--param`, the API, a case file): finite, not negative, not absurd
+    (rules.values.parameter_value_problem)."""
     from ..base.messages import Text
     from ..base.problems import InputError, make_problem
-    from ..rules.values import MAX_MONEY
+    from ..rules.values import parameter_value_problem
 
     out, problems = {}, []
     for name, value in (values or {}).items():
-        try:
-            number = None if isinstance(value, bool) else Decimal(str(value) if isinstance(value, float) else value)
-        except (InvalidOperation, TypeError, ValueError):
-            number = None
-        if number is not None and number.is_finite() and number > MAX_MONEY:
+        number, wrong = parameter_value_problem(value)
+        if wrong is not None:
             problems.append(make_problem(f"--param {name}", None, None, Text(
-                f"参数 {name} 的值 {value} 过大（上限 {MAX_MONEY:,.0f}）",
-                f"the value {value} of parameter {name} is too large (at most {MAX_MONEY:,.0f})"),
-                Text(f"如 --param {name}=1980", f"e.g. --param {name}=1980")))
-        elif number is None or not number.is_finite() or number < 0:
-            problems.append(make_problem(f"--param {name}", None, None, Text(
-                f"参数 {name} 的值 {value} 无效：应为不小于 0 的数字",
-                f"the value {value} of parameter {name} is not valid: it must be a number not below 0"),
+                f"参数 {name} 的{wrong.zh}", f"parameter {name}: {wrong.en}"),
                 Text(f"如 --param {name}=1980", f"e.g. --param {name}=1980")))
         else:
             out[name] = number
@@ -118,7 +112,8 @@ class _Calculator(AmountVisitor[AmountResult]):
         base = self.facts.get(rule.of_field)
         if base is None:
             return AmountResult(kind="formula", max=rule.cap, missing=[rule.of_field], rule=rule)
-        value = _capped(to_fen(base * rule.percent / HUNDRED), rule.cap)
+        with localcontext(EXACT):
+            value = _capped(to_fen(base * rule.percent / HUNDRED), rule.cap)
         return AmountResult(kind="up_to", max=value, rule=rule) if rule.up_to else \
             AmountResult(kind="exact", value=value, rule=rule)
 
@@ -143,6 +138,10 @@ class _Calculator(AmountVisitor[AmountResult]):
                             missing=[rule.field] if grade is None else [])
 
     def formula(self, rule: FormulaAmount) -> AmountResult:
+        with localcontext(EXACT):
+            return self._formula(rule)
+
+    def _formula(self, rule: FormulaAmount) -> AmountResult:
         product, missing = Decimal(1), []
         for factor in rule.factors:
             if factor.parameter is not None:

@@ -4,9 +4,11 @@ exist and hold numbers, or grade names), the parameters its formula names. Pure:
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from ..base.messages import Text, did_you_mean, field_type
 from ..base.problems import Problem
+from .amountbounds import INT64_MAX_FEN, MAX_AMOUNT, WIDE_MAX, amount_bound
 from .catalog import NUMERIC_TYPES, catalog
 from .checkconditions import field_problem
 from .schema import (
@@ -23,6 +25,7 @@ from .schema import (
     TiersAmount,
     UpToAmount,
 )
+from .values import MAX_MONEY, PARAMETER_DECIMALS, parameter_value_problem
 from .visit import AmountVisitor
 from .yamlsource import Located
 
@@ -33,7 +36,69 @@ SUM_KEYS = ("value", "min", "max", "cumulative_cap", "rate", "rate_min", "rate_m
 
 
 def check_amount(amount, path: tuple, book: Rulebook, located: Located) -> list[Problem]:
-    return _AmountCheck(book, located).check(amount, path)
+    problems = _AmountCheck(book, located).check(amount, path)
+    return problems or bound_problems(amount, path, located)
+
+
+def shown_yuan(value: Fraction) -> str:
+    whole = int(value)
+    if whole < 10 ** 21:
+        return f"{whole:,}"
+    mantissa, exponent = f"{Decimal(whole):.2E}".split("E")
+    return f"{mantissa}×10^{int(exponent)}"
+
+
+def rulebook_amount_problems(book: Rulebook, located: Located) -> list[Problem]:
+    """What the whole rulebook's sums must keep to: its parameters' values as --param's are checked, and the
+    benefits of one applicant together within 64-bit fen (the batch's per-applicant totals)."""
+    problems = []
+    for name, parameter in (book.parameters or {}).items():
+        for i, entry in enumerate(getattr(parameter, "values", None) or []):
+            _, wrong = parameter_value_problem(entry.value)
+            if wrong is not None:
+                problems.append(located.problem(("parameters", name, "values", i, "value"), Text(
+                    f"参数 {name} 的{wrong.zh}", f"parameter {name}: {wrong.en}"),
+                    Text(f"参数值不小于 0、不大于 {MAX_MONEY:,.0f}，最多 {PARAMETER_DECIMALS} 位小数",
+                         f"a parameter's value is at least 0, at most {MAX_MONEY:,.0f}, with at most "
+                         f"{PARAMETER_DECIMALS} decimals"), code="out_of_range"))
+    bounds = [amount_bound(b.amount) for b in book.benefits]
+    if any(b.largest > MAX_AMOUNT or b.wide > WIDE_MAX for b in bounds):
+        return problems  # said of that benefit (bound_problems), which explains the total too
+    total = sum((b.largest for b in bounds), Fraction(0))
+    if total * 100 > INT64_MAX_FEN:
+        problems.append(located.problem(("benefits",), Text(
+            f"全部待遇合计（一位申请人）在各字段取可填的最大值时可达 {shown_yuan(total)} 元，超出批量计算能精确相加的范围",
+            f"all benefits together (one applicant), with each field at the largest value it may hold, reach "
+            f"{shown_yuan(total)} yuan, beyond what a batch can add up exactly"), Text(
+            "给金额最大的几项加 cap（总额上限）", "give the largest amounts a cap"), code="out_of_range"))
+    return problems
+
+
+def bound_problems(amount, path: tuple, located: Located) -> list[Problem]:
+    """An amount no engine computes exactly for the largest values a profile or a list may hold (amountbounds)."""
+    bound = amount_bound(amount)
+    if bound.wide > WIDE_MAX:
+        return [located.problem(path, Text(
+            "金额的乘积在各字段取可填的最大值时超出可精确计算的范围（38 位整数），批量计算无法得出准确金额",
+            "the amount's product, with each field at the largest value it may hold, is beyond what can be computed "
+            "exactly (38 digits), so a batch could not give an exact sum"), Text(
+            "给公式的字段因子加 max（如“最长12个月”写 max: 12），或减少因子个数和 number、percent 的小数位；"
+            "cap 不能解决（封顶之前的乘积已超出）",
+            "give the formula's field factors a max (at most 12 months: max: 12), or use fewer factors and fewer "
+            "decimals in number and percent; a cap does not help (the product overflows before it is capped)"),
+            code="out_of_range")]
+    if bound.largest > MAX_AMOUNT:
+        return [located.problem(path, Text(
+            f"金额在各字段取可填的最大值时可达 {shown_yuan(bound.largest)} 元，超过一项待遇可精确计算的上限 "
+            f"{MAX_AMOUNT:,.0f} 元",
+            f"with each field at the largest value it may hold the amount reaches {shown_yuan(bound.largest)} yuan, "
+            f"above the {MAX_AMOUNT:,.0f} yuan one benefit can be computed exactly to"), Text(
+            "加 cap（总额上限，如 cap: 1000000）" + ("，或给公式的字段因子加 max（如“最长12个月”写 max: 12）"
+                                                    if amount.kind == "formula" else ""),
+            "add a cap (e.g. cap: 1000000)" + (", or give the formula's field factors a max (at most 12 months: "
+                                               "max: 12)" if amount.kind == "formula" else "")),
+            code="out_of_range")]
+    return []
 
 
 class _AmountCheck(AmountVisitor[list[Problem]]):

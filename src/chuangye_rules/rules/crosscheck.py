@@ -12,7 +12,7 @@ import datetime as dt
 from ..base.messages import Text, did_you_mean
 from ..base.problems import Problem
 from .catalog import catalog
-from .checkamounts import check_amount
+from .checkamounts import check_amount, rulebook_amount_problems
 from .checkconditions import check_condition, vocabulary_problem
 from .schema import Benefit, Document, Rulebook
 from .yamlsource import Located
@@ -36,7 +36,7 @@ def check_rulebook(book: Rulebook, located: Located, known_ids: set[str] | None 
     names = set(ids) | (known_ids or set())
     problems += _target_problems(book, names, located)
     problems += _exclusion_problems(book, names, located)
-    return problems
+    return problems + rulebook_amount_problems(book, located)
 
 
 def _document_dates(doc: Document | None, located: Located) -> list[Problem]:

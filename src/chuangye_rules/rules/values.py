@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 MAX_MONEY = Decimal("1e13")  # 10万亿元: far above any real figure, well below what breaks arithmetic
 MAX_COUNT = 999_999_999  # people, units: the largest count a batch list accepts too (9 digits)
 MIN_DATE, MAX_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# the units the columnar engines count a numeric field in, exactly: fen for money, millionths for a decimal number
+# (a list cell has at most 6 decimals)
+FIELD_UNITS = {"int": 1, "money": 100, "number": 10 ** 6}
+# the whole digits a list cell may have (batch/columns.convert): a sum of yuan, a decimal number (× 10^6 in 64 bits)
+MONEY_DIGITS, NUMBER_DIGITS = 13, 12
+PARAMETER_DECIMALS = 6  # a parameter's value (a rulebook's, or --param's) has at most this many decimals
 LIST_SEPARATORS = re.compile(r"[、，,；;|/\r\n]+")  # a line break: Excel's Alt+Enter in a cell
 NONE_WORDS = ("无", "没有", "none", "None")  # "none of them", as a batch list cell says it too
 _SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate (from a \ud800 escape) cannot be printed or saved
@@ -153,6 +159,25 @@ def evaluation_date(text: str) -> dt.date:
     if not MIN_DATE <= date <= MAX_DATE:
         raise ValueError("range")
     return date
+
+
+def parameter_value_problem(value: Any) -> tuple[Decimal | None, "Text | None"]:
+    """A parameter's value (a rulebook's, --param's, the API's) as a number, or what is wrong with it: a NaN or
+    an infinity would reach the arithmetic; too large or too precise a value, past what is computed exactly."""
+    from decimal import InvalidOperation
+
+    try:
+        number = None if isinstance(value, bool) else Decimal(str(value) if isinstance(value, float) else value)
+    except (InvalidOperation, TypeError, ValueError):
+        number = None
+    if number is None or not number.is_finite() or number < 0:
+        return None, Text(f"值 {value} 无效：应为不小于 0 的数字", f"the value {value} is not valid: it must be a number not below 0")
+    if number > MAX_MONEY:
+        return None, Text(f"值 {value} 过大（上限 {MAX_MONEY:,.0f}）", f"the value {value} is too large (at most {MAX_MONEY:,.0f})")
+    if number != number.quantize(Decimal(1).scaleb(-PARAMETER_DECIMALS)):
+        return None, Text(f"值 {value} 的小数超过 {PARAMETER_DECIMALS} 位",
+                          f"the value {value} has more than {PARAMETER_DECIMALS} decimals")
+    return number, None
 
 
 def parameter_values(items: list[str]) -> dict[str, Decimal]:
