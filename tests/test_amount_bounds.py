@@ -92,9 +92,9 @@ def test_sql_is_exact_at_the_largest_values(generated, monkeypatch):
 
     monkeypatch.setattr(columnar, "SET_BITS", 0)  # the SQL table holds sets as text (test_sql.sets_as_text)
 
-    profiles = extreme_profiles(1) + extreme_profiles(-1)
-    assert assert_sql_agrees([b.rulebook for b in generated] + [b.rulebook for b in load_rulebooks()], profiles,
-                             AS_OF, {"wage_open": MAX_MONEY}, results_rows=False) > 200
+    profiles = extreme_profiles(1) + extreme_profiles(-1)  # (the generated rulebooks: the bundled ones add 2.6 s)
+    assert assert_sql_agrees([b.rulebook for b in generated], profiles, AS_OF, {"wage_open": MAX_MONEY},
+                             results_rows=False) > 200
 
 
 def test_a_product_of_many_digits_is_rounded_once_to_the_fen(tmp_path):

@@ -158,3 +158,11 @@ def test_a_question_with_no_one_to_answer_it_is_a_message_not_a_bug(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "没有得到回答" in result.stderr and "--no-input" in result.stderr and "内部错误" not in result.stderr
     assert not (tmp_path / "rulebooks").exists()
+
+
+def test_at_80_columns_the_city_name_stays_with_the_documents_title():
+    """A long Chinese title folds inside itself, not after the city: "青岛 ·" alone on the first line was wasted."""
+    done = run("check", ROOT / "examples" / "profiles" / "qingdao-gig-worker.yaml", "--as-of", "2024-06-01", columns=80)
+    assert done.returncode == 0, done.stderr
+    heading = next(line for line in done.stdout.splitlines() if "青岛" in line)
+    assert "青岛·青岛市人力资源和社会保障局" in heading, done.stdout

@@ -121,7 +121,9 @@ def city_table(city: CityResult, lang: str = "zh", show_all: bool = False, width
     shown = [r for r in city.benefits if show_all or r.status in SHOWN_BY_DEFAULT]
     shown = display_order(shown)
     doc = city.document
-    title = f"{city.city_zh if zh else city.city_en} · {doc.title}" + (
+    # in Chinese the city and the title are one run of text (间隔号 without spaces): at a narrow width it folds
+    # inside the title, where with spaces "青岛 ·" stood alone on the first line
+    title = (f"{city.city_zh}·{doc.title}" if zh else f"{city.city_en} · {doc.title}") + (
         (f"（{doc.number}）" if zh else f" ({doc.number})") if doc.number else "")
     items: list = []
     if doc.draft:
