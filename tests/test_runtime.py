@@ -92,7 +92,7 @@ def test_bundled_rulebooks_evaluate_alike(bundled):
     rng = random.Random("bundled")
     for as_of in AS_OF:
         interesting = interesting_values([b.rulebook for b in models], as_of)
-        profiles = examples + [parse_profile(_facts(random_facts(rng, as_of, interesting))) for _ in range(60)]
+        profiles = examples + [parse_profile(_facts(random_facts(rng, as_of, interesting))) for _ in range(30)]
         _same_evaluations(models, plain, profiles, as_of, worded=examples)
 
 
