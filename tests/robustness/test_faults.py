@@ -381,3 +381,69 @@ def test_outdir_removed_mid_run_is_a_message(tmp_path, large):
     assert proc.returncode == 2, stderr
     assert "删除或移动" in stderr and "Traceback" not in stderr and "内部错误" not in stderr, stderr
     assert not out.exists(), "the run does not make the folder again"
+
+
+# ----------------------------------------------------------------------------------------- compare
+
+REFORM = ("--set", "huaibei.returnee_startup_subsidy.amount=8000")
+
+
+def compare(*args, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "chuangye_rules", "compare", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@needs_root
+def test_compare_on_a_full_disk_is_a_message_and_leaves_the_folder_as_it_was(tmp_path, medium):
+    """`compare` said 内部错误 … OSError: [Errno 28] (exit 3) on a full disk; now as `batch` says it (exit 2)."""
+    path, _ = medium
+    with tmpfs(tmp_path / "disk", 256) as disk:
+        out = disk / "out"
+        out.mkdir()
+        for name, content in MINE.items():
+            (out / name).write_bytes(content)
+        fill(disk, 0)
+        before, listed = snapshot(out), path.read_bytes()
+        done = compare(path, *REFORM, "-o", out, "--as-of", "2024-06-01")
+        refused_cleanly(done, "磁盘空间不足", "未写出任何结果文件")
+        assert snapshot(out) == before and path.read_bytes() == listed
+
+
+@pytest.mark.parametrize("where", ["report", "placing"])
+def test_compare_injected_full_disk_leaves_the_folder_as_it_was(small, monkeypatch, where):
+    from chuangye_rules import load_rulebooks
+    from chuangye_rules.batch import comparerun
+    from chuangye_rules.batch.reforms import with_settings
+
+    path, out = small
+    target = {"report": (comparerun, "_write_outputs"), "placing": (outfolder.OutFolder, "_place")}[where]
+    monkeypatch.setattr(*target, _raise(NOSPACE))
+    before = snapshot(out)
+    base = load_rulebooks()
+    with pytest.raises(InputError, match="磁盘空间不足"):
+        comparerun.run_compare(path, out, base, with_settings(base, [REFORM[1]]), as_of=dt.date(2024, 6, 1))
+    assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_compare_stopped_mid_run_leaves_the_folder_as_it_was(tmp_path, large, sig):
+    """The signal is sent once the run's hidden folder exists (the list is being compared): the run stops, says
+    so, exits 130 (Ctrl-C) or 143 (SIGTERM: it ended Python at once and left the hidden folder behind)."""
+    path, _, _ = large
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, content in MINE.items():
+        (out / name).write_bytes(content)
+    before, listed = snapshot(out), path.read_bytes()
+    proc = subprocess.Popen([sys.executable, "-m", "chuangye_rules", "compare", str(path), *REFORM, "-o", str(out),
+                             "--as-of", "2024-06-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".chuangye-运行中-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the comparison ended before it could be stopped"
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=120)
+    assert "Traceback" not in stderr and "内部错误" not in stderr, stderr
+    assert proc.returncode == (130 if sig == signal.SIGINT else 143), (proc.returncode, stderr)
+    assert "已中断" in stderr, stderr
+    assert snapshot(out) == before and path.read_bytes() == listed

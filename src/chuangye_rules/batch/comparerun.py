@@ -19,6 +19,7 @@ from .columnar import ROW
 from .columns import parse_chunk
 from .compare import CHANGES, Comparison, _compare_compiled, compare_html, markdown
 from .compile import compile_rulebook
+from .failures import SignalsNoted, disk_problem, interrupted
 from .outfolder import OutFolder
 
 # ------------------------------------------------------------------------------------------- a list file
@@ -43,15 +44,33 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
                 parameters: dict | None = None, reform_parameters: dict | None = None, encoding: str | None = None,
                 overwrite: bool = False, lang: str = "zh") -> Comparison:
     """The list read once, both versions evaluated on every block; the outputs written as `batch` writes its own."""
-    # the batch's reader and cell defusing (imported here: runner imports much else)
-    from .columns import ERROR_SCHEMA
-    from .runner import _open_list, cell_cities, neutralise
-
     input_path, outdir = Path(input_path), Path(outdir)
     base, reform, shared = _compared_cities(input_path, base, reform, city)
     names = ["changes.csv", "errors.csv", "report.md", "summary.json", "report.html"]
     folder = OutFolder(outdir, names, input_path, overwrite)
     folder.check()
+    # as in batch (runner.run_batch): a Ctrl-C or SIGTERM polars swallows is still an interruption, and a disk
+    # that fails is the user's message, not an internal error
+    noted = SignalsNoted().__enter__()
+    try:
+        return _compare(input_path, folder, names, base, reform, shared, as_of, reform_as_of, city, parameters,
+                        reform_parameters, encoding, lang, noted)
+    except BaseException as error:
+        folder.discard()
+        if not isinstance(error, KeyboardInterrupt) and (noted.received or interrupted(error)):
+            raise KeyboardInterrupt from None
+        if isinstance(error, OSError):
+            raise disk_problem(error, outdir, Text("无法在输出目录中写文件", "cannot write files in the output folder")) from None
+        raise
+    finally:
+        noted.__exit__()
+
+
+def _compare(input_path, folder, names, base, reform, shared, as_of, reform_as_of, city, parameters,
+             reform_parameters, encoding, lang, noted) -> Comparison:
+    from .columns import ERROR_SCHEMA
+    from .runner import _open_list, cell_cities, neutralise
+
     reform_as_of = reform_as_of or as_of
     compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in base}
     compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of, checked_parameters(
@@ -64,29 +83,27 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
     # a row of another city the bundled rulebooks know is not compared, and not an error either
     cities = {**{name: slug for name, slug in _bundled_cities().items()}, **cell_cities(every)}
     errors = []
-    try:
-        folder.open()
-        for raw in chunks:
-            parsed = parse_chunk(raw, header, cities, known, benefits, lang)
-            errors.append(parsed.errors)
-            frame = parsed.frame
-            if "city" in frame.columns and not city:
-                other = frame["city"].is_not_null() & ~frame["city"].is_in(list(shared))
-                comparison.other_cities += int(other.sum())
-                frame = frame.filter(~other)
-            comparison.read += parsed.frame.height + parsed.rejected
-            comparison.rejected += parsed.rejected
-            comparison.evaluated += frame.height
-            _compare_compiled(frame, compiled_base, compiled_reform, comparison, city, as_of)
-        _write_outputs(folder, comparison, as_of, reform_as_of, lang)
-        found = neutralise(pl.concat(errors, how="vertical_relaxed") if errors else pl.DataFrame(schema=ERROR_SCHEMA))
-        if lang == "zh":
-            found = found.rename({"row": "行号", "column": "列", "value": "内容", "reason": "原因"})
-        folder.path("errors.csv").write_bytes(b"\xef\xbb\xbf" + found.write_csv().encode("utf-8"))
-        folder.commit(names)
-    except BaseException:
-        folder.discard()
-        raise
+    folder.open()
+    for raw in chunks:
+        parsed = parse_chunk(raw, header, cities, known, benefits, lang)
+        errors.append(parsed.errors)
+        frame = parsed.frame
+        if "city" in frame.columns and not city:
+            other = frame["city"].is_not_null() & ~frame["city"].is_in(list(shared))
+            comparison.other_cities += int(other.sum())
+            frame = frame.filter(~other)
+        comparison.read += parsed.frame.height + parsed.rejected
+        comparison.rejected += parsed.rejected
+        comparison.evaluated += frame.height
+        _compare_compiled(frame, compiled_base, compiled_reform, comparison, city, as_of)
+    _write_outputs(folder, comparison, as_of, reform_as_of, lang)
+    found = neutralise(pl.concat(errors, how="vertical_relaxed") if errors else pl.DataFrame(schema=ERROR_SCHEMA))
+    if lang == "zh":
+        found = found.rename({"row": "行号", "column": "列", "value": "内容", "reason": "原因"})
+    folder.path("errors.csv").write_bytes(b"\xef\xbb\xbf" + found.write_csv().encode("utf-8"))
+    if noted.received:  # a Ctrl-C or SIGTERM that something on the way swallowed: the user asked to stop
+        raise KeyboardInterrupt
+    folder.commit(names)
     return comparison
 
 

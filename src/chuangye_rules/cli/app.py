@@ -145,3 +145,30 @@ def _load_books(rulebooks, city: Optional[str] = None):
         _fail(error)
 
 
+class _sigterm_as_interrupt:
+    """While a batch or a comparison runs, SIGTERM (`kill PID`, a service manager stopping the job) raises
+    KeyboardInterrupt, so run_batch and run_compare remove their files exactly as for Ctrl-C — by default SIGTERM
+    ends Python at once and leaves them behind. A second SIGTERM is ignored so the clean-up is not cut short
+    (SIGKILL still ends the process); `received` tells the exit code apart (143 for SIGTERM, 130 for Ctrl-C)."""
+
+    received = False
+
+    def __enter__(self):
+        import signal
+
+        def handler(signum, frame):
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            self.received = True
+            raise KeyboardInterrupt("SIGTERM")
+
+        try:
+            self.previous = signal.signal(signal.SIGTERM, handler)
+        except ValueError:  # not the main thread (an embedding application): leave signals alone
+            self.previous = None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import time
 from pathlib import Path
 from typing import List, Optional
@@ -21,6 +20,7 @@ from .app import (
     _interrupted,
     _params,
     _say,
+    _sigterm_as_interrupt,
     app,
     argv_lang,
 )
@@ -195,35 +195,6 @@ def _print_batch_summary(summary, budget, lang: str = "zh") -> None:
         print_budget(budget, _console(), lang)
         typer.echo(say(f"报告（全部表格）：{summary.outputs['report']}", f"report (every table): {summary.outputs['report']}"))
         _echo_report_page(summary, say)
-
-
-class _sigterm_as_interrupt:
-    """While a batch runs, SIGTERM (`kill PID`, a service manager stopping the job) raises KeyboardInterrupt, so
-    run_batch removes its files exactly as for Ctrl-C — by default SIGTERM ends Python at once and leaves them
-    behind. A second SIGTERM is ignored so the clean-up is not cut short (SIGKILL still ends the process);
-    `received` tells the exit code apart (143 for SIGTERM, 130 for Ctrl-C)."""
-
-    received = False
-
-    def __enter__(self):
-
-        def handler(signum, frame):
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            self.received = True
-            raise KeyboardInterrupt("SIGTERM")
-
-        try:
-            self.previous = signal.signal(signal.SIGTERM, handler)
-        except ValueError:  # not the main thread (an embedding application): leave signals alone
-            self.previous = None
-        return self
-
-    def __exit__(self, *exc) -> None:
-
-        if self.previous is not None:
-            signal.signal(signal.SIGTERM, self.previous)
-
-
 
 
 def _show_columns() -> None:

@@ -20,6 +20,7 @@ from .app import (
     _interrupted,
     _load_books,
     _params,
+    _sigterm_as_interrupt,
     app,
 )
 
@@ -46,6 +47,7 @@ def compare(
     from ..batch.comparerun import run_compare
     from ..batch.reforms import with_settings
 
+    sigterm = _sigterm_as_interrupt()  # SIGTERM as Ctrl-C: run_compare removes what it began (batch does the same)
     try:
         before = _load_books(base)
         after = _load_books(reform) if reform else before
@@ -55,16 +57,17 @@ def compare(
         reform_params = {**params, **_params(set_param)}
         when = _date(as_of) or dt.date.today()
         outdir = outdir or input_path.with_name(input_path.stem + "-测算")
-        result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=_date(reform_as_of), city=city,
-                             parameters=params, reform_parameters=reform_params, encoding=encoding,
-                             overwrite=overwrite, lang=lang.value)
+        with sigterm:
+            result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=_date(reform_as_of),
+                                 city=city, parameters=params, reform_parameters=reform_params, encoding=encoding,
+                                 overwrite=overwrite, lang=lang.value)
     except InputError as error:
         _fail(error, lang=lang.value)
     except KeyboardInterrupt:
         from ..render.endings import NOTHING_WRITTEN_FOLDER_AS_IT_WAS
 
         typer.echo(NOTHING_WRITTEN_FOLDER_AS_IT_WAS.get(lang.value), err=True)
-        _interrupted()
+        _interrupted(143 if sigterm.received else 130)
     _print_comparison(result, outdir, lang)
 
 
