@@ -85,6 +85,8 @@ _DISK_WORDS = {
     errno.EACCES: Text("没有写入权限", "no permission to write"), errno.EPERM: Text("没有写入权限", "no permission to write"),
     errno.ENOENT: Text("输出目录或名单文件在运行中被删除或移动", "the output folder or the list was removed or moved during the run"),
     errno.EIO: Text("磁盘读写出错", "a disk read or write error"),
+    errno.ENOTDIR: Text("路径中有一段是文件而不是目录", "part of the path is a file, not a folder"),
+    errno.EEXIST: Text("路径中已有同名的文件", "a file of that name is in the way"),
 }
 
 
@@ -99,11 +101,18 @@ def _errno_of(error: OSError) -> int | None:
     return next((n for text, n in by_text.items() if text in str(error).lower()), None)
 
 
-def disk_problem(error: OSError, outdir: Path, what: "Text | str") -> InputError:
+NOTHING_CHANGED = Text("未写出任何结果文件，名单和目录中原有的文件都未改动",
+                       "No result file was written; the list and the folder's earlier files are unchanged")
+
+
+CHECK_AND_RERUN = Text("检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录",
+                       "check the disk space, the folder's permissions and the list, then run again, or choose another "
+                       "folder with -o")
+
+
+def disk_problem(error: OSError, outdir: Path, what: "Text | str", promise: Text = NOTHING_CHANGED,
+                 hint: Text = CHECK_AND_RERUN) -> InputError:
     what = as_text(what)
     why = _DISK_WORDS.get(_errno_of(error)) or as_text(f"{error.strerror or error}")
     return InputError([make_problem(str(error.filename or outdir), None, None, Text(
-        f"{what.zh}：{why.zh}。未写出任何结果文件，名单和目录中原有的文件都未改动",
-        f"{what.en}: {why.en}. No result file was written; the list and the folder's earlier files are unchanged"),
-        Text("检查磁盘空间、目录权限和名单文件后重新运行，或用 -o 指定另一个目录",
-             "check the disk space, the folder's permissions and the list, then run again, or choose another folder with -o"))])
+        f"{what.zh}：{why.zh}。{promise.zh}", f"{what.en}: {why.en}. {promise.en}"), hint)])

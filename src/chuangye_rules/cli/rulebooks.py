@@ -202,6 +202,7 @@ def departments(city: Optional[str] = typer.Argument(None, help="城市（默认
 @app.command()
 def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
            output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
+           overwrite: bool = typer.Option(False, "--overwrite", help="-o 的文件已存在且内容不同时替换它（默认不改动已有文件）"),
            lang: Lang = LANG_OPT) -> None:
     """输出规则库或申请人信息的 JSON Schema（供编辑器补全和校验）/ the JSON Schema of a format."""
     from ..authoring.jsonschema import schema_text
@@ -212,7 +213,13 @@ def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
         raise typer.Exit(2)
     text = schema_text(which)
     if output:
-        output.write_text(text, encoding="utf-8")
+        from ..base.problems import InputError
+        from ..batch.outfile import place_file
+
+        try:
+            place_file(output, text.encode("utf-8"), overwrite)
+        except InputError as error:
+            _fail(error, lang=lang.value)
     else:
         typer.echo(text)
 

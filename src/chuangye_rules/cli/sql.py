@@ -43,6 +43,7 @@ def sql(
     summary: bool = typer.Option(False, "--summary", help="改为按申请人汇总（与 applicants.csv 相同：每人每城市一行）"),
     budget: bool = typer.Option(False, "--budget", help="改为预算汇总（与 report.md 按待遇表相同：每项待遇一行，另有各城市合计行）"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（默认：打印）"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="-o 的文件已存在且内容不同时替换它（默认不改动已有文件）"),
     rulebooks: Optional[List[Path]] = RULEBOOKS_OPT,
     param: Optional[List[str]] = PARAM_OPT,
     lang: Lang = LANG_OPT,
@@ -88,8 +89,22 @@ def sql(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"已写出 {output}（{dialect.value}，评估日期 {when}，{len(books)} 个规则库）" if lang is Lang.zh else
-                   f"wrote {output} ({dialect.value}, evaluation date {when}, {len(books)} rulebooks)", err=True)
+        _write(output, text, overwrite, f"{dialect.value}，评估日期 {when}，{len(books)} 个规则库",
+               f"{dialect.value}, evaluation date {when}, {len(books)} rulebooks", lang)
+
+
+def _write(output: Path, text: str, overwrite: bool, what_zh: str, what_en: str, lang: Lang) -> None:
+    from ..base.problems import InputError
+    from ..batch.outfile import UNCHANGED, place_file
+
+    try:
+        done = place_file(output, text.encode("utf-8"), overwrite)
+    except InputError as error:
+        _fail(error, lang=lang.value)
+    if lang is Lang.zh:
+        typer.echo(f"已写出 {output}（{what_zh}）" + ("（内容与已有文件相同，未改动）" if done == UNCHANGED else ""), err=True)
+    else:
+        typer.echo(f"wrote {output} ({what_en})" + (" (the file held this already; unchanged)" if done == UNCHANGED else ""),
+                   err=True)
 
 

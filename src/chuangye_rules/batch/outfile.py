@@ -1,0 +1,88 @@
+"""One output file (`sql -o`, `schema -o`) kept to the promise batch keeps for its folder (outfolder.py): a file
+that is there already is never written over unless it holds these very bytes or `--overwrite` is given, and the
+file appears whole or not at all — written beside its place under a hidden name, then renamed; a failure removes
+what was begun (and a folder made for it), and a full or read-only disk is the user's message, not a bug."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from ..base.messages import Text
+from ..base.problems import InputError, make_problem
+from .failures import disk_problem
+
+UNCHANGED, WRITTEN = "unchanged", "written"
+
+
+def place_file(path: Path, data: bytes, overwrite: bool = False) -> str:
+    """Write `data` at `path`: WRITTEN, or UNCHANGED when the file already holds exactly these bytes."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError([make_problem(str(path), None, None, Text("这是一个目录，不是文件", "this is a folder, not a file"),
+                                       Text("-o 写文件的路径，如 -o 结果/huaibei.sql", "give -o a file's path, e.g. -o out/huaibei.sql"))])
+    if path.is_file() and _holds(path, data):
+        return UNCHANGED
+    if os.path.lexists(path) and not overwrite:
+        raise InputError([make_problem(str(path), None, None, Text(
+            "已有同名文件，内容与本次不同，未做任何改动", "a file of that name is there already, with other content; nothing was changed"),
+            Text("加 --overwrite 用本次结果替换它，或用 -o 指定另一个文件名",
+                 "add --overwrite to replace it with this output, or give -o another name"))])
+    created = _make_parents(path.parent)
+    temporary = path.with_name(f".{path.name}.chuangye-{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException as error:
+        _quietly(os.unlink, temporary)
+        for folder in reversed(created):
+            _quietly(os.rmdir, folder)
+        if isinstance(error, OSError):  # named by the file asked for, never the hidden name it was begun under
+            raise disk_problem(OSError(error.errno, error.strerror), path, Text("无法写出文件", "cannot write the file"), Text(
+                "文件未写出，原有的文件都未改动", "The file was not written; the files there before are unchanged"),
+                Text("检查磁盘空间和目录权限后重新运行，或用 -o 指定另一个位置",
+                     "check the disk space and the folder's permissions, then run again, or choose another place with -o")
+            ) from None
+        raise
+    return WRITTEN
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _make_parents(folder: Path) -> list[Path]:
+    """The folders made for the file, outermost first (removed again if the file cannot be written)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    created = []
+    try:
+        for each in reversed(missing):
+            os.mkdir(each)
+            created.append(each)
+    except OSError as error:
+        for each in reversed(created):
+            _quietly(os.rmdir, each)
+        raise disk_problem(error, each, Text("无法创建目录", "cannot create the folder"), Text(
+            "文件未写出", "The file was not written"), Text(
+            "检查路径和目录权限，或用 -o 指定另一个位置", "check the path and the folder's permissions, or choose another place with -o"
+        )) from None
+    return created
+
+
+def _quietly(action, *args) -> None:
+    try:
+        action(*args)
+    except OSError:
+        pass
