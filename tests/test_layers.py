@@ -20,8 +20,7 @@ LAYERS = [
 # the batch flow: how columns hold each type → reading → compiling → evaluating → writing → reporting; the runners that drive it come last
 BATCH_FLOW = ["columnar", "headers", "records", "xlsx", "columns", "parquet", "listinput",
               "plan", "compileamounts", "compile", "engine", "rowbatches", "frames",
-              "outputs", "outfolder", "budget", "report", "report_html", "randomamounts", "synthetic", "failures", "outfile",
-              "runner",
+              "outputs", "outfolder", "budget", "report", "report_html", "randomamounts", "synthetic", "failures", "runner",
               "reforms", "compare", "comparerun"]
 ERRORS = {"Problem", "InputError", "make_problem"}
 # imports that still break the order, each to be removed with the work it waits for (the test fails if one is mended

@@ -1,7 +1,7 @@
-"""`sql -o FILE` and `schema -o FILE` keep batch's promise for one file: a file already there is never written
-over (unless it holds these very bytes, or --overwrite is given), a folder is not a file, missing folders are made,
-and the file appears whole or not at all — a full disk is a message (exit 2), and nothing is left behind.
-Before, each of these was 内部错误 (exit 3) and a full disk left an empty file."""
+"""`sql -o FILE`, `schema -o FILE` (and `new`'s three files, all or none) keep batch's promise for one file: a
+file already there is never written over (unless it holds these very bytes, or --overwrite is given), a folder is
+not a file, missing folders are made, and the file appears whole or not at all — a full disk is a message (exit 2),
+and nothing is left behind. Before, each of these was 内部错误 (exit 3) and a full disk left an empty file."""
 
 import os
 import subprocess
@@ -81,6 +81,39 @@ def test_a_full_disk_leaves_nothing_behind(tmp_path, command):
         done = subprocess.run([sys.executable, "-m", "chuangye_rules", *COMMANDS[command], "-o", str(disk / "sub" / "out.txt")],
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2 and "磁盘空间不足" in done.stderr and "out.txt" in done.stderr, done.stderr
+        assert listing(disk) == before
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_several_files_are_placed_all_or_none(tmp_path):
+    """`chuangye new` writes three files: when one cannot be written, none of them is left (nor a folder made)."""
+    from chuangye_rules.base.outfile import place_files
+    from chuangye_rules.base.problems import InputError
+
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="路径中有一段是文件"):
+        place_files([(tmp_path / "new" / "a.yaml", b"a"), (tmp_path / "file.txt" / "b.yaml", b"b")])
+    assert listing(tmp_path) == {"file.txt": b"x"}
+
+
+@pytest.mark.skipif(not (hasattr(os, "geteuid") and os.geteuid() == 0), reason="needs root for a tmpfs mount")
+def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path):
+    source = tmp_path / "zibo.txt"
+    source.write_text("淄博市创业行动方案\n对首次创业的给予5000元一次性创业补贴。\n", encoding="utf-8")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        (disk / "filler.bin").write_bytes(b"\0" * free)
+        before = listing(disk)
+        done = subprocess.run([sys.executable, "-m", "chuangye_rules", "new", "zibo", "--zh", "淄博", "--en", "Zibo",
+                               "--title", "淄博创业", "--issuer", "淄博市人民政府", "--issued", "2023-01-01", "--from",
+                               "2023-01-01", "--to", "2025-12-31", "--source", str(source), "--no-input"],
+                              capture_output=True, text=True, timeout=120, cwd=disk)
+        assert done.returncode == 2 and "磁盘空间不足" in done.stderr and "内部错误" not in done.stderr, done.stderr
         assert listing(disk) == before
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)

@@ -121,3 +121,25 @@ def test_the_list_page_is_served_with_the_pages_policy(client):
     assert "http://" not in r.text and "https://" not in r.text
     script = client.get("/static/lists.js")  # the English words too come from this server, not from elsewhere
     assert script.status_code == 200 and "http://" not in script.text and "https://" not in script.text
+
+
+def test_a_full_server_disk_is_a_message_and_does_not_hold_the_client_busy(client, monkeypatch):
+    """The upload could not be saved (ENOSPC): the client is told why (507), nothing is kept, and the next upload
+    is taken — before, the job stayed "running" and every later upload was refused as busy (409)."""
+    import errno
+
+    real = Path.write_bytes
+
+    def full(self, data):
+        if self.parent.name == "in":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    r = client.post("/lists/jobs", params={"name": "名单.csv"}, content=EXAMPLE.read_bytes())
+    assert r.status_code == 507 and "磁盘空间不足" in r.text and "/tmp" not in r.text, r.text
+    assert not client.app.state.jobs.jobs
+    monkeypatch.setattr(Path, "write_bytes", real)
+    again = client.post("/lists/jobs", params={"name": "名单.csv"}, content=EXAMPLE.read_bytes())
+    assert again.status_code == 202, again.text
+    assert wait(client, again.json()["id"])["state"] == "done"

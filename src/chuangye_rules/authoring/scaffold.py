@@ -295,6 +295,7 @@ def _read_source(path: Path) -> tuple[str, str | None]:
 def scaffold(meta: NewCity, rulebooks_dir: Path, cases_dir: Path, force: bool = False,
              today: dt.date | None = None) -> Scaffolded:
     """Write <rulebooks_dir>/<slug>.yaml, <cases_dir>/<slug>.yaml and <rulebooks_dir>/sources/<slug>.txt."""
+    from ..base.outfile import place_files
     from .validation import validate_paths
 
     rulebooks_dir, cases_dir = Path(rulebooks_dir), Path(cases_dir)
@@ -310,12 +311,10 @@ def scaffold(meta: NewCity, rulebooks_dir: Path, cases_dir: Path, force: bool = 
                                             "choose another city identifier, or add --force to overwrite"))
                           for p in existing])
     quote = first_sentence(text)
-    source.parent.mkdir(parents=True, exist_ok=True)
-    cases_dir.mkdir(parents=True, exist_ok=True)
-    if not same_source or encoding:
-        source.write_text(text, encoding="utf-8")
-    rulebook.write_text(render_rulebook(meta, f"sources/{meta.slug}.txt", quote, schema_line(rulebooks_dir),
-                                        today or dt.date.today()), encoding="utf-8")
-    cases.write_text(render_cases(meta, f"{rulebooks_dir.name}/{rulebook.name}"), encoding="utf-8")
+    files = [(source, text.encode("utf-8"))] if not same_source or encoding else []
+    files += [(rulebook, render_rulebook(meta, f"sources/{meta.slug}.txt", quote, schema_line(rulebooks_dir),
+                                         today or dt.date.today()).encode("utf-8")),
+              (cases, render_cases(meta, f"{rulebooks_dir.name}/{rulebook.name}").encode("utf-8"))]
+    place_files(files, overwrite=True)  # (what is there was refused above unless --force): all three, or none
     report = validate_paths([rulebook], cases=cases)
     return Scaffolded(rulebook, cases, source, encoding, report.problems)

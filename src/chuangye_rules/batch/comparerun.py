@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ..base.disks import disk_problem
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..engine.amounts import checked_parameters
@@ -19,7 +20,7 @@ from .columnar import ROW
 from .columns import parse_chunk
 from .compare import CHANGES, Comparison, _compare_compiled, compare_html, markdown
 from .compile import compile_rulebook
-from .failures import SignalsNoted, disk_problem, interrupted
+from .failures import SignalsNoted, interrupted
 from .outfolder import OutFolder
 
 # ------------------------------------------------------------------------------------------- a list file

@@ -27,6 +27,7 @@ from typing import Callable, Iterable
 import polars as pl
 
 from ..base import limits
+from ..base.disks import disk_problem
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..engine.amounts import checked_parameters
@@ -38,7 +39,7 @@ from .budget import Budget
 from .columns import ERROR_SCHEMA, mask_column, parse_chunk
 from .compile import CompiledRulebook, compile_rulebook
 from .engine import BenefitTable, benefit_table, build_queries, evaluate_lazy, long_results, row_totals, with_benefit_text
-from .failures import SignalsNoted, disk_problem, interrupted
+from .failures import SignalsNoted, interrupted
 from .listinput import Ahead, cell_cities
 from .listinput import open_list as _open_list  # the name compare.py and the tests reach it by
 from .outfolder import OutFolder, is_uri

@@ -213,8 +213,8 @@ def schema(which: str = typer.Argument("rulebook", help="rulebook 或 profile"),
         raise typer.Exit(2)
     text = schema_text(which)
     if output:
+        from ..base.outfile import place_file
         from ..base.problems import InputError
-        from ..batch.outfile import place_file
 
         try:
             place_file(output, text.encode("utf-8"), overwrite)

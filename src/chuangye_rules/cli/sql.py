@@ -94,8 +94,8 @@ def sql(
 
 
 def _write(output: Path, text: str, overwrite: bool, what_zh: str, what_en: str, lang: Lang) -> None:
+    from ..base.outfile import UNCHANGED, place_file
     from ..base.problems import InputError
-    from ..batch.outfile import UNCHANGED, place_file
 
     try:
         done = place_file(output, text.encode("utf-8"), overwrite)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..base.disks import disk_words
 from ..base.messages import Text
 from ..base.problems import InputError, Problem
 
@@ -89,9 +90,18 @@ class Jobs:
             folder = Path(tempfile.mkdtemp(prefix="chuangye-list-"))
             job = Job(secrets.token_urlsafe(12), client, folder, safe, lang)
             self.jobs[job.id] = job
-        (folder / "in").mkdir()
         path = folder / "in" / safe
-        path.write_bytes(body)
+        try:
+            (folder / "in").mkdir()
+            path.write_bytes(body)
+        except OSError as error:  # the server's disk: the job is dropped, or it would hold the client "busy" for good
+            with self.lock:
+                self.jobs.pop(job.id, None)
+            shutil.rmtree(folder, ignore_errors=True)
+            why = disk_words(error)
+            raise JobError(507, "server_disk", Text(f"服务器无法保存名单：{why.zh}", f"the server cannot store the list: {why.en}"),
+                           Text("请稍后再试，或告诉服务器的管理员", "try again later, or tell the server's administrator"),
+                           where="server") from None
         threading.Thread(target=self._run, args=(job, path, as_of, city), name=f"chuangye-list-{job.id}",
                          daemon=True).start()
         return job
