@@ -95,7 +95,7 @@ def test_the_authoring_loop_reads_the_rulebooks_being_edited(tmp_path):
                   "--from", "2023-01-01", "--to", "2025-12-31", "--source", source, "--no-input")
     assert made.returncode == 0, made.stderr
     tested = run_in(tmp_path, "test")
-    assert tested.returncode == 0 and "1 passed" in tested.stdout, tested.stdout + tested.stderr
+    assert tested.returncode == 0 and "通过 1 个用例，失败 0 个" in tested.stdout, tested.stdout + tested.stderr
     assert "rulebooks" in tested.stderr and "当前目录" in tested.stderr, "says which folder was read"
     validated = run_in(tmp_path, "validate")
     assert validated.returncode == 0 and "zibo.yaml" in validated.stdout and "huaibei" not in validated.stdout
@@ -166,3 +166,21 @@ def test_at_80_columns_the_city_name_stays_with_the_documents_title():
     assert done.returncode == 0, done.stderr
     heading = next(line for line in done.stdout.splitlines() if "青岛" in line)
     assert "青岛·青岛市人力资源和社会保障局" in heading, done.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["validate", "{empty}"], "没有找到规则库"),
+    (["test", "{empty}"], "没有找到测试用例"),
+    (["validate", "{pipe}"], "不是普通文件"),
+    (["test", "{pipe}"], "不是普通文件"),
+    (["check", PROFILE, "--rulebooks", "{pipe}"], "不是普通文件"),
+])
+def test_no_rulebook_or_case_found_is_a_wrong_path_not_a_pass(tmp_path, args, words):
+    """`validate` and `test` on a folder with nothing to check said "0 个文件" / "0 passed" and exit 0 (a CI job
+    would pass on nothing); a named pipe among the files made them wait for ever. Each is a message now, exit 2."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    os.mkfifo(empty / "pipe.yaml")
+    args = [str(a).format(empty=empty, pipe=empty / "pipe.yaml") for a in args]
+    done = run(*args)
+    assert done.returncode == 2 and words in done.stdout + done.stderr, done.stdout + done.stderr

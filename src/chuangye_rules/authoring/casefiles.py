@@ -204,7 +204,11 @@ def case_files(paths: list[Path] | None = None) -> list[Path]:
     files: list[Path] = []
     for root in roots:
         root = Path(root)
-        files += sorted(root.glob("*.yaml")) if root.is_dir() else [root]
+        if root.exists() and not root.is_dir() and not root.is_file():  # a pipe would block the reading
+            raise InputError([make_problem(str(root), None, None, Text("不是普通文件（是设备或管道）",
+                                                                      "not a regular file (a device or a pipe)"),
+                                           Text("给出用例 .yaml 文件或所在目录", "give a case .yaml file or its folder"))])
+        files += sorted(p for p in root.glob("*.yaml") if p.is_file()) if root.is_dir() else [root]
     return files
 
 

@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..base.problems import InputError, Problem
+from ..base.messages import Text
+from ..base.problems import InputError, Problem, make_problem
 from ..rules.loading import inspect_rulebook, rulebook_files
 from .casefiles import exercised
 from .lint import lint
@@ -68,6 +69,13 @@ def validate_paths(paths: list[Path] | None = None, cases: Path | None | bool = 
         files = rulebook_files(paths)
     except InputError as error:
         report.problems += error.problems
+        report.unreadable = True
+        return report
+    if not files:  # a folder with no rulebook is a wrong path, not a clean bill (a CI job would pass on nothing)
+        report.problems.append(make_problem(", ".join(str(p) for p in paths or []) or ".", None, None, Text(
+            "没有找到规则库（*.yaml）", "no rulebook (*.yaml) found"),
+            Text("给出规则库文件或所在目录，如 chuangye validate rulebooks/", "give rulebook files or their folder, e.g. "
+                 "chuangye validate rulebooks/"), code="unreadable"))
         report.unreadable = True
         return report
     if cases is False:

@@ -104,7 +104,8 @@ def run_tests(
 ) -> None:
     """运行规则库测试用例 / run the YAML case files."""
     from ..authoring.casefiles import exercised, run_files
-    from ..base.problems import InputError
+    from ..base.messages import Text
+    from ..base.problems import InputError, make_problem
     from ..rules.loading import load_rulebooks
 
     _say_folder(rulebooks, always=True)
@@ -112,10 +113,17 @@ def run_tests(
         count, failures = run_files(paths or None, rulebooks)
     except InputError as error:
         _fail(error, lang=lang.value)
+    if not count:  # no case file found is a wrong path, not a pass (a CI job would pass on nothing)
+        where = ", ".join(str(p) for p in paths or [Path("tests/cases")])
+        _fail(InputError([make_problem(where, None, None, Text("没有找到测试用例（*.yaml）", "no case file (*.yaml) found"),
+                                       Text("给出用例文件或所在目录，如 chuangye test tests/cases/",
+                                            "give case files or their folder, e.g. chuangye test tests/cases/"))]),
+              lang=lang.value)
     for failure in failures:
         typer.echo(failure.format(lang.value))
     failed_cases = len({id(f.case) for f in failures})
-    typer.echo(f"{count - failed_cases} passed, {failed_cases} failed")
+    typer.echo(f"通过 {count - failed_cases} 个用例，失败 {failed_cases} 个" if lang is Lang.zh else
+               f"{count - failed_cases} passed, {failed_cases} failed")
     if coverage:
         seen = exercised(paths or None)
         for book in load_rulebooks(rulebooks):

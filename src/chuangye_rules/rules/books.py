@@ -75,9 +75,14 @@ def rulebook_files(paths: Iterable[Path] | None = None) -> list[Path]:
     for root in roots:
         root = Path(root)
         if root.is_dir():
-            files.extend(sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml")))
-        elif root.exists():
+            # (a named pipe or a device in the folder would block the reading, or make no sense)
+            files.extend(sorted(p for p in root.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+        elif root.is_file():
             files.append(root)
+        elif root.exists():
+            raise InputError([make_problem(
+                str(root), None, None, Text("不是普通文件（是设备或管道）", "not a regular file (a device or a pipe)"),
+                Text("给出规则库 .yaml 文件或所在目录", "give a rulebook .yaml file or its folder"), code="unreadable")])
         else:
             raise InputError([make_problem(
                 str(root), None, None, Text("找不到规则库文件或目录", "no such rulebook file or folder"),
