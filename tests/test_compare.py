@@ -131,10 +131,27 @@ def test_a_bad_setting_is_a_message(books):
     from chuangye_rules.base.problems import InputError
 
     for setting, words in (("ordos.no_such.amount=1", "没有待遇"), ("ordos.one_time_startup_subsidy=1", "写作"),
-                           ("ordos.one_time_startup_subsidy.amount=abc", "不是数字")):
+                           ("ordos.one_time_startup_subsidy.amount=abc", "不是数字"),
+                           # checked as a rulebook file is: these were a raw Pydantic message, and 内部错误 (exit 3)
+                           ("ordos.one_time_startup_subsidy.amount=-5", "不能小于 0"),
+                           ("ordos.one_time_startup_subsidy.amount=1e20", "过大"),
+                           ("ordos.one_time_startup_subsidy.amount=8000.001", "不是整分")):
         with pytest.raises(InputError) as error:
             with_settings(books, [setting])
-        assert words in str(error.value.problems[0])
+        assert words in str(error.value.problems[0]) and "validation error" not in str(error.value.problems[0])
+
+
+@pytest.mark.parametrize("option", ["--param", "--set-param"])
+def test_a_parameter_no_rulebook_has_is_a_typo_not_ignored(tmp_path, option):
+    """As `check` and `sql` refuse it (batch and compare ran on, the value silently unused)."""
+    given = [option, "nm_min_wage_class1_montly=2000"]
+    commands = [["compare", str(EXAMPLE), *given, "-o", str(tmp_path / "out")]]
+    if option == "--param":
+        commands.append(["batch", str(EXAMPLE), *given, "-o", str(tmp_path / "b")])
+    for command in commands:
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 2 and "没有名为 nm_min_wage_class1_montly 的参数" in result.output, result.output
+    assert not any(tmp_path.iterdir())
 
 
 def test_diff_says_what_changed_in_words(tmp_path):

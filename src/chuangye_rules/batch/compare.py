@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ..engine.amounts import checked_parameters
+from ..engine.evaluation import checked_overrides
 from ..render.departments import departments_text
 from ..render.reportwords import colon, head, report_word
 from ..render.rulediff import benefit_changes
@@ -211,10 +211,10 @@ def compare(profiles: pl.DataFrame, base: list[LoadedRulebook], reform: list[Loa
     frames.frame_from_profiles). Call it block after block with the same `comparison` to add them up."""
     comparison = comparison or Comparison()
     reform_as_of = reform_as_of or as_of
-    compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in base}
-    compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of,
-                                                checked_parameters(reform_parameters if reform_parameters is not None
-                                                                   else parameters)) for b in reform}
+    before = checked_overrides(parameters, [*base, *reform])
+    after = checked_overrides(reform_parameters if reform_parameters is not None else parameters, [*base, *reform])
+    compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, before) for b in base}
+    compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of, after) for b in reform}
     return _compare_compiled(profiles, compiled_base, compiled_reform, comparison, None, as_of)
 
 

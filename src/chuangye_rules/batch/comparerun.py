@@ -13,7 +13,7 @@ import polars as pl
 from ..base.disks import disk_problem
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
-from ..engine.amounts import checked_parameters
+from ..engine.evaluation import checked_overrides
 from ..rules.history import benefit_keys
 from ..rules.loading import LoadedRulebook, choose_city
 from .columnar import ROW
@@ -73,9 +73,10 @@ def _compare(input_path, folder, names, base, reform, shared, as_of, reform_as_o
     from .runner import _open_list, cell_cities, neutralise
 
     reform_as_of = reform_as_of or as_of
-    compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in base}
-    compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of, checked_parameters(
-        reform_parameters if reform_parameters is not None else parameters)) for b in reform}
+    before = checked_overrides(parameters, [*base, *reform])
+    after = checked_overrides(reform_parameters if reform_parameters is not None else parameters, [*base, *reform])
+    compiled_base = {b.slug: compile_rulebook(b.rulebook, as_of, before) for b in base}
+    compiled_reform = {b.slug: compile_rulebook(b.rulebook, reform_as_of, after) for b in reform}
     every = list({b.slug: b for b in [*base, *reform]}.values())
     used, header, chunks = _open_list(input_path, encoding, 200_000)
     comparison = Comparison()

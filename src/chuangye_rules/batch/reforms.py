@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import ValidationError
+
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
+from ..rules.authormessages import pydantic_problems
+from ..rules.crosscheck import check_rulebook
 from ..rules.loading import LoadedRulebook
 from ..rules.schema import Rulebook
+from ..rules.yamlsource import Located
 
 # ------------------------------------------------------------------------------------------- reforms by option
 
@@ -51,12 +56,16 @@ def with_settings(books: list[LoadedRulebook], settings: list[str]) -> list[Load
         raise InputError(problems)
     out = []
     for book in books:
+        # the changed book is checked as a rulebook file is (its schema, then the checks that need the catalog:
+        # an amount beyond what the engines compute exactly, …), and the problems worded as for its author
+        located = Located(changed[book.slug], f"--set（{book.slug}）")
         try:
             rulebook = Rulebook.model_validate(changed[book.slug])
-        except ValueError as error:
-            raise InputError([make_problem("--set", None, None, Text(
-                f"修改后的 {book.slug} 规则库无效：{str(error)[:300]}",
-                f"the changed {book.slug} rulebook is not valid: {str(error)[:300]}"))]) from None
+        except ValidationError as error:
+            raise InputError(pydantic_problems(error, located)) from None
+        errors = [p for p in check_rulebook(rulebook, located) if p.severity == "error"]
+        if errors:
+            raise InputError(errors)
         out.append(LoadedRulebook(rulebook, book.path, book.located, book.source_text, book.partial))
     return out
 

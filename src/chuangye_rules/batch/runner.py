@@ -30,7 +30,7 @@ from ..base import limits
 from ..base.disks import disk_problem
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
-from ..engine.amounts import checked_parameters
+from ..engine.evaluation import checked_overrides
 from ..render.i18n import OUTPUT_COLUMNS_ZH
 from ..rules.history import benefit_keys
 from ..rules.loading import choose_city, load_rulebooks
@@ -110,6 +110,25 @@ def _two_threads(run: Callable) -> Callable:
     return wrapper
 
 
+def _arguments(input_path: Path, outdir: Path | str, fmt: str) -> tuple[Path, Path, dict[str, str]]:
+    """The list, OUTDIR and the outputs' names, or InputError for what cannot be."""
+    input_path = Path(input_path)
+    if is_uri(outdir):  # before it becomes a Path, which would make it a local folder "hdfs:"
+        raise InputError([make_problem("-o", None, None, Text(
+            f"输出目录 {outdir} 在 Hadoop 文件系统上：只有 --engine spark 能写到那里，polars 引擎写本机目录",
+            f"the output folder {outdir} is on a Hadoop file system: only --engine spark writes there; the polars "
+            "engine writes a folder on this machine"))])
+    outdir = Path(outdir)
+    if not input_path.is_file():
+        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
+    if fmt not in FORMATS:
+        raise InputError([make_problem("--format", None, None, Text(f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）",
+                                                                  f"unknown format {fmt} (one of: {', '.join(FORMATS)})"))])
+    ext = "jsonl" if fmt == "jsonl" else fmt
+    names = {"results": f"results.{ext}", "applicants": f"applicants.{ext}", "errors": "errors.csv"}
+    return input_path, outdir, names
+
+
 @_two_threads
 def run_batch(
     input_path: Path,
@@ -132,20 +151,7 @@ def run_batch(
     Chinese column names and words (what `chuangye batch` writes by default), "en" the field names and codes."""
     started = time.perf_counter()
     chunk_rows = chunk_rows or limits.current().chunk_rows
-    input_path = Path(input_path)
-    if is_uri(outdir):  # before it becomes a Path, which would make it a local folder "hdfs:"
-        raise InputError([make_problem("-o", None, None, Text(
-            f"输出目录 {outdir} 在 Hadoop 文件系统上：只有 --engine spark 能写到那里，polars 引擎写本机目录",
-            f"the output folder {outdir} is on a Hadoop file system: only --engine spark writes there; the polars "
-            "engine writes a folder on this machine"))])
-    outdir = Path(outdir)
-    if not input_path.is_file():
-        raise InputError([make_problem(str(input_path), None, None, Text("找不到输入文件", "the input file does not exist"))])
-    if fmt not in FORMATS:
-        raise InputError([make_problem("--format", None, None, Text(f"不支持的格式 {fmt}（可选: {', '.join(FORMATS)}）",
-                                                                  f"unknown format {fmt} (one of: {', '.join(FORMATS)})"))])
-    ext = "jsonl" if fmt == "jsonl" else fmt
-    names = {"results": f"results.{ext}", "applicants": f"applicants.{ext}", "errors": "errors.csv"}
+    input_path, outdir, names = _arguments(input_path, outdir, fmt)
     extra = ["summary.json"] + (["report.md", "report.html"] if budget is not None else [])
     folder = OutFolder(outdir, [*names.values(), *extra], input_path, overwrite)
     folder.check()
@@ -156,7 +162,8 @@ def run_batch(
     try:
         every = load_rulebooks(rulebook_paths or None)
         books = choose_city(every, city) if city else every
-        compiled = {b.slug: compile_rulebook(b.rulebook, as_of, checked_parameters(parameters)) for b in books}
+        overrides = checked_overrides(parameters, every)
+        compiled = {b.slug: compile_rulebook(b.rulebook, as_of, overrides) for b in books}
         cities = cell_cities(every)
         used, header, chunks = _open_list(input_path, encoding, chunk_rows)
     except BaseException as error:

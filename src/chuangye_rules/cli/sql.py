@@ -61,10 +61,10 @@ def sql(
     books = list({b.slug: b for b in books}.values())
     given = _params(param)
     from ..base.problems import InputError
-    from ..engine.evaluation import _known_parameters
+    from ..engine.evaluation import known_parameters
 
     try:
-        _known_parameters(given, books)
+        known_parameters(given, books)
     except InputError as error:
         _fail(error, lang=lang.value)
     if summary and budget:

@@ -64,14 +64,22 @@ def evaluate(
     wanted = city or profile.get("city")
     if wanted:
         books = choose_city(books, wanted, "--city" if city else "city")
-    _known_parameters(overrides, books)
+    known_parameters(overrides, books)
     cities = [evaluate_rulebook(b.rulebook, facts, as_of, overrides, history) for b in books]
     applicant_id = profile.get("applicant_id")  # echoed in every output: an ID or phone number used as the id is masked
     return Evaluation(applicant_id=mask_text(applicant_id) if applicant_id else applicant_id, as_of=as_of,
                       parameters=overrides, cities=cities)
 
 
-def _known_parameters(overrides: Mapping[str, Decimal], books: list[LoadedRulebook]) -> None:
+def checked_overrides(values: Mapping[str, Any] | None, books: list[LoadedRulebook]) -> dict[str, Decimal]:
+    """Parameter values given for a run (--param, --set-param): each a valid number, each the name of a parameter
+    of these rulebooks — in check, sql, batch (either engine) and compare alike."""
+    overrides = checked_parameters(values)
+    known_parameters(overrides, books)
+    return overrides
+
+
+def known_parameters(overrides: Mapping[str, Decimal], books: list[LoadedRulebook]) -> None:
     """A parameter value for no parameter of these rulebooks is a typo, not something to ignore silently."""
     known = {name for b in books for name in b.rulebook.parameters}
     unknown = [name for name in overrides if name not in known]

@@ -30,7 +30,7 @@ from ..base.problems import InputError, make_problem
 from ..batch.columns import ERROR_SCHEMA, mask_column, parse_chunk
 from ..batch.rowbatches import DuplicateIds
 from ..batch.runner import BatchSummary, _open_list, _write_summary, cell_cities
-from ..engine.amounts import checked_parameters
+from ..engine.evaluation import checked_overrides
 from ..rules.history import benefit_keys
 from ..rules.loading import choose_city, load_rulebooks
 from .folders import HadoopOutFolder, SparkOutFolder, is_uri
@@ -232,7 +232,7 @@ def run_spark_batch(input_path: Path | None, outdir: Path | str, city: str | Non
     as_of = as_of or dt.date.today()
     every = load_rulebooks(rulebook_paths or None)
     books = choose_city(every, city) if city else every
-    overrides = checked_parameters(parameters)
+    overrides = checked_overrides(parameters, every)
     names = NAMES + (["report.md", "report.html"] if report else [])
     folder, session = _out_folder(outdir, names, input_path, overwrite, spark, master)
     summary = BatchSummary(str(input_path or table), "parquet" if table else "", as_of.isoformat(),
