@@ -447,3 +447,18 @@ def test_compare_stopped_mid_run_leaves_the_folder_as_it_was(tmp_path, large, si
     assert proc.returncode == (130 if sig == signal.SIGINT else 143), (proc.returncode, stderr)
     assert "已中断" in stderr, stderr
     assert snapshot(out) == before and path.read_bytes() == listed
+
+
+@pytest.mark.parametrize("command", [["batch"], ["compare", *REFORM]])
+def test_an_outdir_that_is_a_file_is_said_so(tmp_path, command):
+    """It said "…/.chuangye-运行中-29545-87c9693f: 路径中有一段是文件而不是目录" (the hidden folder's name)."""
+    from typer.testing import CliRunner
+
+    from chuangye_rules.cli import app
+
+    listed = write_list(tmp_path / "list.csv", 20)
+    mine = tmp_path / "备注.txt"
+    mine.write_bytes(MINE["备注.txt"])
+    result = CliRunner().invoke(app, [command[0], str(listed), *command[1:], "-o", str(mine)])
+    assert result.exit_code == 2 and "输出目录是一个文件" in result.output and "运行中" not in result.output, result.output
+    assert mine.read_bytes() == MINE["备注.txt"] and sorted(p.name for p in tmp_path.iterdir()) == ["list.csv", "备注.txt"]

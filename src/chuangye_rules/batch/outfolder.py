@@ -76,6 +76,10 @@ class OutFolder:
 
     def check(self) -> None:
         """Refuse, before any work is done, a run that would have to write over a file it does not own."""
+        if self.outdir.exists() and not self.outdir.is_dir():  # (said before the hidden folder's name is tried)
+            raise InputError([make_problem(str(self.outdir), None, None, Text(
+                "输出目录是一个文件，不是目录；未做任何改动", "the output folder is a file, not a folder; nothing was changed"),
+                Text("用 -o 指定一个目录（不存在时会新建）", "name a folder with -o (it is made if it does not exist)"))])
         earlier = self._manifest()
         problems = []
         for name in self.names:
