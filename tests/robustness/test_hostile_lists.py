@@ -293,13 +293,20 @@ def test_xlsx_hostile_sheets(tmp_path, chuangye):
     assert code == 2 and "为空" in err
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"", ["不是有效的 Excel"]),
-    (b"PK\x03\x04 not really a zip", ["不是有效的 Excel"]),
-    (b"\x80\x04\x95pickle", ["不是有效的 Excel"]),
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504  # an OLE compound file's header
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("list.xlsx", b"", ["不是有效的 Excel"]),
+    ("list.xlsx", b"PK\x03\x04 not really a zip", ["不是有效的 Excel"]),
+    ("list.xlsx", b"\x80\x04\x95pickle", ["不是有效的 Excel"]),
+    # Excel saves a workbook with an opening password as an OLE file; an .xls is one too: each was
+    # "not a valid Excel file" / "the header cannot be decoded as gb18030" before
+    ("list.xlsx", OLE, ["已加密", "去掉打开密码"]),
+    ("名单.xls", OLE, ["旧版 Excel", "另存为 .xlsx 或 CSV"]),
 ])
-def test_a_file_that_is_not_a_workbook(tmp_path, chuangye, data, words):
-    code, out, err = chuangye("batch", write(tmp_path, data, "list.xlsx"), "-o", tmp_path / "out")
+def test_a_file_that_is_not_a_workbook(tmp_path, chuangye, name, data, words):
+    code, out, err = chuangye("batch", write(tmp_path, data, name), "-o", tmp_path / "out")
     assert code == 2 and "Traceback" not in err
     for word in words:
         assert word in err

@@ -22,8 +22,31 @@ def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
     return {name: b.slug for b in books for name in city_names(b)}
 
 
+# an OLE compound file: an Excel 97-2003 workbook (.xls), or an .xlsx saved with a password (Excel encrypts it so)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _refuse_ole(input_path: Path) -> None:
+    try:
+        with open(input_path, "rb") as handle:
+            if handle.read(len(OLE_MAGIC)) != OLE_MAGIC:
+                return
+    except OSError:
+        return  # the reader below says what is wrong with the file
+    if input_path.suffix.lower() in (".xlsx", ".xlsm"):
+        why = Text("Excel 文件设置了打开密码（已加密），无法读取", "the Excel file has a password to open it (it is encrypted)")
+        how = Text("在 Excel 中去掉打开密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后保存，或另存为 CSV",
+                   "remove the password in Excel (File → Info → Protect Workbook → Encrypt with Password, clear it), "
+                   "or save it as CSV")
+    else:
+        why = Text("这是旧版 Excel（.xls，97-2003 格式）文件，不能直接读取", "this is an old Excel (.xls, 97-2003) workbook")
+        how = Text("在 Excel 或 WPS 中另存为 .xlsx 或 CSV", "save it as .xlsx or CSV in Excel or WPS")
+    raise InputError([make_problem(str(input_path), None, None, why, how)])
+
+
 def open_list(input_path: Path, encoding: str | None, chunk_rows: int):
     """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
+    _refuse_ole(input_path)
     if is_parquet(input_path):
         used = "parquet"
         names, chunks = iter_parquet(input_path, chunk_rows)
@@ -33,9 +56,11 @@ def open_list(input_path: Path, encoding: str | None, chunk_rows: int):
             names, chunks = read_xlsx(input_path, chunk_rows)
         except InputError:
             raise
-        except Exception as error:  # a corrupt or non-Excel file: report it, no traceback
+        except Exception:  # a corrupt or non-Excel file: said in the user's words, no traceback
             raise InputError([make_problem(str(input_path), None, None, Text(
-                f"无法读取 Excel 文件: {error}", f"cannot read the Excel file: {error}"))]) from None
+                "无法读取 Excel 文件（文件已损坏，或不是 Excel 保存的 .xlsx）",
+                "cannot read the Excel file (it is damaged, or not an .xlsx saved by Excel)"),
+                Text("用 Excel 打开后另存为 .xlsx，或另存为 CSV", "open it in Excel and save it as .xlsx or CSV"))]) from None
     else:
         used = encoding or detect_encoding(input_path)
         names, chunks = iter_csv(input_path, used)
