@@ -88,6 +88,7 @@ def test_one_job_per_client_at_a_time(client, monkeypatch):
 @pytest.mark.parametrize("name, body, status, words", [
     ("名单.csv", b"x" * 300_000, 413, "请求过大"),
     ("名单.pdf", b"%PDF-1.4", 422, "不支持的文件类型"),
+    ("名单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 422, "另存为 .xlsx 或 CSV"),
     ("名单.csv", b"", 422, "空文件"),
 ])
 def test_bad_uploads_are_refused_in_chinese(client, name, body, status, words):

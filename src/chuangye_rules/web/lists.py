@@ -187,6 +187,10 @@ def _safe_name(name: str) -> str:
     """The uploaded file's name, reduced to a plain file name with a list's suffix (never a path)."""
     base = Path(name.replace("\\", "/")).name.strip() or "名单.csv"
     base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base)[:120]
+    if base.lower().endswith((".xls", ".et")):  # what Excel 97-2003 and WPS save by default
+        raise JobError(422, "invalid_input", Text(f"这是旧版 Excel 或 WPS 表格文件（{base}），不能直接读取",
+                                                  f"this is an old Excel or WPS workbook ({base})"),
+                       Text("在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后上传", "save it as .xlsx or CSV in Excel or WPS, then upload it"))
     if not base.lower().endswith(SUFFIXES):
         raise JobError(422, "invalid_input", Text(f"不支持的文件类型：{base}", f"this kind of file is not supported: {base}"),
                        Text("上传 CSV（.csv）或 Excel（.xlsx）名单", "upload a list as CSV (.csv) or Excel (.xlsx)"))
