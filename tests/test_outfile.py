@@ -68,8 +68,11 @@ def test_a_path_that_cannot_be_a_file_is_a_message(tmp_path, command, where, wor
     assert listing(tmp_path) == {"file.txt": b"x"}
 
 
-@pytest.mark.skipif(not (hasattr(os, "geteuid") and os.geteuid() == 0), reason="needs root for a tmpfs mount")
-def test_a_full_disk_leaves_nothing_behind(tmp_path, command):
+@pytest.fixture
+def full_disk(tmp_path):
+    """A tmpfs with no space left (root only, as in CI)."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        pytest.skip("needs root for a tmpfs mount")
     disk = tmp_path / "disk"
     disk.mkdir()
     if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(disk)], capture_output=True).returncode:
@@ -77,13 +80,17 @@ def test_a_full_disk_leaves_nothing_behind(tmp_path, command):
     try:
         free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
         (disk / "filler.bin").write_bytes(b"\0" * free)
-        before = listing(disk)
-        done = subprocess.run([sys.executable, "-m", "chuangye_rules", *COMMANDS[command], "-o", str(disk / "sub" / "out.txt")],
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 2 and "磁盘空间不足" in done.stderr and "out.txt" in done.stderr, done.stderr
-        assert listing(disk) == before
+        yield disk
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_full_disk_leaves_nothing_behind(full_disk, command):
+    before = listing(full_disk)
+    done = subprocess.run([sys.executable, "-m", "chuangye_rules", *COMMANDS[command], "-o", str(full_disk / "sub" / "out.txt")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "磁盘空间不足" in done.stderr and "out.txt" in done.stderr, done.stderr
+    assert listing(full_disk) == before
 
 
 def test_several_files_are_placed_all_or_none(tmp_path):
@@ -97,23 +104,13 @@ def test_several_files_are_placed_all_or_none(tmp_path):
     assert listing(tmp_path) == {"file.txt": b"x"}
 
 
-@pytest.mark.skipif(not (hasattr(os, "geteuid") and os.geteuid() == 0), reason="needs root for a tmpfs mount")
-def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path):
+def test_new_on_a_full_disk_leaves_nothing_behind(tmp_path, full_disk):
     source = tmp_path / "zibo.txt"
     source.write_text("淄博市创业行动方案\n对首次创业的给予5000元一次性创业补贴。\n", encoding="utf-8")
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(disk)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
-        (disk / "filler.bin").write_bytes(b"\0" * free)
-        before = listing(disk)
-        done = subprocess.run([sys.executable, "-m", "chuangye_rules", "new", "zibo", "--zh", "淄博", "--en", "Zibo",
-                               "--title", "淄博创业", "--issuer", "淄博市人民政府", "--issued", "2023-01-01", "--from",
-                               "2023-01-01", "--to", "2025-12-31", "--source", str(source), "--no-input"],
-                              capture_output=True, text=True, timeout=120, cwd=disk)
-        assert done.returncode == 2 and "磁盘空间不足" in done.stderr and "内部错误" not in done.stderr, done.stderr
-        assert listing(disk) == before
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+    before = listing(full_disk)
+    done = subprocess.run([sys.executable, "-m", "chuangye_rules", "new", "zibo", "--zh", "淄博", "--en", "Zibo",
+                           "--title", "淄博创业", "--issuer", "淄博市人民政府", "--issued", "2023-01-01", "--from",
+                           "2023-01-01", "--to", "2025-12-31", "--source", str(source), "--no-input"],
+                          capture_output=True, text=True, timeout=120, cwd=full_disk)
+    assert done.returncode == 2 and "磁盘空间不足" in done.stderr and "内部错误" not in done.stderr, done.stderr
+    assert listing(full_disk) == before
