@@ -280,6 +280,21 @@ def test_validate_takes_the_raw_yaml_and_passes_a_good_rulebook(client):
     assert escape.status_code == 200 and escape.json()["valid"] is False
 
 
+@pytest.mark.parametrize("number, status, words", [(28, 507, "磁盘空间不足"), (24, 500, "内部错误")])
+def test_a_full_server_disk_is_said_so_and_other_os_errors_stay_internal(client, monkeypatch, number, status, words):
+    """/validate writes the rulebook to a temporary folder: ENOSPC there is the server's disk (507, in words),
+    not an internal error; another OS error (EMFILE, too many open files) is still internal."""
+    from chuangye_rules.web import routes_validate
+
+    def failing(*args, **kwargs):
+        raise OSError(number, os.strerror(number))
+
+    monkeypatch.setattr(routes_validate.tempfile, "TemporaryDirectory", failing)
+    text = (ROOT / "rulebooks" / "ordos.yaml").read_text(encoding="utf-8")
+    response = client.post("/validate", content=text.encode(), headers={"content-type": "application/yaml"})
+    assert response.status_code == status and words in response.text, response.text
+
+
 # ------------------------------------------------------------------ OpenAPI, docs and the page
 
 

@@ -3,6 +3,7 @@ of the API), a body over its size limit refused before it is read, and nothing o
 
 from __future__ import annotations
 
+import errno
 import json
 from dataclasses import asdict
 from typing import Optional
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..base.disks import disk_words
 from ..base.messages import Text
 from ..base.problems import InputError, Problem, make_problem
 from ..rules.yamlsource import MESSAGES_EN, MESSAGES_ZH
@@ -88,6 +90,11 @@ def _error_response(status: int, error: str, problems: list[Problem | dict]) -> 
     return JSONResponse(status_code=status, content={"error": error, "detail": detail, "problems": items})
 
 
+def _internal_response() -> JSONResponse:
+    return JSONResponse(status_code=500, content={"error": "internal", "detail": "内部错误 / internal error",
+                                                  "problems": []})
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error as `{error, detail, problems}`: the same shape whatever raised it."""
 
@@ -119,10 +126,20 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=error.status_code, headers=getattr(error, "headers", None),
                             content={"error": code, "detail": detail, "problems": []})
 
+    @app.exception_handler(OSError)
+    async def _server_disk(request: Request, error: OSError) -> JSONResponse:
+        # the server's own disk (a temporary folder) full or failing: not a bug, and said as such; other OS errors
+        # are what they are, internal
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
+            return _internal_response()
+        why = disk_words(error)
+        return _error_response(507, "server_disk", [make_problem("<server>", None, None, Text(
+            f"服务器无法写临时文件：{why.zh}", f"the server cannot write its temporary files: {why.en}"),
+            Text("请稍后再试，或告诉服务器的管理员", "try again later, or tell the server's administrator"))])
+
     @app.exception_handler(Exception)
     async def _internal(request: Request, error: Exception) -> JSONResponse:
-        return JSONResponse(status_code=500, content={"error": "internal", "detail": "内部错误 / internal error",
-                                                      "problems": []})
+        return _internal_response()
 
     @app.exception_handler(JobError)
     async def _job_error(request: Request, error: JobError) -> JSONResponse:
