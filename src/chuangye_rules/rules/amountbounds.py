@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from .catalog import catalog
 from .values import FIELD_UNITS, MAX_COUNT, MAX_MONEY, MONEY_DIGITS, NUMBER_DIGITS, PARAMETER_DECIMALS
+from .visit import AmountVisitor
 
 MAX_AMOUNT = Decimal("1e15")  # yuan, one benefit for one applicant: 10^17 fen, so 92 of them still sum in 64 bits
 INT64_MAX_FEN = 2 ** 63 - 1
@@ -40,27 +41,43 @@ class Bound:
 
 def amount_bound(amount) -> Bound:
     """The bound of any amount rule (a model or a runtime object: both carry `kind`)."""
-    kind = amount.kind
-    if kind == "fixed":
-        return Bound(Fraction(amount.value))
-    if kind in ("up_to", "range"):
-        return Bound(Fraction(amount.max))
-    if kind == "tiers":
-        values = [Fraction(t.value) for t in amount.tiers]
-        return Bound(sum(values) if amount.cumulative else max(values))
-    if kind == "grades":
-        return Bound(max(Fraction(g.value) for g in amount.grades))
-    if kind == "per_unit":
-        rate = amount.rate if amount.rate is not None else amount.rate_max
-        return Bound(_capped(Fraction(rate) * MAX_COUNT, amount.cap))
-    if kind == "percentage":
-        return _percentage(amount)
-    if kind == "formula":
-        return _formula(amount)
-    if kind == "parts":
-        bounds = [amount_bound(p.amount) for p in amount.parts]
+    return _Bounds().visit(amount)
+
+
+class _Bounds(AmountVisitor[Bound]):
+    def fixed(self, rule) -> Bound:
+        return Bound(Fraction(rule.value))
+
+    def up_to(self, rule) -> Bound:
+        return Bound(Fraction(rule.max))
+
+    range = up_to
+
+    def tiers(self, rule) -> Bound:
+        values = [Fraction(t.value) for t in rule.tiers]
+        return Bound(sum(values) if rule.cumulative else max(values))
+
+    def grades(self, rule) -> Bound:
+        return Bound(max(Fraction(g.value) for g in rule.grades))
+
+    def per_unit(self, rule) -> Bound:
+        rate = rule.rate if rule.rate is not None else rule.rate_max
+        return Bound(_capped(Fraction(rate) * MAX_COUNT, rule.cap))
+
+    def percentage(self, rule) -> Bound:
+        return _percentage(rule)
+
+    def formula(self, rule) -> Bound:
+        return _formula(rule)
+
+    def parts(self, rule) -> Bound:
+        bounds = [self.visit(p.amount) for p in rule.parts]
         return Bound(sum(b.largest for b in bounds), max(b.wide for b in bounds))
-    return Bound(Fraction(0))  # not stated, in kind: no sum
+
+    def not_stated(self, rule) -> Bound:  # (and in kind): no sum
+        return Bound(Fraction(0))
+
+    in_kind = not_stated
 
 
 def _capped(value: Fraction, cap, negative: bool = False) -> Fraction:
