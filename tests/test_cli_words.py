@@ -28,6 +28,8 @@ def run(*args, columns=120):
     (["batch", "a.csv", "b.csv"], ["多余的参数 b.csv"]),
     (["serve", "--port", "70000"], ["--port 的取值", "范围"]),
     (["serve", "--port", "abc"], ["--port 的取值", "整数"]),
+    (["compare", ROOT / "examples" / "lists" / "applicants-gb18030.csv", "--reform-as-of", "1800-01-01"],
+     ["--reform-as-of: 1800-01-01 超出可评估的范围"]),
 ])
 def test_option_errors_are_chinese_one_line_exit_2(args, words):
     done = run(*args)

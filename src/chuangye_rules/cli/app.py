@@ -89,7 +89,7 @@ def _say(zh: str, en: str) -> str:
     return en if argv_lang() == "en" else zh
 
 
-def _date(text: Optional[str]) -> Optional[dt.date]:
+def _date(text: Optional[str], option: str = "--as-of") -> Optional[dt.date]:
     if text is None:
         return None
     from ..rules.values import MAX_DATE, MIN_DATE, evaluation_date
@@ -98,11 +98,11 @@ def _date(text: Optional[str]) -> Optional[dt.date]:
         return evaluation_date(text)
     except ValueError as error:
         if str(error) == "format":
-            typer.echo(_say(f"--as-of: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）",
-                            f"--as-of: {text!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)"), err=True)
+            typer.echo(_say(f"{option}: {text!r} 不是有效日期（应为 YYYY-MM-DD，如 2024-06-01）",
+                            f"{option}: {text!r} is not a valid date (write YYYY-MM-DD, e.g. 2024-06-01)"), err=True)
         else:
-            typer.echo(_say(f"--as-of: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）",
-                            f"--as-of: {text} is outside the dates that can be evaluated ({MIN_DATE} to {MAX_DATE})"),
+            typer.echo(_say(f"{option}: {text} 超出可评估的范围（{MIN_DATE} 至 {MAX_DATE}）",
+                            f"{option}: {text} is outside the dates that can be evaluated ({MIN_DATE} to {MAX_DATE})"),
                        err=True)
         raise typer.Exit(2) from None
 

@@ -58,7 +58,7 @@ def compare(
         when = _date(as_of) or dt.date.today()
         outdir = outdir or input_path.with_name(input_path.stem + "-测算")
         with sigterm:
-            result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=_date(reform_as_of),
+            result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=_date(reform_as_of, "--reform-as-of"),
                                  city=city, parameters=params, reform_parameters=reform_params, encoding=encoding,
                                  overwrite=overwrite, lang=lang.value)
     except InputError as error:
