@@ -32,6 +32,13 @@ def test_a_port_in_use_is_one_chinese_line_and_exit_2():
     assert not re.search(r"[A-Za-z]{6,}", err.replace("serve", "")), f"English in the message: {err}"
 
 
+def test_a_folder_without_rulebooks_is_refused_at_the_start(tmp_path):
+    """It started a server that said "no rulebook" to every applicant."""
+    proc = serve("--rulebooks", str(tmp_path), "--port", "0")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2 and out == "" and "没有找到规则库" in err, (out, err)
+
+
 def test_port_0_picks_a_free_port_and_prints_it():
     proc = serve("--port", "0")
     try:
