@@ -186,3 +186,21 @@ def test_no_rulebook_or_case_found_is_a_wrong_path_not_a_pass(tmp_path, args, wo
     args = [str(a).format(empty=empty, pipe=empty / "pipe.yaml") for a in args]
     done = run(*args)
     assert done.returncode == 2 and words in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("command", [["rulebooks"], ["benefits"], ["departments"], ["coverage"], ["batch", "{list}"],
+                                     ["compare", "{list}"]])
+def test_a_rulebooks_folder_with_no_rulebook_is_said_by_every_command(tmp_path, command):
+    """benefits, departments and coverage printed nothing (exit 0); batch rejected every row as of no city."""
+    from typer.testing import CliRunner
+
+    from chuangye_rules.cli import app
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    listed = ROOT / "examples" / "lists" / "applicants-gb18030.csv"
+    args = [a.format(list=listed) for a in command]
+    option = ["--base"] if command[0] == "compare" else ["--rulebooks"]
+    result = CliRunner().invoke(app, [*args, *option, str(empty), *(["-o", str(tmp_path / "out")] if len(args) > 1 else [])])
+    assert result.exit_code == 2 and "没有找到规则库" in result.output, result.output
+    assert not (tmp_path / "out").exists()

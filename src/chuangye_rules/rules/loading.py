@@ -195,6 +195,11 @@ def _renumber(located: Located, keep: dict[str, list[int]]) -> Located:
 def load_rulebooks(paths: Iterable[Path | str] | None = None, city: str | None = None) -> list[LoadedRulebook]:
     """Load the bundled rulebooks (or those under `paths`), optionally only one city (slug or Chinese name)."""
     files = rulebook_files([Path(p) for p in paths] if paths else None)
+    if not files:  # a wrong --rulebooks: every command says so (a batch rejected every row as of no city, exit 0)
+        raise InputError([make_problem(", ".join(str(p) for p in paths or []) or "rulebooks", None, None,
+                                       Text("没有找到规则库（*.yaml）", "no rulebook (*.yaml) found"),
+                                       Text("--rulebooks 指定规则库所在的目录或文件", "give the rulebooks' folder or files with "
+                                            "--rulebooks"), code="unreadable")])
     problems: list[Problem] = []
     books: list[LoadedRulebook] = []
     for file in files:

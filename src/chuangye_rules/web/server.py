@@ -17,8 +17,6 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline  # Swagger UI and ReDoc served from the package, not from a CDN
 
-from ..base.messages import Text
-from ..base.problems import InputError, make_problem
 from ..rules.loading import load_rulebooks
 from .errors import MAX_BODY_BYTES, BodyLimit, install_error_handlers
 from .lists import LIST_MAX_BYTES
@@ -39,13 +37,8 @@ def create_app(rulebook_paths: list[Path | str] | None = None, max_body_bytes: i
                list_max_bytes: int = LIST_MAX_BYTES) -> FastAPI:
     """The API and the page over the bundled rulebooks (or those under `rulebook_paths`).
 
-    Raises `InputError` when a rulebook cannot be loaded, as the CLI commands do, or when there is none to serve."""
-    books = load_rulebooks(rulebook_paths or None)
-    if not books:  # a server answering "no rulebook" to every applicant is a wrong --rulebooks, said at its start
-        raise InputError([make_problem(", ".join(str(p) for p in rulebook_paths or []) or "rulebooks", None, None,
-                                       Text("没有找到规则库（*.yaml）", "no rulebook (*.yaml) found"),
-                                       Text("--rulebooks 指定规则库所在的目录", "give the rulebooks' folder with --rulebooks"))])
-    state = ServerState(books, rulebook_paths)
+    Raises `InputError` when a rulebook cannot be loaded, as the CLI commands do, or when there is none."""
+    state = ServerState(load_rulebooks(rulebook_paths or None), rulebook_paths)
     app = FastAPIOffline(
         title="chuangye-rules 创业政策规则引擎",
         version=_version(),
