@@ -73,3 +73,25 @@ def test_dates_as_people_write_them_the_same_as_in_batch_lists(text):
 def test_an_impossible_date_in_another_spelling_is_still_an_error():
     with pytest.raises(InputError, match="毕业时间"):
         parse_profile({"毕业时间": "2023/2/30"})
+
+
+@pytest.mark.parametrize("fast", ["", "1"])
+def test_a_profile_saved_as_gb18030_reads_as_the_utf8_one(tmp_path, fast):
+    """Notepad's "ANSI" on a Chinese Windows is GBK: such a profile was refused ("not UTF-8"), though batch reads
+    such lists. It now gives exactly the UTF-8 profile's answer, on check's fast path and its ordinary one."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    text = "申请人类型: 个人\n城市: 淮北\n身份: [高校毕业生, 返乡人员]\n毕业时间: 2023年7月1日\n"
+    (tmp_path / "utf8.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "gbk.yaml").write_bytes(text.encode("gb18030"))
+    assert load_profile(tmp_path / "gbk.yaml") == load_profile(tmp_path / "utf8.yaml")
+    env = {**os.environ, "CHUANGYE_NO_FAST": fast}
+    answers = [subprocess.run([sys.executable, "-m", "chuangye_rules", "check", str(tmp_path / name), "--as-of",
+                               "2024-06-01", "--format", "json"], capture_output=True, text=True, env=env, timeout=120)
+               for name in ("gbk.yaml", "utf8.yaml")]
+    assert all(a.returncode == 0 for a in answers), answers[0].stderr
+    assert json.loads(answers[0].stdout) == json.loads(answers[1].stdout)
+    assert any(b["status"] == "eligible" for c in json.loads(answers[0].stdout)["cities"] for b in c["benefits"])

@@ -262,7 +262,7 @@ def read_profile_file(path: Path) -> tuple[Any, Located | None]:
     from ..base.problems import InputError
     from .yamlsource import load_located, read_text
 
-    text = read_text(path, "申请人信息")
+    text = read_text(path, "申请人信息", gb18030=True)
     if path.suffix.lower() != ".json":
         located = load_located(text, str(path))
         return located.data, located

@@ -52,7 +52,9 @@ _READ_ERRORS = {
 }
 
 
-def read_text(path: Path, what: str = "file") -> str:
+def read_text(path: Path, what: str = "file", gb18030: bool = False) -> str:
+    """The file as text: UTF-8 (with or without a BOM); with `gb18030`, a file that is not UTF-8 but reads as
+    GB18030 too (a profile saved by Notepad as "ANSI" on a Chinese Windows, as batch reads such lists)."""
     limit = limits.current().max_file_bytes
     try:
         with open(path, "rb") as handle:
@@ -67,6 +69,11 @@ def read_text(path: Path, what: str = "file") -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if gb18030:
+            try:
+                return raw.decode("gb18030")
+            except UnicodeDecodeError:
+                pass
         line = raw[: error.start].count(b"\n") + 1
         column = len(raw[raw.rfind(b"\n", 0, error.start) + 1: error.start].decode("utf-8", "replace")) + 1
         guess = _other_encoding(raw)
