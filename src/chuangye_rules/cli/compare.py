@@ -48,18 +48,19 @@ def compare(
     from ..batch.reforms import with_settings
 
     sigterm = _sigterm_as_interrupt()  # SIGTERM as Ctrl-C: run_compare removes what it began (batch does the same)
+    # the options first (a bad date or parameter is said before any rulebook is read), then the rulebooks
+    when, reform_when = _date(as_of) or dt.date.today(), _date(reform_as_of, "--reform-as-of")
+    params = _params(param)
+    reform_params = {**params, **_params(set_param)}
     try:
         before = _load_books(base)
         after = _load_books(reform) if reform else before
         if setting:
             after = with_settings(after, list(setting))
-        params = _params(param)
-        reform_params = {**params, **_params(set_param)}
-        when = _date(as_of) or dt.date.today()
         outdir = outdir or input_path.with_name(input_path.stem + "-测算")
         with sigterm:
-            result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=_date(reform_as_of, "--reform-as-of"),
-                                 city=city, parameters=params, reform_parameters=reform_params, encoding=encoding,
+            result = run_compare(input_path, outdir, before, after, as_of=when, reform_as_of=reform_when, city=city,
+                                 parameters=params, reform_parameters=reform_params, encoding=encoding,
                                  overwrite=overwrite, lang=lang.value)
     except InputError as error:
         _fail(error, lang=lang.value)
