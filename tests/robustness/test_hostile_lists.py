@@ -351,3 +351,20 @@ def test_a_full_disk_is_a_message_and_leaves_nothing(tmp_path, chuangye, monkeyp
     code, out, err = chuangye("batch", path, "-o", tmp_path / "out", "--as-of", "2024-06-01")
     assert code == 2 and "读写文件失败" in err and "磁盘空间不足" in err and "内部错误" not in err, err
     assert not (tmp_path / "out").exists(), "the folder this run created is removed again, with all it wrote"
+
+
+def test_a_list_as_a_bureau_exports_it(tmp_path):
+    """Seen on a newcomer's list: a 是否首次创业 header was left unused (是否… is how a spreadsheet asks a yes/no
+    question), and errors.csv quoted a bad date as it had been normalised (2020-6-), not as the list has it
+    (2020年6月), so the caseworker could not find the cell."""
+    text = ("序号,姓名,所在城市,申请人类型,人员身份,毕业时间,营业执照登记日期,带动就业人数,是否首次创业\n"
+            "1,李四,鄂尔多斯,个人,残疾人,2020年6月,2022-03-01,2,是\n"
+            "2,王五,鄂尔多斯,个人,残疾人,,2022-03-01,2,否\n")
+    out = tmp_path / "out"
+    summary = run_batch(write(tmp_path, text.encode("gb18030")), out, as_of=AS_OF, lang="zh")
+    assert "是否首次创业" not in summary.ignored_columns
+    errors = pl.read_csv(out / "errors.csv", infer_schema=False)
+    assert errors["内容"].to_list() == ["2020年6月"] and errors["列"].to_list() == ["毕业时间"]
+    results = pl.read_csv(out / "results.csv", infer_schema=False)
+    subsidy = results.filter(pl.col("待遇标识") == "one_time_startup_subsidy")
+    assert subsidy.is_empty(), subsidy  # 否 was read: not a first business (unread, it "needs" 首次创业)

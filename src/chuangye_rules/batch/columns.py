@@ -304,7 +304,8 @@ def _error_rows(raw: RawChunk, header: Header, fields: list, rejected: pl.DataFr
     for position, name, spec in fields if rejected.height else []:
         if name not in flags:  # no cell of this column is bad
             continue
-        shown = pl.lit(HIDDEN.get(lang)) if spec.personal else clean(spec, pl.col(f"c{position}"))
+        # the cell as the user wrote it (2020年6月, not the 2020-6- it was normalised to), so it can be found in the list
+        shown = pl.lit(HIDDEN.get(lang)) if spec.personal else pl.col(f"c{position}").str.strip_chars()
         cells.append(rejected.filter(pl.col(flags[name])).select(
             pl.col(ROW).alias("row"), pl.lit(header.names[position]).alias("column"), shown.cast(pl.String).alias("value"),
             pl.lit(reasons[name].get(lang)).alias("reason")))

@@ -59,7 +59,12 @@ class Catalog:
     names: dict[str, str]  # every accepted name (English, Chinese, alias) -> field name
 
     def resolve(self, name: str) -> str | None:
-        return self.names.get(str(name).strip())
+        name = str(name).strip()
+        found = self.names.get(name)
+        if found is None and name.startswith("是否"):  # 是否首次创业: how a spreadsheet asks a yes/no question
+            found = self.names.get(name[2:])
+            found = found if found is not None and self.fields[found].type == "bool" else None
+        return found
 
     def suggest(self, name: str) -> str | None:
         import difflib
