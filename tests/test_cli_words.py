@@ -204,3 +204,15 @@ def test_a_rulebooks_folder_with_no_rulebook_is_said_by_every_command(tmp_path, 
     result = CliRunner().invoke(app, [*args, *option, str(empty), *(["-o", str(tmp_path / "out")] if len(args) > 1 else [])])
     assert result.exit_code == 2 and "没有找到规则库" in result.output, result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_benefit_in_kind_says_what_is_given_once():
+    """A service or a title was shown as "金额：评选为青岛市创业明星", and explain repeated it in brackets."""
+    qingdao = ROOT / "examples" / "profiles" / "qingdao-gig-worker.yaml"
+    done = run("check", qingdao, "--as-of", "2024-06-01", columns=80)
+    assert done.returncode == 0 and "内容：" in done.stdout and "金额：评选" not in done.stdout, done.stdout
+    evaluation = json.loads(run("check", qingdao, "--as-of", "2024-06-01", "--format", "json").stdout)
+    given = next(b for c in evaluation["cities"] for b in c["benefits"] if b["amount"]["kind"] == "in_kind")
+    explained = run("explain", qingdao, given["id"], "--as-of", "2024-06-01", columns=200).stdout
+    line = next(x for x in explained.splitlines() if "内容：" in x)
+    assert line.count(given["amount"]["description"][:12]) == 1, line

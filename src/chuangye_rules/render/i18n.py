@@ -90,6 +90,7 @@ WORDS = {
     "applicant_kind": ("申请人类型", "applicant kind"),
     "in_force": ("文件有效期", "document in force"),
     "amount": ("金额", "amount"),
+    "in_kind": ("内容", "what is given"),  # the amount line of a benefit in kind (a service, a title, free space)
     "missing": ("需补充", "still needed"),
     "lead": ("牵头单位（申请渠道）", "lead department (where to apply)"),
     "cooperating": ("配合单位", "cooperating departments"),
@@ -136,6 +137,11 @@ OPS_EN = {
 def word(key: str, lang: str = "zh", **kwargs: Any) -> str:
     text = WORDS[key][0 if lang == "zh" else 1]
     return text.format(**kwargs) if kwargs else text
+
+
+def amount_word(kind: str) -> str:
+    """The key of the word an amount line starts with: 金额, or 内容 for a benefit in kind (not a sum)."""
+    return "in_kind" if kind == "in_kind" else "amount"
 
 
 def heading(key: str, lang: str = "zh") -> str:

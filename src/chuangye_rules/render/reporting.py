@@ -10,7 +10,7 @@ from rich.text import Text
 from ..base.money import yuan
 from ..engine.results import BenefitResult, CityResult, Evaluation, Status
 from .departments import department_names
-from .i18n import CATEGORY, PERIOD, STATUS, field_label, heading, label, word
+from .i18n import CATEGORY, PERIOD, STATUS, amount_word, field_label, heading, label, word
 from .words import (  # noqa: F401  (amount_text: the tables' and the page's figure, imported from here by callers)
     amount_description,
     amount_formula,
@@ -108,7 +108,7 @@ def _benefit_block(r: BenefitResult, lang: str, city: CityResult) -> Text:
     block.append(f"\n{label(CATEGORY, r.category, lang)} · {r.clause}\n", style="dim")
     block.append(word("status", lang) + sep)
     block.append_text(_status_text(r, lang, city))
-    block.append("\n" + word("amount", lang) + sep)
+    block.append("\n" + word(amount_word(r.amount.kind), lang) + sep)
     block.append_text(Text(amount_text(r.amount, lang) + (
         f"{'，' if lang == 'zh' else ', '}{label(PERIOD, r.period, lang)}"
         if r.amount.kind not in ("not_stated", "in_kind") else "")))
@@ -172,15 +172,17 @@ def _amount_lines(r: BenefitResult, lang: str) -> Text:
     """The figure, then the rule it comes from, each part and what a still open figure needs."""
     zh = lang == "zh"
     body = Text()
-    body.append(heading("amount", lang), style="bold")
+    body.append(heading(amount_word(r.amount.kind), lang), style="bold")
+    figure = amount_text(r.amount, lang)
     rule = amount_description(r.amount, lang)
+    rule = "" if rule == figure else rule  # a benefit in kind: its figure is already the rule's words
     note = received_note(r, lang)
     period = label(PERIOD, r.period, lang)
     if zh:
-        said = f"{rule}{'；' + note if note else ''}；{period}{'，' + r.period_note if r.period_note else ''}"
-        body.append(f"{amount_text(r.amount, lang)}（{said}）\n")
+        said = "；".join(x for x in (rule, note, period + ("，" + r.period_note if r.period_note else "")) if x)
+        body.append(f"{figure}（{said}）\n")
     else:  # the period's note is the author's Chinese: English says the period only
-        body.append(f"{amount_text(r.amount, lang)} ({rule}{'; ' + note if note else ''}; {period})\n")
+        body.append(f"{figure} ({'; '.join(x for x in (rule, note, period) if x)})\n")
     for part in r.amount.parts:
         body.append(f"    · {part.label}{'：' if zh else ': '}{amount_text(part.amount, lang)}\n")
     if r.amount.kind == "formula" and r.amount.rule is not None:
