@@ -16,25 +16,11 @@ from typing import Any, Iterable
 
 from ..render.i18n import describe_condition
 from ..rules.catalog import catalog
-from ..rules.facts import paid_once
+from ..rules.facts import amount_inputs, paid_once
 from ..rules.history import HISTORY
 from ..rules.loading import city_names
-from ..rules.schema import (
-    AllOf,
-    AnyOf,
-    Benefit,
-    Compare,
-    FormulaAmount,
-    GradesAmount,
-    NotOf,
-    PartsAmount,
-    PercentageAmount,
-    PerUnitAmount,
-    RangeAmount,
-    Rulebook,
-    TiersAmount,
-    UpToAmount,
-)
+from ..rules.schema import AllOf, AnyOf, Benefit, Compare, NotOf, Rulebook
+from ..rules.visit import ConditionVisitor
 
 # facts the page asks in its first step (or never: a name is not a condition)
 NOT_ASKED = {"kind", "city", "applicant_id", "name", "id_number", "phone", "received"}
@@ -50,19 +36,14 @@ class _Use:
     for_amount: bool = False
 
 
-def _walk_condition(node, uses: dict[str, _Use], benefit: Benefit) -> None:
-    if node is None:
-        return
-    if isinstance(node, AllOf):
-        for child in node.all:
-            _walk_condition(child, uses, benefit)
-    elif isinstance(node, AnyOf):
-        for child in node.any:
-            _walk_condition(child, uses, benefit)
-    elif isinstance(node, NotOf):
-        _walk_condition(node.not_, uses, benefit)
-    elif isinstance(node, Compare):
-        use = _use(uses, node.field, benefit)
+class _Uses(ConditionVisitor[None]):
+    """Which fields a benefit's conditions test (with the values they compare them with)."""
+
+    def __init__(self, uses: dict[str, _Use], benefit: Benefit) -> None:
+        self.uses, self.benefit = uses, benefit
+
+    def compare(self, node: Compare) -> None:
+        use = _use(self.uses, node.field, self.benefit)
         use.conditions.append(node)
         operand = node.operand
         if node.op in ("in", "not_in", "contains_any", "contains_all"):
@@ -70,7 +51,23 @@ def _walk_condition(node, uses: dict[str, _Use], benefit: Benefit) -> None:
         elif node.op in ("eq", "ne", "contains"):
             use.values.append(operand)
         elif node.other_field:
-            _use(uses, node.other_field, benefit).conditions.append(node)
+            _use(self.uses, node.other_field, self.benefit).conditions.append(node)
+
+    def all_of(self, node: AllOf) -> None:
+        for child in node.all:
+            self.visit(child)
+
+    def any_of(self, node: AnyOf) -> None:
+        for child in node.any:
+            self.visit(child)
+
+    def not_of(self, node: NotOf) -> None:
+        self.visit(node.not_)
+
+
+def _walk_condition(node, uses: dict[str, _Use], benefit: Benefit) -> None:
+    if node is not None:
+        _Uses(uses, benefit).visit(node)
 
 
 def _use(uses: dict[str, _Use], name: str, benefit: Benefit) -> _Use:
@@ -81,26 +78,18 @@ def _use(uses: dict[str, _Use], name: str, benefit: Benefit) -> _Use:
 
 
 def _walk_amount(amount, uses: dict[str, _Use], benefit: Benefit) -> None:
-    names: list[str] = []
-    if isinstance(amount, PerUnitAmount):
-        names.append(amount.unit_field)
-    elif isinstance(amount, PercentageAmount):
-        names.append(amount.of_field)
-    elif isinstance(amount, TiersAmount):
-        names.append(amount.field)
-    elif isinstance(amount, (UpToAmount, RangeAmount)) and amount.received_field:
-        names.append(amount.received_field)
-    elif isinstance(amount, GradesAmount):
-        use = _use(uses, amount.field, benefit)
-        use.for_amount = True
-        use.values.extend(g.grade for g in amount.grades)
-    elif isinstance(amount, FormulaAmount):
-        names.extend(f.field for f in amount.factors if f.field)
-    elif isinstance(amount, PartsAmount):
-        for part in amount.parts:
-            _walk_amount(part.amount, uses, benefit)
-    for name in names:
+    """The facts the amount reads (rules/facts.py: parameters too, which are not asked), and a grade's names as the
+    values a select offers."""
+    for name in amount_inputs(amount):
         _use(uses, name, benefit).for_amount = True
+    for grades in _grades(amount):
+        _use(uses, grades.field, benefit).values.extend(g.grade for g in grades.grades)
+
+
+def _grades(amount) -> list:
+    if amount.kind == "parts":
+        return [g for part in amount.parts for g in _grades(part.amount)]
+    return [amount] if amount.kind == "grades" else []
 
 
 def benefits_for_kind(book: Rulebook, kind: str | None) -> list[Benefit]:
