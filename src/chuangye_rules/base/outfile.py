@@ -31,7 +31,7 @@ def place_files(files: list[tuple[Path, bytes]], overwrite: bool = False) -> lis
     begun: list[tuple[Path, Path]] = []
     try:
         for path, data in pending:
-            created += _make_parents(path.parent)
+            make_folders(path.parent, created)
             temporary = path.with_name(f".{path.name}.chuangye-{secrets.token_hex(4)}.tmp")
             begun.append((temporary, path))
             with open(temporary, "xb") as handle:
@@ -42,9 +42,8 @@ def place_files(files: list[tuple[Path, bytes]], overwrite: bool = False) -> lis
             os.replace(temporary, path)
     except BaseException as error:
         for temporary, _ in begun:
-            _quietly(os.unlink, temporary)
-        for folder in reversed(created):
-            _quietly(os.rmdir, folder)
+            quietly(os.unlink, temporary)
+        remove_folders(created)
         if isinstance(error, OSError):  # named by the file asked for, never the hidden name it was begun under
             where = begun[-1][1] if begun else (pending[0][0] if pending else Path("."))
             raise disk_problem(OSError(error.errno, error.strerror), where, Text("无法写出文件", "cannot write the file"), Text(
@@ -77,30 +76,29 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _make_parents(folder: Path) -> list[Path]:
-    """The folders made for the file, outermost first (removed again if the file cannot be written)."""
+def make_folders(folder: Path, created: list[Path]) -> None:
+    """Make `folder` and its missing parents, outermost first, each noted in `created` before it is made (so that
+    an interruption between the two still removes it); one made meanwhile by someone else is not ours."""
     missing = []
-    while not folder.exists():
+    while not folder.exists() and folder != folder.parent:
         missing.append(folder)
-        if folder.parent == folder:
-            break
         folder = folder.parent
-    created = []
-    try:
-        for each in reversed(missing):
-            os.mkdir(each)
-            created.append(each)
-    except OSError as error:
-        for each in reversed(created):
-            _quietly(os.rmdir, each)
-        raise disk_problem(error, each, Text("无法创建目录", "cannot create the folder"), Text(
-            "文件未写出", "The file was not written"), Text(
-            "检查路径和目录权限，或用 -o 指定另一个位置", "check the path and the folder's permissions, or choose another place with -o"
-        )) from None
-    return created
+    for each in reversed(missing):
+        created.append(each)
+        try:
+            each.mkdir()
+        except FileExistsError:
+            created.pop()
 
 
-def _quietly(action, *args) -> None:
+def remove_folders(created: list[Path]) -> None:
+    """The folders `make_folders` made, innermost first, each only if it is empty."""
+    for folder in reversed(created):
+        quietly(os.rmdir, folder)
+
+
+def quietly(action, *args) -> None:
+    """A clean-up step that must not hide why the run failed."""
     try:
         action(*args)
     except OSError:

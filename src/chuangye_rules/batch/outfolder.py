@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..base.messages import Text
+from ..base.outfile import make_folders, quietly, remove_folders
 from ..base.problems import InputError, make_problem
 
 MANIFEST = ".chuangye-manifest.json"
@@ -125,17 +126,7 @@ class OutFolder:
 
     def open(self) -> None:
         """Make OUTDIR (remembering what this run created) and the hidden folder the outputs are written in."""
-        missing = []
-        folder = self.outdir
-        while not folder.exists() and folder != folder.parent:
-            missing.append(folder)
-            folder = folder.parent
-        for folder in reversed(missing):
-            self.created_dirs.append(folder)
-            try:
-                folder.mkdir()
-            except FileExistsError:  # made meanwhile by someone else: not ours
-                self.created_dirs.pop()
+        make_folders(self.outdir, self.created_dirs)
         # remembered before it is made, so that an interruption between the two still removes it
         self.staging = self.outdir / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         self.staging.mkdir()
@@ -167,9 +158,9 @@ class OutFolder:
             self._write_manifest(names)
         except BaseException:
             for name in placed:
-                _quietly(os.unlink, self.final(name))
+                quietly(os.unlink, self.final(name))
             for name, moved in aside.items():
-                _quietly(os.rename, moved, self.final(name))
+                quietly(os.rename, moved, self.final(name))
             raise
 
     def _place(self, name: str, aside: dict[str, Path]) -> None:
@@ -210,8 +201,7 @@ class OutFolder:
         """Remove everything this run wrote: the hidden folder and its files, and an OUTDIR it created if empty.
         Never raises: a clean-up that fails (a read-only disk) must not hide why the run failed."""
         self._remove_staging()
-        for folder in reversed(self.created_dirs):
-            _quietly(os.rmdir, folder)
+        remove_folders(self.created_dirs)
 
     def _remove_staging(self) -> None:
         if self.staging is None:
@@ -221,8 +211,8 @@ class OutFolder:
         except OSError:
             entries = []
         for entry in entries:
-            _quietly(os.unlink, entry.path)
-        _quietly(os.rmdir, self.staging)
+            quietly(os.unlink, entry.path)
+        quietly(os.rmdir, self.staging)
         if not self.staging.exists():
             self.staging = None
 
@@ -234,13 +224,6 @@ def _changed(target: Path) -> InputError:
              "a file of this name appeared (or changed) in the output folder during the run; it is not overwritten, "
              "and no result file was written"),
         Text("用 -o 指定另一个目录后重新运行", "name another folder with -o and run again"))])
-
-
-def _quietly(action, *args) -> None:
-    try:
-        action(*args)
-    except OSError:
-        pass
 
 
 def place_held(place) -> bool:

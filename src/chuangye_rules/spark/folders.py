@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 from ..base.messages import Text
+from ..base.outfile import quietly
 from ..base.problems import InputError, make_problem
 from ..batch.outfolder import (  # noqa: F401  (is_uri: importable from here, where the URIs are written)
     MANIFEST,
@@ -28,7 +29,6 @@ from ..batch.outfolder import (  # noqa: F401  (is_uri: importable from here, wh
     STAGING_PREFIX,
     OutFolder,
     _changed,
-    _quietly,
     is_uri,
     place_held,
 )
@@ -83,7 +83,7 @@ class SparkOutFolder(OutFolder):
         except BaseException:
             for name in placed:
                 target = self.final(name)
-                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else _quietly(os.unlink, target)
+                shutil.rmtree(target, ignore_errors=True) if target.is_dir() else quietly(os.unlink, target)
             raise
 
     def check(self) -> None:
