@@ -38,6 +38,7 @@ def disk_words(error: OSError) -> Text:
     return _DISK_WORDS.get(_errno_of(error)) or as_text(f"{error.strerror or error}")
 
 
+WRITING_OUTDIR = Text("无法在输出目录中写文件", "cannot write files in the output folder")
 NOTHING_CHANGED = Text("未写出任何结果文件，名单和目录中原有的文件都未改动",
                        "No result file was written; the list and the folder's earlier files are unchanged")
 

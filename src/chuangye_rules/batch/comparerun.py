@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..base.disks import disk_problem
+from ..base.disks import WRITING_OUTDIR, disk_problem
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..engine.evaluation import checked_overrides
@@ -61,7 +61,7 @@ def run_compare(input_path: Path, outdir: Path, base: list[LoadedRulebook], refo
         if not isinstance(error, KeyboardInterrupt) and (noted.received or interrupted(error)):
             raise KeyboardInterrupt from None
         if isinstance(error, OSError):
-            raise disk_problem(error, outdir, Text("无法在输出目录中写文件", "cannot write files in the output folder")) from None
+            raise disk_problem(error, outdir, WRITING_OUTDIR) from None
         raise
     finally:
         noted.__exit__()

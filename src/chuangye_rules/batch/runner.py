@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 import polars as pl
 
 from ..base import limits
-from ..base.disks import disk_problem
+from ..base.disks import WRITING_OUTDIR, disk_problem
 from ..base.messages import Text
 from ..base.problems import InputError, make_problem
 from ..engine.evaluation import checked_overrides
@@ -202,7 +202,7 @@ class _Run:
 
     def execute(self, names: dict[str, str], extra: list[str], reader: Callable[[], Ahead], every: list,
                 chunk_rows: int, started: float, input_path: Path, outdir: Path) -> None:
-        doing = Text("无法在输出目录中写文件", "cannot write files in the output folder")
+        doing = WRITING_OUTDIR
         try:
             self.folder.open()
             doing = Text("读写文件失败", "reading or writing a file failed")
