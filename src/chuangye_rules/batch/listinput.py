@@ -26,7 +26,7 @@ def cell_cities(books: list[LoadedRulebook]) -> dict[str, str]:
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _refuse_ole(input_path: Path) -> None:
+def refuse_ole(input_path: Path) -> None:
     try:
         with open(input_path, "rb") as handle:
             if handle.read(len(OLE_MAGIC)) != OLE_MAGIC:
@@ -46,7 +46,7 @@ def _refuse_ole(input_path: Path) -> None:
 
 def open_list(input_path: Path, encoding: str | None, chunk_rows: int):
     """(the encoding used, the header mapped to fields, the blocks of raw lines) — or a located problem."""
-    _refuse_ole(input_path)
+    refuse_ole(input_path)
     if is_parquet(input_path):
         used = "parquet"
         names, chunks = iter_parquet(input_path, chunk_rows)

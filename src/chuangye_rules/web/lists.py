@@ -25,10 +25,11 @@ from typing import Any
 from ..base.disks import disk_words
 from ..base.messages import Text
 from ..base.problems import InputError, Problem
+from ..batch.listinput import refuse_ole
 
 LIST_MAX_BYTES = 200 * 1024 * 1024  # 200 MB: about a million rows
 KEEP_SECONDS = 3600
-SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".et")  # an .xls or .et workbook is refused in batch's words
 
 
 @dataclass
@@ -95,16 +96,27 @@ class Jobs:
             (folder / "in").mkdir()
             path.write_bytes(body)
         except OSError as error:  # the server's disk: the job is dropped, or it would hold the client "busy" for good
-            with self.lock:
-                self.jobs.pop(job.id, None)
-            shutil.rmtree(folder, ignore_errors=True)
+            self._drop(job)
             why = disk_words(error)
             raise JobError(507, "server_disk", Text(f"服务器无法保存名单：{why.zh}", f"the server cannot store the list: {why.en}"),
                            Text("请稍后再试，或告诉服务器的管理员", "try again later, or tell the server's administrator"),
                            where="server") from None
+        try:  # an old .xls or a password-protected workbook is said at once, in batch's words
+            refuse_ole(path)
+        except InputError as error:
+            self._drop(job)
+            p = error.problems[0]
+            raise JobError(422, "invalid_input", Text(p.message, p.message_en or p.message),
+                           Text(p.hint or "", p.hint_en or p.hint or "")) from None
         threading.Thread(target=self._run, args=(job, path, as_of, city), name=f"chuangye-list-{job.id}",
                          daemon=True).start()
         return job
+
+    def _drop(self, job: Job) -> None:
+        """A job refused as it starts: forgotten, its folder removed (it would hold the client "busy" for good)."""
+        with self.lock:
+            self.jobs.pop(job.id, None)
+        shutil.rmtree(job.folder, ignore_errors=True)
 
     def _run(self, job: Job, path: Path, as_of: dt.date | None, city: str | None) -> None:
         from ..batch.budget import Budget
@@ -187,10 +199,6 @@ def _safe_name(name: str) -> str:
     """The uploaded file's name, reduced to a plain file name with a list's suffix (never a path)."""
     base = Path(name.replace("\\", "/")).name.strip() or "名单.csv"
     base = re.sub(r"[\x00-\x1f/:*?\"<>|]", "_", base)[:120]
-    if base.lower().endswith((".xls", ".et")):  # what Excel 97-2003 and WPS save by default
-        raise JobError(422, "invalid_input", Text(f"这是旧版 Excel 或 WPS 表格文件（{base}），不能直接读取",
-                                                  f"this is an old Excel or WPS workbook ({base})"),
-                       Text("在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后上传", "save it as .xlsx or CSV in Excel or WPS, then upload it"))
     if not base.lower().endswith(SUFFIXES):
         raise JobError(422, "invalid_input", Text(f"不支持的文件类型：{base}", f"this kind of file is not supported: {base}"),
                        Text("上传 CSV（.csv）或 Excel（.xlsx）名单", "upload a list as CSV (.csv) or Excel (.xlsx)"))
