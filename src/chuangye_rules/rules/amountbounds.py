@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from ..base.memo import by_identity
 from .catalog import catalog
 from .values import FIELD_UNITS, MAX_COUNT, MAX_MONEY, MONEY_DIGITS, NUMBER_DIGITS, PARAMETER_DECIMALS
 from .visit import AmountVisitor
@@ -39,6 +40,7 @@ class Bound:
     wide: int = 0  # the largest absolute intermediate of the columnar engines' exact arithmetic (0: none)
 
 
+@by_identity  # asked per benefit (checkamounts.bound_problems), then for the rulebook's total
 def amount_bound(amount) -> Bound:
     """The bound of any amount rule (a model or a runtime object: both carry `kind`)."""
     return _Bounds().visit(amount)
