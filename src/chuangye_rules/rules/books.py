@@ -139,10 +139,7 @@ def cached_rulebooks(paths: Iterable[Path | str] | None = None) -> list[LoadedRu
     from .runtime import build
 
     books = []
-    files = rulebook_files([Path(p) for p in paths] if paths else None)
-    if not files:  # load_rulebooks says so, for every command alike
-        return None
-    for path in files:
+    for path in rulebook_files([Path(p) for p in paths] if paths else None):
         raw = raw_bytes(path)
         hit = rulecache.get(raw, lambda relative: official_text(path, relative), part="typed") if raw else None
         if hit is None:
