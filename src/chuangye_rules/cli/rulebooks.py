@@ -32,9 +32,6 @@ def list_rulebooks(rulebooks: Optional[List[Path]] = RULEBOOKS_OPT, lang: Lang =
     for head in (("城市", "city"), ("文件", "document"), ("文号", "number"), ("有效期", "in force"),
                  ("待遇数", "benefits"), ("状态", "state")):
         table.add_column(head[0] if zh else head[1], overflow="fold")
-    if not books:
-        typer.echo("没有找到规则库（*.yaml）" if zh else "no rulebooks (*.yaml) found", err=True)
-        raise typer.Exit(2)
     today = dt.date.today()
     for b in books:
         doc = b.rulebook.document

@@ -139,7 +139,10 @@ def cached_rulebooks(paths: Iterable[Path | str] | None = None) -> list[LoadedRu
     from .runtime import build
 
     books = []
-    for path in rulebook_files([Path(p) for p in paths] if paths else None):
+    files = rulebook_files([Path(p) for p in paths] if paths else None)
+    if not files:  # load_rulebooks says so, for every command alike
+        return None
+    for path in files:
         raw = raw_bytes(path)
         hit = rulecache.get(raw, lambda relative: official_text(path, relative), part="typed") if raw else None
         if hit is None:

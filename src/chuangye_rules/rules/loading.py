@@ -197,7 +197,8 @@ def load_rulebooks(paths: Iterable[Path | str] | None = None, city: str | None =
     files = rulebook_files([Path(p) for p in paths] if paths else None)
     if not files:  # a wrong --rulebooks: every command says so (a batch rejected every row as of no city, exit 0)
         raise InputError([make_problem(", ".join(str(p) for p in paths or []) or "rulebooks", None, None,
-                                       Text("没有找到规则库（*.yaml）", "no rulebook (*.yaml) found"),
+                                       Text("没有找到规则库（所指的目录中没有任何规则库 *.yaml 文件）",
+                                            "no rulebook found (the folder given holds no rulebook *.yaml file)"),
                                        Text("--rulebooks 指定规则库所在的目录或文件", "give the rulebooks' folder or files with "
                                             "--rulebooks"), code="unreadable")])
     problems: list[Problem] = []
